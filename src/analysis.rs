@@ -1,0 +1,85 @@
+//! The pure pipeline: text → model → rules → diagnostics.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Format, Report, Wording};
+use crate::rules::{self, Context};
+use crate::settings::Settings;
+use crate::parse;
+
+/// What the tool inferred about a report.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReportInfo {
+    /// The report year (统计年度): the override, else inferred; `None` if unknown.
+    pub year: Option<i32>,
+    /// The format the tables follow; `None` if no table could be read.
+    pub format: Option<Format>,
+    pub title: Option<String>,
+}
+
+/// The result of analysing one text.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub info: ReportInfo,
+    pub report: Report,
+    /// Findings, sorted by position, with configured severities applied
+    /// (rules set to `off` produce nothing).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// A document is treated as an annual report when it has a report title
+    /// or at least two canonical section headings.
+    pub fn looks_like_report(&self) -> bool {
+        self.report.title.is_some()
+            || self
+                .report
+                .sections
+                .iter()
+                .filter(|s| s.wording != Wording::OffTemplate)
+                .count()
+                >= 2
+    }
+}
+
+/// Analyse one report text.
+pub fn analyze(text: &str, settings: &Settings) -> Analysis {
+    let report = parse::parse(text);
+    let year = settings.year.or_else(|| parse::infer_year(&report));
+    let format = parse::table_format(&report);
+    let ctx = Context {
+        text,
+        report: &report,
+        year,
+        format,
+        settings,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in rules::ALL {
+        let severity = match settings.severities.get(rule.id) {
+            Some(level) => match level.severity() {
+                Some(s) => s,
+                None => continue,
+            },
+            None => rule.default_severity,
+        };
+        let start = diagnostics.len();
+        (rule.check)(&ctx, &mut diagnostics);
+        for d in &mut diagnostics[start..] {
+            d.severity = severity;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    diagnostics.dedup();
+    let info = ReportInfo {
+        year,
+        format,
+        title: report.title.as_ref().map(|t| t.text.clone()),
+    };
+    Analysis {
+        info,
+        report,
+        diagnostics,
+    }
+}

@@ -1,0 +1,52 @@
+//! Applying fixes to a text. Pure: returns the new text.
+
+use crate::diagnostic::{Diagnostic, Edit, Safety};
+
+/// Which fixes to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Only safe fixes.
+    Safe,
+    /// Safe and unsafe fixes.
+    All,
+}
+
+/// Apply the fixes of `diagnostics` to `text`. A fix whose edits overlap an
+/// already accepted edit is skipped whole (it will be offered again on the next pass).
+/// Returns the new text and the number of fixes applied.
+pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, usize) {
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut n_fixes = 0;
+    for d in diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if fix.safety == Safety::Unsafe && mode == FixMode::Safe {
+            continue;
+        }
+        let valid = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        let overlaps = fix.edits.iter().any(|e| {
+            accepted
+                .iter()
+                .any(|a| e.range.start < a.range.end && a.range.start < e.range.end || e.range == a.range)
+        });
+        if !valid || overlaps {
+            continue;
+        }
+        accepted.extend(fix.edits.iter());
+        n_fixes += 1;
+    }
+    accepted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for e in accepted {
+        out.push_str(&text[last..e.range.start]);
+        out.push_str(&e.new_text);
+        last = e.range.end;
+    }
+    out.push_str(&text[last..]);
+    (out, n_fixes)
+}

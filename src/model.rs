@@ -1,0 +1,251 @@
+//! The report model: what the parser read, with the byte range of every piece.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Which national format a report (or a table) follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Format {
+    /// 国办公开办函〔2019〕60号, for report years 2019 and 2020.
+    #[serde(rename = "2019")]
+    F2019,
+    /// 国办公开办函〔2021〕30号, for report years 2021 and later.
+    #[serde(rename = "2021")]
+    F2021,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::F2019 => "2019",
+            Format::F2021 => "2021",
+        }
+    }
+
+    /// The format a report of `year` must use.
+    pub fn for_year(year: i32) -> Format {
+        if year >= 2021 {
+            Format::F2021
+        } else {
+            Format::F2019
+        }
+    }
+}
+
+/// The whole report as read.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub title: Option<Title>,
+    /// Recognised section headings, in document order.
+    pub sections: Vec<Section>,
+    /// Tables found (at most one per template table).
+    pub tables: Vec<Table>,
+    pub period: Option<Period>,
+    /// 发布日期 / 公开日期 found in page furniture.
+    pub published: Option<DateAt>,
+    /// Citations of the format notices (〔2019〕60号 / 〔2021〕30号).
+    pub citations: Vec<Citation>,
+    /// The document is mostly written in traditional characters.
+    pub traditional: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Title {
+    pub range: Range<usize>,
+    pub text: String,
+    pub year: Option<i32>,
+    /// Byte range of the year digits inside the title.
+    pub year_range: Option<Range<usize>>,
+}
+
+/// How a heading's wording compares with the template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Wording {
+    /// The canonical heading (after normalisation).
+    Canonical,
+    /// An accepted statute wording (spec §3.1).
+    Acceptable,
+    /// Recognised, but off-template.
+    OffTemplate,
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// The template section (1..=6) this heading was recognised as.
+    pub number: u8,
+    /// The ordinal written in front of the heading (1..=6), if any.
+    pub ordinal: Option<u8>,
+    /// Byte range of the ordinal (`一、`) when present.
+    pub ordinal_range: Option<Range<usize>>,
+    /// Byte range of the whole heading (ordinal and title).
+    pub range: Range<usize>,
+    /// Byte range of the title text after the ordinal.
+    pub title_range: Range<usize>,
+    /// The heading's original text.
+    pub text: String,
+    pub wording: Wording,
+    /// From the end of the heading to the next heading (or the end of the text).
+    pub body: Range<usize>,
+}
+
+/// A cell's value as read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A whole number (possibly negative).
+    Int(i64),
+    /// A decimal number, e.g. an amount in 万元.
+    Decimal(f64),
+    /// Blank, `/`, `—` and the like.
+    Blank,
+    /// Text that is not a number.
+    Text(String),
+}
+
+impl Value {
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// What a data cell may hold (from the template).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellKind {
+    /// A whole number ≥ 0.
+    Count,
+    /// A decimal ≥ 0 (e.g. 收费金额, 万元).
+    Amount,
+    /// A whole number that may be negative (2019's 本年增/减).
+    Signed,
+}
+
+/// One data cell, placed on the template.
+#[derive(Clone, Debug)]
+pub struct Cell {
+    /// Template row key (e.g. `R3.3.1`).
+    pub row: &'static str,
+    pub row_label: &'static str,
+    /// 0-based data column.
+    pub col: usize,
+    pub col_label: &'static str,
+    pub kind: CellKind,
+    /// The cell's text; `None` when the cell is absent (e.g. fewer numbers than columns).
+    pub range: Option<Range<usize>>,
+    pub value: Value,
+}
+
+/// A label of the table as read, matched to the template.
+#[derive(Clone, Debug)]
+pub struct LabelMatch {
+    /// The template label it stands for.
+    pub expected: &'static str,
+    pub range: Range<usize>,
+    /// The original text.
+    pub found: String,
+    /// `true` when the wording differs from the template (a near miss).
+    pub near_miss: bool,
+}
+
+/// A template label that was not found.
+#[derive(Clone, Debug)]
+pub struct MissingLabel {
+    pub expected: &'static str,
+    /// Where it should have been (a blank cell, or the table/block start).
+    pub at: Range<usize>,
+    /// What kind of label: `row`, `column` or `block`.
+    pub kind: &'static str,
+}
+
+/// A stretch the parser could not segment safely (e.g. glued digits with several possible splits).
+#[derive(Clone, Debug)]
+pub struct Unreadable {
+    pub range: Range<usize>,
+    pub row_label: &'static str,
+    pub reason: String,
+}
+
+/// One identity of the template, instantiated on this table.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    /// `total` or `balance`.
+    pub kind: IdentityKind,
+    /// Indices into `Table::cells` of the left-hand side (the total, or 第一项+第二项).
+    pub left: Vec<usize>,
+    /// Indices of the right-hand side (the parts, or 第三项+第四项).
+    pub right: Vec<usize>,
+    /// Human description, e.g. `自然人列`.
+    pub scope: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityKind {
+    Total,
+    Balance,
+}
+
+/// A statistical table of the report.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Template table id: `t2`, `t3` or `t4`.
+    pub id: &'static str,
+    /// Chinese name, e.g. `表二（主动公开政府信息情况）`.
+    pub name: &'static str,
+    pub format: Format,
+    pub range: Range<usize>,
+    pub cells: Vec<Cell>,
+    pub labels: Vec<LabelMatch>,
+    pub missing: Vec<MissingLabel>,
+    pub unreadable: Vec<Unreadable>,
+    pub identities: Vec<Identity>,
+}
+
+impl Table {
+    /// The cell whose text contains `offset`.
+    pub fn cell_at(&self, offset: usize) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.range.as_ref().is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1)))
+    }
+}
+
+/// A date as written, with the byte range of each part.
+#[derive(Clone, Debug)]
+pub struct DateAt {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub range: Range<usize>,
+    pub year_range: Range<usize>,
+}
+
+/// The statistical-period sentence (统计期限).
+#[derive(Clone, Debug)]
+pub struct Period {
+    pub range: Range<usize>,
+    pub start: PeriodDate,
+    /// `None` for an open end (至今, 截至目前).
+    pub end: Option<PeriodDate>,
+    /// Byte range of the end part (or of 至今).
+    pub end_range: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeriodDate {
+    /// `None` when the year is omitted (…至12月31日).
+    pub year: Option<i32>,
+    pub year_range: Option<Range<usize>>,
+    pub month: u32,
+    pub day: u32,
+    /// Byte range of the month and day (`1月1日`).
+    pub md_range: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Citation {
+    pub format: Format,
+    pub range: Range<usize>,
+}

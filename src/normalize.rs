@@ -1,0 +1,173 @@
+//! Normalisation for matching: traditional → simplified, full-width → half-width,
+//! no whitespace, no punctuation, no pinyin residue (`規(guī)`). Every key
+//! character remembers the byte range of the original text it came from, so
+//! findings point at the original.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A normalised character and the source bytes it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyChar {
+    pub c: char,
+    pub src: Range<usize>,
+}
+
+/// Normalise one character (already simplified) for matching, or drop it.
+fn fold(c: char) -> Option<char> {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    if c.is_alphanumeric() {
+        Some(c.to_ascii_lowercase())
+    } else {
+        None
+    }
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Byte length of a pinyin residue `(guī)` / `（guī）` starting at `s`, if any.
+fn pinyin_residue_len(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices();
+    let (_, open) = chars.next()?;
+    if open != '(' && open != '（' {
+        return None;
+    }
+    let mut n_letters = 0;
+    for (i, c) in chars {
+        if (c == ')' || c == '）') && n_letters > 0 {
+            return Some(i + c.len_utf8());
+        }
+        if !is_pinyin_letter(c) || n_letters > 6 {
+            return None;
+        }
+        n_letters += 1;
+    }
+    None
+}
+
+/// The key characters of `text[range]`, in order.
+pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
+    let slice = &text[range.clone()];
+    let simplified = fast2s::convert(slice);
+    let mut out = Vec::with_capacity(slice.len() / 3);
+    let mut prev_cjk = false;
+    let mut skip_until = 0;
+    for ((i, c), s) in slice.char_indices().zip(simplified.chars()) {
+        if i < skip_until {
+            continue;
+        }
+        if prev_cjk {
+            if let Some(n) = pinyin_residue_len(&slice[i..]) {
+                skip_until = i + n;
+                continue;
+            }
+        }
+        prev_cjk = is_cjk(c);
+        if let Some(k) = fold(s) {
+            let start = range.start + i;
+            out.push(KeyChar {
+                c: k,
+                src: start..start + c.len_utf8(),
+            });
+        }
+    }
+    out
+}
+
+/// The matching key of a string.
+pub fn key(s: &str) -> String {
+    key_chars(s, 0..s.len()).into_iter().map(|k| k.c).collect()
+}
+
+/// The key of a label without its leading numbering (`（一）`, `1.`, `一、`).
+pub fn key_without_ordinal(s: &str) -> String {
+    let k = key(s);
+    let stripped = k.trim_start_matches(|c: char| c.is_ascii_digit());
+    if stripped.len() != k.len() {
+        return stripped.to_string();
+    }
+    let trimmed = s.trim_start();
+    let numbered = ["（", "(", "一、", "二、", "三、", "四、", "五、", "六、", "七、"]
+        .iter()
+        .any(|p| trimmed.starts_with(p));
+    if numbered {
+        let mut chars = k.chars();
+        chars.next();
+        return chars.as_str().to_string();
+    }
+    k
+}
+
+/// Whether `text` is mostly traditional: more characters change under t2s than a stray few.
+pub fn is_traditional(text: &str) -> bool {
+    let sample: String = text.chars().take(20_000).collect();
+    let simplified = fast2s::convert(&sample);
+    let changed = sample.chars().zip(simplified.chars()).filter(|(a, b)| a != b).count();
+    let cjk = sample.chars().filter(|&c| is_cjk(c)).count();
+    cjk > 0 && changed * 20 > cjk
+}
+
+fn s2t() -> &'static HashMap<char, char> {
+    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            chars: HashMap<String, String>,
+        }
+        let file: File = toml::from_str(include_str!("template/s2t.toml")).expect("s2t.toml is valid");
+        file.chars
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.chars().next()?, v.chars().next()?)))
+            .collect()
+    })
+}
+
+/// `s` written in the document's script: unchanged for simplified documents,
+/// converted character by character for traditional ones.
+pub fn in_script(s: &str, traditional: bool) -> String {
+    if !traditional {
+        return s.to_string();
+    }
+    let map = s2t();
+    s.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_script_width_space_punctuation_and_pinyin() {
+        assert_eq!(key("本年度發(fā)件數(shù)"), key("本年度发件数"));
+        assert_eq!(key("（一）予以公开"), key("(一) 予以公开"));
+        assert_eq!(key("商业\n企业"), "商业企业");
+        assert_eq!(key("3.危及“三安全一稳定”"), key("3、危及\"三安全一稳定\""));
+    }
+
+    #[test]
+    fn key_chars_point_at_original_bytes() {
+        let text = "規(guī)章";
+        let k = key_chars(text, 0..text.len());
+        assert_eq!(k.len(), 2);
+        assert_eq!(&text[k[0].src.clone()], "規");
+        assert_eq!(&text[k[1].src.clone()], "章");
+    }
+
+    #[test]
+    fn traditional_round_trip() {
+        assert_eq!(in_script("本年制发件数", true), "本年制發件數");
+        assert_eq!(in_script("结果维持", false), "结果维持");
+        assert!(is_traditional("本年度處理決定數量，行政復議"));
+        assert!(!is_traditional("本年度处理决定数量"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Title, statistical period, publication date and format citations.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::model::{Citation, DateAt, Format, Period, PeriodDate, Section, Title};
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("built-in regex is valid"))
+}
+
+/// How far into the text a title may stand when no section heading bounds it.
+const TITLE_SEARCH_BYTES: usize = 4096;
+
+/// The report title: the first `…{Y}年(度)…政府信息公开…年度报告` before section 一.
+pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
+    static TITLE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &TITLE,
+        r"([12][0-9]{3})\s*年\s*度?\s*(?:的\s*)?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报)",
+    );
+    let mut limit = sections
+        .iter()
+        .find(|s| s.number == 1)
+        .map_or(TITLE_SEARCH_BYTES.min(text.len()), |s| s.range.start);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let head = &text[..limit];
+    let caps = r.captures(head)?;
+    let m = caps.get(0)?;
+    let y = caps.get(1)?;
+    // The whole line when it is short (an agency name often precedes the year), else the match.
+    let line_start = head[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[m.end()..].find('\n').map_or(text.len(), |i| m.end() + i);
+    let line = &text[line_start..line_end];
+    let (start, end) = if line.chars().count() <= 80 {
+        let t = line.trim();
+        let s = line_start + (line.len() - line.trim_start().len());
+        (s, s + t.len())
+    } else {
+        (m.start(), m.end())
+    };
+    Some(Title {
+        range: start..end,
+        text: text[start..end].to_string(),
+        year: y.as_str().parse().ok(),
+        year_range: Some(y.range()),
+    })
+}
+
+/// The statistical-period sentence (统计期限).
+pub fn period(text: &str) -> Option<Period> {
+    static PERIOD: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &PERIOD,
+        r"(?x)
+        (?:统计(?:期限|时限|时间段|时段|区间|期间|周期|范围)|统计数据|所列数据|数据统计)
+        [^。\n]{0,24}?
+        (?P<sy>[12][0-9]{3})\s*年?\s*(?P<sm>[0-9]{1,2})\s*月?\s*(?P<sd>[0-9]{1,2})\s*日?\s*起?\s*
+        (?:至|到|—|－|-|~|～)\s*
+        (?:
+          (?:(?P<ey>[12][0-9]{3})\s*年?\s*)?(?P<em>[0-9]{1,2})\s*月\s*(?P<ed>[0-9]{1,2})\s*日?
+          |
+          (?P<open>今|目前|现在|发稿|截至目前)
+        )",
+    );
+    let caps = r.captures(text)?;
+    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let start_md = caps.name("sm")?.start()..caps.name("sd")?.end() + day_suffix(text, caps.name("sd")?.end());
+    let sy = caps.name("sy")?;
+    let start = PeriodDate {
+        year: sy.as_str().parse().ok(),
+        year_range: Some(sy.range()),
+        month: num("sm")?,
+        day: num("sd")?,
+        md_range: start_md,
+    };
+    let (end, end_range) = if let Some(open) = caps.name("open") {
+        (None, open.range())
+    } else {
+        let em = caps.name("em")?;
+        let ed = caps.name("ed")?;
+        let ey = caps.name("ey");
+        let md_range = em.start()..ed.end() + day_suffix(text, ed.end());
+        let whole = ey.map_or(em.start(), |y| y.start())..md_range.end;
+        (
+            Some(PeriodDate {
+                year: ey.and_then(|y| y.as_str().parse().ok()),
+                year_range: ey.map(|y| y.range()),
+                month: num("em")?,
+                day: num("ed")?,
+                md_range,
+            }),
+            whole,
+        )
+    };
+    let whole = caps.get(0)?;
+    Some(Period {
+        range: whole.start()..end_range.end.max(whole.end()),
+        start,
+        end,
+        end_range,
+    })
+}
+
+/// Length of a `日` right after a day number, so that ranges cover `1月1日`.
+fn day_suffix(text: &str, at: usize) -> usize {
+    if text[at..].starts_with('日') {
+        '日'.len_utf8()
+    } else {
+        0
+    }
+}
+
+/// The publication date in page furniture (发布日期, 公开日期, 成文日期).
+pub fn published(text: &str) -> Option<DateAt> {
+    static PUBLISHED: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &PUBLISHED,
+        r"(?:发布|公开|成文|印发|發布|公開)(?:日期|时间|時間)\s*[:：]?\s*([12][0-9]{3})\s*[-年/.]\s*([0-9]{1,2})\s*[-月/.]\s*([0-9]{1,2})",
+    );
+    let caps = r.captures(text)?;
+    let y = caps.get(1)?;
+    Some(DateAt {
+        year: y.as_str().parse().ok()?,
+        month: caps.get(2)?.as_str().parse().ok()?,
+        day: caps.get(3)?.as_str().parse().ok()?,
+        range: caps.get(0)?.range(),
+        year_range: y.range(),
+    })
+}
+
+/// Citations of the format notices.
+pub fn citations(text: &str) -> Vec<Citation> {
+    static CITE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &CITE,
+        r"国办公开办函\s*[〔\[（(【]?\s*(2019|2021)\s*[〕\]）)】]?\s*(60|30)\s*号",
+    );
+    r.captures_iter(text)
+        .filter_map(|c| {
+            let format = match (c.get(1)?.as_str(), c.get(2)?.as_str()) {
+                ("2019", "60") => Format::F2019,
+                ("2021", "30") => Format::F2021,
+                _ => return None,
+            };
+            Some(Citation {
+                format,
+                range: c.get(0)?.range(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,49 @@
+//! Parsing never fails: any text yields the best [`Report`] the parser can
+//! read, and what it could not read is recorded in the model for rules to report.
+
+mod meta;
+mod sections;
+mod tables;
+mod tokens;
+
+use crate::model::{Format, Report};
+
+/// Read a report.
+pub fn parse(text: &str) -> Report {
+    let mut report = Report {
+        traditional: crate::normalize::is_traditional(text),
+        ..Report::default()
+    };
+    report.sections = sections::find(text);
+    report.title = meta::title(text, &report.sections);
+    report.period = meta::period(text);
+    report.published = meta::published(text);
+    report.citations = meta::citations(text);
+    report.tables = tables::find(text, &report.sections);
+    report
+}
+
+/// The report year: from the title, else the statistical period, else the
+/// publication date minus one.
+pub fn infer_year(report: &Report) -> Option<i32> {
+    report
+        .title
+        .as_ref()
+        .and_then(|t| t.year)
+        .or_else(|| {
+            report.period.as_ref().and_then(|p| {
+                p.start
+                    .year
+                    .or_else(|| p.end.as_ref().and_then(|e| e.year))
+            })
+        })
+        .or_else(|| report.published.as_ref().map(|d| d.year - 1))
+}
+
+/// The format the tables were read as (table 二 decides, then 三).
+pub fn table_format(report: &Report) -> Option<Format> {
+    ["t2", "t3", "t4"]
+        .iter()
+        .find_map(|id| report.tables.iter().find(|t| t.id == *id))
+        .map(|t| t.format)
+}

@@ -1,0 +1,187 @@
+//! Section headings: `一、总体情况` … `六、其他需要报告的事项`, at line starts
+//! (with numbering, Markdown and width variants), or inline in a page saved
+//! flattened onto one line.
+
+use std::ops::Range;
+
+use crate::model::{Section, Wording};
+use crate::normalize::{key, key_chars};
+use crate::template;
+
+use super::tokens::similarity;
+
+const ORDINALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+/// Lines at least this long are searched for inline headings too.
+const FLATTENED_LINE: usize = 300;
+/// A heading title longer than this (in characters) is prose, not a heading.
+const MAX_TITLE_CHARS: usize = 40;
+
+/// Find the section headings of `text`, in document order, with their bodies.
+pub fn find(text: &str) -> Vec<Section> {
+    let table_keys = table_label_keys();
+    let mut found: Vec<Section> = Vec::new();
+    let mut line_start = 0;
+    let mut long_lines = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let range = line_start..line_start + line.trim_end_matches(['\n', '\r']).len();
+        line_start += line.len();
+        if let Some(s) = heading_at_line(text, range.clone(), &table_keys) {
+            found.push(s);
+        } else if range.len() >= FLATTENED_LINE {
+            long_lines.push(range);
+        }
+    }
+    for range in long_lines {
+        for s in inline_headings(text, range) {
+            if !found.iter().any(|f| f.number == s.number) {
+                found.push(s);
+            }
+        }
+    }
+    found.sort_by_key(|s| s.range.start);
+    let starts: Vec<usize> = found.iter().map(|s| s.range.start).skip(1).chain([text.len()]).collect();
+    for (s, next) in found.iter_mut().zip(starts) {
+        s.body = s.range.end..next.max(s.range.end);
+    }
+    found
+}
+
+/// Keys of every table label of both templates: lines that are table rows
+/// (`四、结转下年度继续办理`) are not headings.
+fn table_label_keys() -> Vec<String> {
+    template::all()
+        .iter()
+        .flat_map(|t| &t.tables)
+        .flat_map(|t| &t.items)
+        .map(|i| match i {
+            template::Item::Row(r) => key(&r.label),
+            template::Item::Header(h) => key(&h.header),
+        })
+        .filter(|k| k.chars().count() >= 4)
+        .collect()
+}
+
+fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Option<Section> {
+    let s = &text[line.clone()];
+    // Skip indentation and Markdown decoration.
+    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '>' | '_')).len();
+    let content_start = line.start + lead;
+    let content = &text[content_start..line.end];
+    let content_trimmed = content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
+    let content_end = content_start + content_trimmed.len();
+    if content_trimmed.is_empty() || content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
+        return None;
+    }
+    let (ordinal, title_start) = parse_ordinal(text, content_start, content_end);
+    let title_text = text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
+    let title_end = title_start + title_text.len();
+    let title_key = key(title_text);
+    if title_key.is_empty() {
+        return None;
+    }
+    if table_keys.iter().any(|k| title_key.starts_with(k.as_str()) || key(content_trimmed).starts_with(k.as_str())) {
+        return None;
+    }
+    let (number, wording) = classify(&title_key, ordinal.as_ref().map(|o| o.0))?;
+    Some(Section {
+        number,
+        ordinal: ordinal.as_ref().map(|o| o.0),
+        ordinal_range: ordinal.map(|o| o.1),
+        range: content_start..content_end,
+        title_range: title_start..title_end,
+        text: text[content_start..content_end].to_string(),
+        wording,
+        body: content_end..content_end,
+    })
+}
+
+/// `一、` / `一.` / `一．` / `一 ` at `start`: the ordinal (1..=10), its range, and where the title starts.
+fn parse_ordinal(text: &str, start: usize, end: usize) -> (Option<(u8, Range<usize>)>, usize) {
+    let s = &text[start..end];
+    let mut chars = s.char_indices();
+    let Some((_, c)) = chars.next() else {
+        return (None, start);
+    };
+    let Some(pos) = ORDINALS.iter().position(|&o| o == c) else {
+        return (None, start);
+    };
+    let after = c.len_utf8();
+    let rest = &s[after..];
+    let sep = rest
+        .chars()
+        .next()
+        .filter(|&d| matches!(d, '、' | '.' | '．' | '，' | ',' | ' ' | '\u{3000}' | '\t'));
+    let Some(sep) = sep else {
+        return (None, start);
+    };
+    let mut title = after + sep.len_utf8();
+    title += s[title..].len() - s[title..].trim_start().len();
+    let n = u8::try_from(pos + 1).unwrap_or(0);
+    (Some((n, start..start + after + sep.len_utf8())), start + title)
+}
+
+/// Which section a title is, and how well it is worded.
+fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
+    for sec in template::sections() {
+        if key(&sec.title) == title_key {
+            return Some((sec.number, Wording::Canonical));
+        }
+        if sec.acceptable.iter().any(|a| key(a) == title_key) {
+            return Some((sec.number, Wording::Acceptable));
+        }
+    }
+    // Off-template wording: only when the written ordinal agrees with the content.
+    let n = ordinal.filter(|n| (1..=6).contains(n))?;
+    let sec = template::sections().iter().find(|s| s.number == n)?;
+    if title_key.chars().count() > MAX_TITLE_CHARS {
+        return None;
+    }
+    let best = std::iter::once(&sec.title)
+        .chain(&sec.acceptable)
+        .map(|t| similarity(&key(t), title_key))
+        .fold(0.0_f32, f32::max);
+    (best >= 0.6).then_some((n, Wording::OffTemplate))
+}
+
+/// Headings written inline inside a long (flattened) line: exact wording only.
+fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
+    let chars = key_chars(text, line);
+    let line_key: String = chars.iter().map(|k| k.c).collect();
+    let byte_to_idx: Vec<usize> = {
+        // Map byte positions in `line_key` to indices in `chars`.
+        let mut v = Vec::with_capacity(line_key.len());
+        for (i, k) in chars.iter().enumerate() {
+            v.extend(std::iter::repeat(i).take(k.c.len_utf8()));
+        }
+        v
+    };
+    let mut out = Vec::new();
+    for sec in template::sections() {
+        let ordinal = ORDINALS[usize::from(sec.number) - 1];
+        let wanted: Vec<(String, Wording)> = std::iter::once((key(&sec.title), Wording::Canonical))
+            .chain(sec.acceptable.iter().map(|a| (key(a), Wording::Acceptable)))
+            .collect();
+        for (title_key, wording) in wanted {
+            let needle = format!("{ordinal}{title_key}");
+            let Some(pos) = line_key.find(&needle) else { continue };
+            let first = byte_to_idx[pos];
+            let last = byte_to_idx[pos + needle.len() - 1];
+            let start = chars[first].src.start;
+            let title_start = chars[first + 1].src.start;
+            let end = chars[last].src.end;
+            // Include a closing bracket or quote right after the title in the range.
+            out.push(Section {
+                number: sec.number,
+                ordinal: Some(sec.number),
+                ordinal_range: Some(start..title_start),
+                range: start..end,
+                title_range: title_start..end,
+                text: text[start..end].to_string(),
+                wording,
+                body: end..end,
+            });
+            break;
+        }
+    }
+    out
+}

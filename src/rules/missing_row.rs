@@ -1,0 +1,45 @@
+use super::{Context, FixKind, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "missing-row",
+    default_severity: Severity::Error,
+    summary: "表格缺少模板中的行、列标题或栏目，或该标题为空",
+    docs: r"## 检查内容
+
+在已找到的统计表中，逐项核对统一格式规定的每一行、每个列标题和每个栏目（如 `第二十条第（八）项`）。缺少、或标题单元格为空时报告。
+
+## 原因
+
+统一格式要求表格“不能遗漏”：即使没有数据，也要保留该行并填 0。缺行会使汇总数据错位。
+
+## 示例
+
+表二第（八）项的列标题单元格为空（应为 `本年收费金额（单位：万元）`）；表三缺少 `8.属于行政查询事项` 一行。
+
+## 修复
+
+没有自动修复：请按统一格式补上缺少的行或标题。",
+    fix: FixKind::None,
+    check,
+};
+
+fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
+    for table in &ctx.report.tables {
+        for m in &table.missing {
+            let what = match m.kind {
+                "column" => "列标题",
+                "block" => "栏目",
+                _ => "行",
+            };
+            acc.push(Diagnostic::new(
+                RULE.id,
+                m.at.clone(),
+                format!(
+                    "{}缺少{}“{}”，或该单元格为空。请按统一格式补上。",
+                    table.name, what, m.expected
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The templates of the two national formats, loaded from the TOML data files
+//! beside this module. The Rust code knows how to check a sum; which sums
+//! exist, like every label, lives in the data.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::model::{CellKind, Format, IdentityKind};
+
+const SECTIONS_TOML: &str = include_str!("sections.toml");
+const T2021_TOML: &str = include_str!("2021.toml");
+const T2019_TOML: &str = include_str!("2019.toml");
+
+/// One of the six sections.
+#[derive(Debug, Deserialize)]
+pub struct SectionTpl {
+    pub number: u8,
+    pub title: String,
+    pub acceptable: Vec<String>,
+}
+
+/// A template of one format.
+#[derive(Debug, Deserialize)]
+pub struct Template {
+    #[serde(deserialize_with = "de_format")]
+    pub format: Format,
+    pub tables: Vec<TableTpl>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TableTpl {
+    pub id: String,
+    pub section: u8,
+    pub name: String,
+    /// Default data columns for rows that name none.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Default cell kind for rows that name none.
+    #[serde(default)]
+    pub kind: Option<CellKind>,
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub sums: Vec<SumTpl>,
+}
+
+/// A header label or a data row, in reading order.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Item {
+    Row(RowTpl),
+    Header(HeaderTpl),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HeaderTpl {
+    pub header: String,
+    pub role: Role,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Block,
+    Column,
+    Group,
+    Note,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RowTpl {
+    pub row: String,
+    pub label: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<CellKind>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SumTpl {
+    pub kind: SumKind,
+    #[serde(default)]
+    pub each: Option<Each>,
+    #[serde(default)]
+    pub total: Option<String>,
+    #[serde(default)]
+    pub parts: Vec<String>,
+    #[serde(default)]
+    pub left: Vec<String>,
+    #[serde(default)]
+    pub right: Vec<String>,
+    pub scope: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SumKind {
+    Total,
+    Balance,
+}
+
+impl SumKind {
+    pub fn identity(self) -> IdentityKind {
+        match self {
+            SumKind::Total => IdentityKind::Total,
+            SumKind::Balance => IdentityKind::Balance,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Each {
+    Row,
+    Column,
+}
+
+impl TableTpl {
+    /// The data rows, in order.
+    pub fn rows(&self) -> impl Iterator<Item = &RowTpl> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Row(r) => Some(r),
+            Item::Header(_) => None,
+        })
+    }
+
+    /// The columns of a row (its own, else the table's).
+    pub fn columns_of<'a>(&'a self, row: &'a RowTpl) -> &'a [String] {
+        if row.columns.is_empty() {
+            &self.columns
+        } else {
+            &row.columns
+        }
+    }
+
+    /// The kind of the cell in column `col` of `row`.
+    pub fn kind_of(&self, row: &RowTpl, col: usize) -> CellKind {
+        row.kinds
+            .get(col)
+            .copied()
+            .or(self.kind)
+            .unwrap_or(CellKind::Count)
+    }
+}
+
+fn de_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Format, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.as_str() {
+        "2019" => Ok(Format::F2019),
+        "2021" => Ok(Format::F2021),
+        other => Err(serde::de::Error::custom(format!("unknown format {other}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct SectionsFile {
+    sections: Vec<SectionTpl>,
+}
+
+struct Data {
+    sections: Vec<SectionTpl>,
+    templates: [Template; 2],
+}
+
+fn data() -> &'static Data {
+    static DATA: OnceLock<Data> = OnceLock::new();
+    DATA.get_or_init(|| {
+        // The data files are compiled in and validated by tests; a failure here is a build defect.
+        let sections: SectionsFile = toml::from_str(SECTIONS_TOML).expect("sections.toml is valid");
+        let t2021: Template = toml::from_str(T2021_TOML).expect("2021.toml is valid");
+        let t2019: Template = toml::from_str(T2019_TOML).expect("2019.toml is valid");
+        Data {
+            sections: sections.sections,
+            templates: [t2021, t2019],
+        }
+    })
+}
+
+/// Both templates, newest first.
+pub fn all() -> &'static [Template] {
+    &data().templates
+}
+
+/// The template of `format`.
+pub fn get(format: Format) -> &'static Template {
+    match format {
+        Format::F2021 => &data().templates[0],
+        Format::F2019 => &data().templates[1],
+    }
+}
+
+/// The six sections.
+pub fn sections() -> &'static [SectionTpl] {
+    &data().sections
+}
+
+/// The canonical title of section `number` (without ordinal), e.g. `总体情况`.
+pub fn section_title(number: u8) -> &'static str {
+    sections()
+        .iter()
+        .find(|s| s.number == number)
+        .map_or("", |s| s.title.as_str())
+}
+
+/// The canonical heading of section `number`, e.g. `一、总体情况`.
+pub fn section_heading(number: u8) -> String {
+    format!("{}、{}", ordinal_zh(number), section_title(number))
+}
+
+/// `1` → `一` … `6` → `六`.
+pub fn ordinal_zh(n: u8) -> &'static str {
+    ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        .get(n as usize)
+        .copied()
+        .unwrap_or("?")
+}
+
+/// The id of the table that belongs in section `number`.
+pub fn table_of_section(number: u8) -> Option<&'static str> {
+    get(Format::F2021)
+        .tables
+        .iter()
+        .find(|t| t.section == number)
+        .map(|t| t.id.as_str())
+}
+
+/// The Chinese name of a table id.
+pub fn table_name(id: &str) -> &'static str {
+    get(Format::F2021)
+        .tables
+        .iter()
+        .find(|t| t.id == id)
+        .map_or("", |t| t.name.as_str())
+}
+
+/// Whether table `id` differs between the two formats (so that using the
+/// wrong one is detectable).
+pub fn formats_differ(id: &str) -> bool {
+    let labels = |f: Format| -> Vec<String> {
+        get(f)
+            .tables
+            .iter()
+            .filter(|t| t.id == id)
+            .flat_map(|t| {
+                t.items.iter().map(|i| match i {
+                    Item::Row(r) => r.label.clone(),
+                    Item::Header(h) => h.header.clone(),
+                })
+            })
+            .collect()
+    };
+    labels(Format::F2019) != labels(Format::F2021)
+}
