@@ -6,8 +6,10 @@
 //! Only `main.rs`, `cli` and `lsp` touch the outside world.
 
 pub mod analysis;
+pub mod cli;
 pub mod diagnostic;
 pub mod fix;
+pub mod lsp;
 pub mod model;
 pub mod normalize;
 pub mod parse;

@@ -1,7 +1,12 @@
-fn main() {
-    std::process::exit(gov_report_lsp_main());
-}
+//! Entry point: a language server on stdio when run with no arguments (or
+//! `--stdio`, which VS Code's client appends), the command-line linter otherwise.
 
-fn gov_report_lsp_main() -> i32 {
-    0
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.is_empty() || (args.len() == 1 && args[0] == "--stdio") {
+        return gov_report_lsp::lsp::run();
+    }
+    gov_report_lsp::cli::run(args)
 }
