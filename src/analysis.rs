@@ -2,9 +2,9 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Format, Report, Wording};
+use crate::parse;
 use crate::rules::{self, Context};
 use crate::settings::Settings;
-use crate::parse;
 
 /// What the tool inferred about a report.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
