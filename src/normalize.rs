@@ -42,15 +42,13 @@ fn pinyin_residue_len(s: &str) -> Option<usize> {
     if open != '(' && open != '（' {
         return None;
     }
-    let mut n_letters = 0;
-    for (i, c) in chars {
+    for (n_letters, (i, c)) in chars.enumerate() {
         if (c == ')' || c == '）') && n_letters > 0 {
             return Some(i + c.len_utf8());
         }
         if !is_pinyin_letter(c) || n_letters > 6 {
             return None;
         }
-        n_letters += 1;
     }
     None
 }
@@ -97,9 +95,11 @@ pub fn key_without_ordinal(s: &str) -> String {
         return stripped.to_string();
     }
     let trimmed = s.trim_start();
-    let numbered = ["（", "(", "一、", "二、", "三、", "四、", "五、", "六、", "七、"]
-        .iter()
-        .any(|p| trimmed.starts_with(p));
+    let numbered = [
+        "（", "(", "一、", "二、", "三、", "四、", "五、", "六、", "七、",
+    ]
+    .iter()
+    .any(|p| trimmed.starts_with(p));
     if numbered {
         let mut chars = k.chars();
         chars.next();
@@ -112,7 +112,11 @@ pub fn key_without_ordinal(s: &str) -> String {
 pub fn is_traditional(text: &str) -> bool {
     let sample: String = text.chars().take(20_000).collect();
     let simplified = fast2s::convert(&sample);
-    let changed = sample.chars().zip(simplified.chars()).filter(|(a, b)| a != b).count();
+    let changed = sample
+        .chars()
+        .zip(simplified.chars())
+        .filter(|(a, b)| a != b)
+        .count();
     let cjk = sample.chars().filter(|&c| is_cjk(c)).count();
     cjk > 0 && changed * 20 > cjk
 }
@@ -124,7 +128,8 @@ fn s2t() -> &'static HashMap<char, char> {
         struct File {
             chars: HashMap<String, String>,
         }
-        let file: File = toml::from_str(include_str!("template/s2t.toml")).expect("s2t.toml is valid");
+        let file: File =
+            toml::from_str(include_str!("template/s2t.toml")).expect("s2t.toml is valid");
         file.chars
             .into_iter()
             .filter_map(|(k, v)| Some((k.chars().next()?, v.chars().next()?)))
@@ -139,7 +144,9 @@ pub fn in_script(s: &str, traditional: bool) -> String {
         return s.to_string();
     }
     let map = s2t();
-    s.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
+    s.chars()
+        .map(|c| map.get(&c).copied().unwrap_or(c))
+        .collect()
 }
 
 #[cfg(test)]

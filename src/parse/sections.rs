@@ -13,6 +13,10 @@ use super::tokens::similarity;
 const ORDINALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /// Lines at least this long are searched for inline headings too.
 const FLATTENED_LINE: usize = 300;
+/// Minimum similarity of an off-template heading to its section's wording. It keeps
+/// `五、存在问题及改进措施` (0.67) and rejects `四、政府信息公开申请情况` (0.62), which
+/// is not section 四 at all.
+const OFF_TEMPLATE: f32 = 0.65;
 /// A heading title longer than this (in characters) is prose, not a heading.
 const MAX_TITLE_CHARS: usize = 40;
 
@@ -39,7 +43,12 @@ pub fn find(text: &str) -> Vec<Section> {
         }
     }
     found.sort_by_key(|s| s.range.start);
-    let starts: Vec<usize> = found.iter().map(|s| s.range.start).skip(1).chain([text.len()]).collect();
+    let starts: Vec<usize> = found
+        .iter()
+        .map(|s| s.range.start)
+        .skip(1)
+        .chain([text.len()])
+        .collect();
     for (s, next) in found.iter_mut().zip(starts) {
         s.body = s.range.end..next.max(s.range.end);
     }
@@ -64,22 +73,29 @@ fn table_label_keys() -> Vec<String> {
 fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Option<Section> {
     let s = &text[line.clone()];
     // Skip indentation and Markdown decoration.
-    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '>' | '_')).len();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '>' | '_'))
+            .len();
     let content_start = line.start + lead;
     let content = &text[content_start..line.end];
-    let content_trimmed = content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
+    let content_trimmed =
+        content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
     let content_end = content_start + content_trimmed.len();
     if content_trimmed.is_empty() || content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
         return None;
     }
     let (ordinal, title_start) = parse_ordinal(text, content_start, content_end);
-    let title_text = text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
+    let title_text =
+        text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
     let title_end = title_start + title_text.len();
     let title_key = key(title_text);
     if title_key.is_empty() {
         return None;
     }
-    if table_keys.iter().any(|k| title_key.starts_with(k.as_str()) || key(content_trimmed).starts_with(k.as_str())) {
+    if table_keys
+        .iter()
+        .any(|k| title_key.starts_with(k.as_str()) || key(content_trimmed).starts_with(k.as_str()))
+    {
         return None;
     }
     let (number, wording) = classify(&title_key, ordinal.as_ref().map(|o| o.0))?;
@@ -117,7 +133,10 @@ fn parse_ordinal(text: &str, start: usize, end: usize) -> (Option<(u8, Range<usi
     let mut title = after + sep.len_utf8();
     title += s[title..].len() - s[title..].trim_start().len();
     let n = u8::try_from(pos + 1).unwrap_or(0);
-    (Some((n, start..start + after + sep.len_utf8())), start + title)
+    (
+        Some((n, start..start + after + sep.len_utf8())),
+        start + title,
+    )
 }
 
 /// Which section a title is, and how well it is worded.
@@ -140,7 +159,7 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
         .chain(&sec.acceptable)
         .map(|t| similarity(&key(t), title_key))
         .fold(0.0_f32, f32::max);
-    (best >= 0.6).then_some((n, Wording::OffTemplate))
+    (best >= OFF_TEMPLATE).then_some((n, Wording::OffTemplate))
 }
 
 /// Headings written inline inside a long (flattened) line: exact wording only.
@@ -151,7 +170,7 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
         // Map byte positions in `line_key` to indices in `chars`.
         let mut v = Vec::with_capacity(line_key.len());
         for (i, k) in chars.iter().enumerate() {
-            v.extend(std::iter::repeat(i).take(k.c.len_utf8()));
+            v.extend(std::iter::repeat_n(i, k.c.len_utf8()));
         }
         v
     };
@@ -163,7 +182,9 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             .collect();
         for (title_key, wording) in wanted {
             let needle = format!("{ordinal}{title_key}");
-            let Some(pos) = line_key.find(&needle) else { continue };
+            let Some(pos) = line_key.find(&needle) else {
+                continue;
+            };
             let first = byte_to_idx[pos];
             let last = byte_to_idx[pos + needle.len() - 1];
             let start = chars[first].src.start;

@@ -47,7 +47,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 _ => None,
             };
             if let Some(problem) = problem {
-                acc.push(Diagnostic::new(RULE.id, range, format!("{place}{problem}。")));
+                acc.push(Diagnostic::new(
+                    RULE.id,
+                    range,
+                    format!("{place}{problem}。"),
+                ));
             }
         }
         // Cells that were not there at all (a row with too few numbers).
@@ -57,7 +61,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
             reported_rows.push(cell.row);
-            let n_missing = table.cells.iter().filter(|c| c.row == cell.row && c.range.is_none()).count();
+            let n_missing = table
+                .cells
+                .iter()
+                .filter(|c| c.row == cell.row && c.range.is_none())
+                .count();
             let n_cols = table.cells.iter().filter(|c| c.row == cell.row).count();
             let at = table
                 .labels

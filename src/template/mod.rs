@@ -214,10 +214,12 @@ pub fn section_heading(number: u8) -> String {
 
 /// `1` → `一` … `6` → `六`.
 pub fn ordinal_zh(n: u8) -> &'static str {
-    ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-        .get(n as usize)
-        .copied()
-        .unwrap_or("?")
+    [
+        "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+    ]
+    .get(n as usize)
+    .copied()
+    .unwrap_or("?")
 }
 
 /// The id of the table that belongs in section `number`.
