@@ -1,10 +1,10 @@
 //! The pure pipeline: text → model → rules → diagnostics.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Format, Report, Wording};
+use crate::parse;
 use crate::rules::{self, Context};
 use crate::settings::Settings;
-use crate::parse;
 
 /// What the tool inferred about a report.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -55,18 +55,20 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
     };
     let mut diagnostics = Vec::new();
     for rule in rules::ALL {
-        let severity = match settings.severities.get(rule.id) {
-            Some(level) => match level.severity() {
-                Some(s) => s,
-                None => continue,
-            },
-            None => rule.default_severity,
+        let Some(severity) = severity_of(rule, settings) else {
+            continue;
         };
         let start = diagnostics.len();
         (rule.check)(&ctx, &mut diagnostics);
         for d in &mut diagnostics[start..] {
             d.severity = severity;
         }
+    }
+    // Suppressions need every other rule's findings, so they run last.
+    let outcome = crate::suppress::apply(text, &mut diagnostics, settings);
+    if let Some(severity) = severity_of(&rules::unused_suppression::RULE, settings) {
+        let unused = rules::unused_suppression::unused(&ctx, &outcome.directives, &outcome.unused);
+        diagnostics.extend(unused.into_iter().map(|d| Diagnostic { severity, ..d }));
     }
     diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
@@ -81,5 +83,13 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
         info,
         report,
         diagnostics,
+    }
+}
+
+/// A rule's configured severity, else its default; `None` when it is off.
+fn severity_of(rule: &rules::Rule, settings: &Settings) -> Option<Severity> {
+    match settings.severities.get(rule.id) {
+        Some(level) => level.severity(),
+        None => Some(rule.default_severity),
     }
 }

@@ -29,9 +29,9 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (St
                 && text.is_char_boundary(e.range.end)
         });
         let overlaps = fix.edits.iter().any(|e| {
-            accepted
-                .iter()
-                .any(|a| e.range.start < a.range.end && a.range.start < e.range.end || e.range == a.range)
+            accepted.iter().any(|a| {
+                e.range.start < a.range.end && a.range.start < e.range.end || e.range == a.range
+            })
         });
         if !valid || overlaps {
             continue;

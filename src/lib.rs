@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod lsp;
@@ -15,6 +16,7 @@ pub mod normalize;
 pub mod parse;
 pub mod rules;
 pub mod settings;
+pub mod suppress;
 pub mod template;
 pub mod text;
 

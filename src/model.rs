@@ -206,9 +206,11 @@ pub struct Table {
 impl Table {
     /// The cell whose text contains `offset`.
     pub fn cell_at(&self, offset: usize) -> Option<&Cell> {
-        self.cells
-            .iter()
-            .find(|c| c.range.as_ref().is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1)))
+        self.cells.iter().find(|c| {
+            c.range
+                .as_ref()
+                .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
+        })
     }
 }
 

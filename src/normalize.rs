@@ -14,16 +14,47 @@ pub struct KeyChar {
     pub src: Range<usize>,
 }
 
-/// Normalise one character (already simplified) for matching, or drop it.
+/// The matching key of one character, or `None` when matching ignores it.
+pub fn key_char(c: char) -> Option<char> {
+    fold(c)
+}
+
+/// Normalise one character for matching (traditional → simplified, full-width →
+/// half-width, lower case), or drop it (whitespace, punctuation).
 fn fold(c: char) -> Option<char> {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
     };
-    if c.is_alphanumeric() {
-        Some(c.to_ascii_lowercase())
+    match c {
+        'a'..='z' | '0'..='9' => Some(c),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        '\u{3400}'..='\u{9FFF}' => Some(simplified(c)),
+        _ if c.is_ascii() => None,
+        _ if c.is_alphanumeric() => Some(simplified(c)),
+        _ => None,
+    }
+}
+
+/// First and last code point of the direct traditional → simplified table.
+const T2S_FIRST: u32 = 0x3400;
+const T2S_LAST: u32 = 0xFAFF;
+
+/// Traditional → simplified for one character, through a direct table built
+/// once from `fast2s` (context-dependent special cases are irrelevant to labels).
+fn simplified(c: char) -> char {
+    static TABLE: OnceLock<Vec<char>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let all: String = (T2S_FIRST..=T2S_LAST)
+            .map(|u| char::from_u32(u).unwrap_or(' '))
+            .collect();
+        fast2s::convert(&all).chars().collect()
+    });
+    let u = c as u32;
+    if (T2S_FIRST..=T2S_LAST).contains(&u) {
+        table.get((u - T2S_FIRST) as usize).copied().unwrap_or(c)
     } else {
-        None
+        c
     }
 }
 
@@ -42,15 +73,13 @@ fn pinyin_residue_len(s: &str) -> Option<usize> {
     if open != '(' && open != '（' {
         return None;
     }
-    let mut n_letters = 0;
-    for (i, c) in chars {
+    for (n_letters, (i, c)) in chars.enumerate() {
         if (c == ')' || c == '）') && n_letters > 0 {
             return Some(i + c.len_utf8());
         }
         if !is_pinyin_letter(c) || n_letters > 6 {
             return None;
         }
-        n_letters += 1;
     }
     None
 }
@@ -58,11 +87,10 @@ fn pinyin_residue_len(s: &str) -> Option<usize> {
 /// The key characters of `text[range]`, in order.
 pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
     let slice = &text[range.clone()];
-    let simplified = fast2s::convert(slice);
     let mut out = Vec::with_capacity(slice.len() / 3);
     let mut prev_cjk = false;
     let mut skip_until = 0;
-    for ((i, c), s) in slice.char_indices().zip(simplified.chars()) {
+    for (i, c) in slice.char_indices() {
         if i < skip_until {
             continue;
         }
@@ -73,7 +101,7 @@ pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
             }
         }
         prev_cjk = is_cjk(c);
-        if let Some(k) = fold(s) {
+        if let Some(k) = fold(c) {
             let start = range.start + i;
             out.push(KeyChar {
                 c: k,
@@ -97,9 +125,11 @@ pub fn key_without_ordinal(s: &str) -> String {
         return stripped.to_string();
     }
     let trimmed = s.trim_start();
-    let numbered = ["（", "(", "一、", "二、", "三、", "四、", "五、", "六、", "七、"]
-        .iter()
-        .any(|p| trimmed.starts_with(p));
+    let numbered = [
+        "（", "(", "一、", "二、", "三、", "四、", "五、", "六、", "七、",
+    ]
+    .iter()
+    .any(|p| trimmed.starts_with(p));
     if numbered {
         let mut chars = k.chars();
         chars.next();
@@ -112,7 +142,11 @@ pub fn key_without_ordinal(s: &str) -> String {
 pub fn is_traditional(text: &str) -> bool {
     let sample: String = text.chars().take(20_000).collect();
     let simplified = fast2s::convert(&sample);
-    let changed = sample.chars().zip(simplified.chars()).filter(|(a, b)| a != b).count();
+    let changed = sample
+        .chars()
+        .zip(simplified.chars())
+        .filter(|(a, b)| a != b)
+        .count();
     let cjk = sample.chars().filter(|&c| is_cjk(c)).count();
     cjk > 0 && changed * 20 > cjk
 }
@@ -124,7 +158,8 @@ fn s2t() -> &'static HashMap<char, char> {
         struct File {
             chars: HashMap<String, String>,
         }
-        let file: File = toml::from_str(include_str!("template/s2t.toml")).expect("s2t.toml is valid");
+        let file: File =
+            toml::from_str(include_str!("template/s2t.toml")).expect("s2t.toml is valid");
         file.chars
             .into_iter()
             .filter_map(|(k, v)| Some((k.chars().next()?, v.chars().next()?)))
@@ -139,7 +174,9 @@ pub fn in_script(s: &str, traditional: bool) -> String {
         return s.to_string();
     }
     let map = s2t();
-    s.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
+    s.chars()
+        .map(|c| map.get(&c).copied().unwrap_or(c))
+        .collect()
 }
 
 #[cfg(test)]

@@ -124,14 +124,26 @@ mod tests {
         let text = "甲\n𠮷结果维护x\n";
         let idx = LineIndex::new(text);
         let off = text.find('x').unwrap();
-        assert_eq!(idx.line_col(text, off, ColumnUnit::Char), LineCol { line: 1, col: 5 });
-        assert_eq!(idx.line_col(text, off, ColumnUnit::Utf16), LineCol { line: 1, col: 6 });
-        assert_eq!(idx.line_col(text, off, ColumnUnit::Utf8), LineCol { line: 1, col: 16 });
+        assert_eq!(
+            idx.line_col(text, off, ColumnUnit::Char),
+            LineCol { line: 1, col: 5 }
+        );
+        assert_eq!(
+            idx.line_col(text, off, ColumnUnit::Utf16),
+            LineCol { line: 1, col: 6 }
+        );
+        assert_eq!(
+            idx.line_col(text, off, ColumnUnit::Utf8),
+            LineCol { line: 1, col: 16 }
+        );
         for unit in [ColumnUnit::Char, ColumnUnit::Utf16, ColumnUnit::Utf8] {
             let lc = idx.line_col(text, off, unit);
             assert_eq!(idx.offset(text, lc, unit), Some(off));
         }
-        assert_eq!(idx.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Char), None);
+        assert_eq!(
+            idx.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Char),
+            None
+        );
     }
 
     #[test]

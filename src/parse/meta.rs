@@ -33,7 +33,9 @@ pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
     let y = caps.get(1)?;
     // The whole line when it is short (an agency name often precedes the year), else the match.
     let line_start = head[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[m.end()..].find('\n').map_or(text.len(), |i| m.end() + i);
+    let line_end = text[m.end()..]
+        .find('\n')
+        .map_or(text.len(), |i| m.end() + i);
     let line = &text[line_start..line_end];
     let (start, end) = if line.chars().count() <= 80 {
         let t = line.trim();
@@ -68,7 +70,8 @@ pub fn period(text: &str) -> Option<Period> {
     );
     let caps = r.captures(text)?;
     let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    let start_md = caps.name("sm")?.start()..caps.name("sd")?.end() + day_suffix(text, caps.name("sd")?.end());
+    let start_md =
+        caps.name("sm")?.start()..caps.name("sd")?.end() + day_suffix(text, caps.name("sd")?.end());
     let sy = caps.name("sy")?;
     let start = PeriodDate {
         year: sy.as_str().parse().ok(),

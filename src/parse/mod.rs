@@ -31,11 +31,10 @@ pub fn infer_year(report: &Report) -> Option<i32> {
         .as_ref()
         .and_then(|t| t.year)
         .or_else(|| {
-            report.period.as_ref().and_then(|p| {
-                p.start
-                    .year
-                    .or_else(|| p.end.as_ref().and_then(|e| e.year))
-            })
+            report
+                .period
+                .as_ref()
+                .and_then(|p| p.start.year.or_else(|| p.end.as_ref().and_then(|e| e.year)))
         })
         .or_else(|| report.published.as_ref().map(|d| d.year - 1))
 }

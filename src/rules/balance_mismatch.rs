@@ -29,7 +29,11 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     for table in &ctx.report.tables {
-        for id in table.identities.iter().filter(|i| i.kind == IdentityKind::Balance) {
+        for id in table
+            .identities
+            .iter()
+            .filter(|i| i.kind == IdentityKind::Balance)
+        {
             let side = |idx: &[usize]| -> Option<i64> {
                 idx.iter().map(|&i| table.cells[i].value.as_i64()).sum()
             };
@@ -40,7 +44,13 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
             // Point at the carried-forward cell (the last term), the usual place of the slip.
-            let Some(anchor) = id.left.iter().chain(&id.right).rev().find_map(|&i| table.cells[i].range.clone()) else {
+            let Some(anchor) = id
+                .left
+                .iter()
+                .chain(&id.right)
+                .rev()
+                .find_map(|&i| table.cells[i].range.clone())
+            else {
                 continue;
             };
             let related = id

@@ -31,7 +31,6 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
             let Some(range) = cell.range.clone() else {
                 continue;
             };
-            let place = format!("{}“{}”行“{}”栏", table.name, cell.row_label, cell.col_label);
             let problem = match (&cell.value, cell.kind) {
                 (Value::Blank, _) => Some("未填写（为空或为“/”“—”）。没有数据请填 0".to_string()),
                 (Value::Text(t), _) => Some(format!("“{t}”不是数字。请填写数字")),
@@ -47,7 +46,12 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 _ => None,
             };
             if let Some(problem) = problem {
-                acc.push(Diagnostic::new(RULE.id, range, format!("{place}{problem}。")));
+                let place = format!("{}“{}”行“{}”栏", table.name, cell.row_label, cell.col_label);
+                acc.push(Diagnostic::new(
+                    RULE.id,
+                    range,
+                    format!("{place}{problem}。"),
+                ));
             }
         }
         // Cells that were not there at all (a row with too few numbers).
@@ -57,7 +61,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
             reported_rows.push(cell.row);
-            let n_missing = table.cells.iter().filter(|c| c.row == cell.row && c.range.is_none()).count();
+            let n_missing = table
+                .cells
+                .iter()
+                .filter(|c| c.row == cell.row && c.range.is_none())
+                .count();
             let n_cols = table.cells.iter().filter(|c| c.row == cell.row).count();
             let at = table
                 .labels

@@ -55,7 +55,10 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
         if at == ctx.text.len() && !ctx.text.is_empty() && !ctx.text.ends_with('\n') {
             insert.push('\n');
         }
-        insert.push_str(&crate::normalize::in_script(&heading, ctx.report.traditional));
+        insert.push_str(&crate::normalize::in_script(
+            &heading,
+            ctx.report.traditional,
+        ));
         insert.push('\n');
         let message = format!(
             "缺少第{}部分“{}”。年度报告应依次包含六个部分，请在此处补上该部分的标题和内容。",

@@ -33,10 +33,18 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
         if ctx.report.tables.iter().any(|t| t.id == table_id) {
             continue;
         }
-        if ctx.report.sections[..].iter().filter(|s| s.number == section.number).count() > 1
+        if ctx.report.sections[..]
+            .iter()
+            .filter(|s| s.number == section.number)
+            .count()
+            > 1
             && !std::ptr::eq(
                 section,
-                ctx.report.sections.iter().find(|s| s.number == section.number).unwrap_or(section),
+                ctx.report
+                    .sections
+                    .iter()
+                    .find(|s| s.number == section.number)
+                    .unwrap_or(section),
             )
         {
             continue;

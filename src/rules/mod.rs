@@ -7,6 +7,7 @@ use crate::settings::Settings;
 
 mod balance_mismatch;
 mod invalid_number;
+mod missing_accountability;
 mod missing_period;
 mod missing_row;
 mod missing_section;
@@ -18,6 +19,7 @@ mod section_title;
 mod table_label;
 mod total_mismatch;
 mod unreadable_table;
+pub(crate) mod unused_suppression;
 
 /// Whether a rule offers a fix, and how safe it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +79,8 @@ pub static ALL: &[&Rule] = &[
     &missing_period::RULE,
     &obsolete_format::RULE,
     &unreadable_table::RULE,
+    &missing_accountability::RULE,
+    &unused_suppression::RULE,
 ];
 
 /// The rule with this id.

@@ -32,7 +32,10 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
         if table.format == expected || !crate::template::formats_differ(table.id) {
             continue;
         }
-        let at = table.labels.first().map_or(table.range.clone(), |l| l.range.clone());
+        let at = table
+            .labels
+            .first()
+            .map_or(table.range.clone(), |l| l.range.clone());
         acc.push(Diagnostic::new(
             RULE.id,
             at,

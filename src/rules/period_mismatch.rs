@@ -102,7 +102,8 @@ fn check_date(
         }
     }
     let y = date.year.or(year).unwrap_or(2000);
-    let exists = (1..=12).contains(&date.month) && date.day >= 1 && date.day <= days_in_month(y, date.month);
+    let exists =
+        (1..=12).contains(&date.month) && date.day >= 1 && date.day <= days_in_month(y, date.month);
     let found = &ctx.text[date.md_range.clone()];
     if !exists {
         acc.push(Diagnostic::new(

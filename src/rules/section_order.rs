@@ -37,7 +37,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     RULE.id,
                     s.range.clone(),
-                    format!("第{}部分“{}”重复出现。每个部分只应出现一次，请合并或删除重复的部分。", ordinal_zh(s.number), heading),
+                    format!(
+                        "第{}部分“{}”重复出现。每个部分只应出现一次，请合并或删除重复的部分。",
+                        ordinal_zh(s.number),
+                        heading
+                    ),
                 )
                 .with_related(vec![Related {
                     range: first.range.clone(),

@@ -28,7 +28,12 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     for table in &ctx.report.tables {
         for label in table.labels.iter().filter(|l| l.near_miss) {
-            if ctx.settings.extra_labels.iter().any(|x| crate::normalize::key(x) == crate::normalize::key(&label.found)) {
+            if ctx
+                .settings
+                .extra_labels
+                .iter()
+                .any(|x| crate::normalize::key(x) == crate::normalize::key(&label.found))
+            {
                 continue;
             }
             let replacement = in_script(label.expected, ctx.report.traditional);

@@ -38,13 +38,21 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
 }
 
 fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
-    for id in table.identities.iter().filter(|i| i.kind == IdentityKind::Total) {
+    for id in table
+        .identities
+        .iter()
+        .filter(|i| i.kind == IdentityKind::Total)
+    {
         let [total_idx] = id.left[..] else { continue };
         let total = &table.cells[total_idx];
         let (Some(actual), Some(range)) = (total.value.as_i64(), total.range.clone()) else {
             continue;
         };
-        let parts: Option<Vec<i64>> = id.right.iter().map(|&i| table.cells[i].value.as_i64()).collect();
+        let parts: Option<Vec<i64>> = id
+            .right
+            .iter()
+            .map(|&i| table.cells[i].value.as_i64())
+            .collect();
         let Some(parts) = parts else { continue };
         let expected: i64 = parts.iter().sum();
         if expected == actual {
@@ -57,18 +65,32 @@ fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
                 let c = &table.cells[i];
                 c.range.clone().map(|r| Related {
                     range: r,
-                    message: format!("{}·{}：{}", c.row_label, c.col_label, c.value.as_i64().unwrap_or(0)),
+                    message: format!(
+                        "{}·{}：{}",
+                        c.row_label,
+                        c.col_label,
+                        c.value.as_i64().unwrap_or(0)
+                    ),
                 })
             })
             .collect();
-        let terms = parts.iter().map(i64::to_string).collect::<Vec<_>>().join("+");
+        let terms = parts
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join("+");
         acc.push(
             Diagnostic::new(
                 RULE.id,
                 range.clone(),
                 format!(
                     "{}{}的总计应为 {}（{} 之和：{}），实际为 {}。",
-                    table.name, id.scope, expected, describe_parts(table, &id.right), terms, actual
+                    table.name,
+                    id.scope,
+                    expected,
+                    describe_parts(table, &id.right),
+                    terms,
+                    actual
                 ),
             )
             .with_related(related)
