@@ -208,7 +208,11 @@ fn json_contract_shape_over_the_examples() {
     assert_eq!(summary["infos"], infos);
     assert_eq!(r.code, i32::from(errors > 0));
 
-    // The report years the issue names for the seeds.
+    // The report years and formats the issue names for the seeds.
+    let format = |i: usize| files[i]["report"]["format"].as_str();
+    assert_eq!(format(0), Some("2021"));
+    assert_eq!(format(1), Some("2021"));
+    assert_eq!(format(4), Some("2019"));
     let year = |i: usize| files[i]["report"]["year"].as_i64();
     assert_eq!(year(0), Some(2021));
     assert_eq!(year(2), Some(2021));
@@ -220,6 +224,18 @@ fn json_contract_shape_over_the_examples() {
 fn exit_codes() {
     // 1: an error-severity finding.
     assert_eq!(run_in(&fixtures(), &["--check", "caret.txt"], None).code, 1);
+
+    // 0: warnings do not fail the check (seed 002 with an off-template heading).
+    let dir = scratch("warnings-only");
+    let seed =
+        std::fs::read_to_string(root().join("tests/examples/002_d644ac36b4bce1f5.txt")).unwrap();
+    let draft = seed.replace("五、存在的主要问题及改进情况", "五、存在问题及改进措施");
+    assert_ne!(draft, seed);
+    std::fs::write(dir.join("draft.txt"), draft).unwrap();
+    let r = run_in(&dir, &["--check", "draft.txt"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("warning[section-title]"), "{}", r.stdout);
+    assert!(r.stdout.contains("错误 0 个"), "{}", r.stdout);
 
     // 0: a folder with no report in it is not an error.
     let dir = scratch("no-report");
