@@ -55,10 +55,11 @@ fn is_numeric(s: &str) -> bool {
 
 /// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
 fn is_page_footer(line: &str) -> bool {
-    let t: String = line.chars().filter(|c| !is_space(*c)).collect();
-    if t.is_empty() {
+    let line = line.trim_matches(is_space);
+    if line.is_empty() || line.len() > 24 {
         return false;
     }
+    let t: String = line.chars().filter(|c| !is_space(*c)).collect();
     let inner = t.trim_matches(|c| matches!(c, '-' | '—' | '－'));
     let dashed =
         inner.len() < t.len() && t.starts_with(['-', '—', '－']) && t.ends_with(['-', '—', '－']);
