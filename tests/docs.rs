@@ -23,7 +23,6 @@ fn ensure_file_contents(path: &Path, contents: &str) {
             std::fs::create_dir_all(dir).unwrap();
         }
         std::fs::write(path, contents).unwrap();
-        eprintln!("updated {shown}");
         return;
     }
     panic!(

@@ -174,7 +174,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     summary.failed += errors.len();
     let style = emit::Style {
         color: io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     emit::emit(args.format, out, &results, &summary, style)?;
     Ok(if summary.failed > 0 {

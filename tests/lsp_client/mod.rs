@@ -144,6 +144,8 @@ pub struct LspClient {
     pub stderr: Arc<Mutex<String>>,
     /// Answer for `workspace/configuration` requests from the server.
     pub configuration: Value,
+    /// The workspace folder sent in `initialize`.
+    pub root_uri: String,
 }
 
 impl LspClient {
@@ -181,6 +183,7 @@ impl LspClient {
             backlog: VecDeque::new(),
             stderr: log,
             configuration: Value::Null,
+            root_uri: "file:///tmp/gov-report-lsp-tests".to_string(),
         }
     }
 
@@ -307,7 +310,7 @@ impl LspClient {
             "workspace": {
                 "configuration": true,
                 "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
-                "diagnostics": {"refreshSupport": true}
+                "didChangeWatchedFiles": {"dynamicRegistration": true}
             }
         });
         if let Some(encs) = encodings {
@@ -321,7 +324,7 @@ impl LspClient {
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": "file:///tmp/gov-report-lsp-tests",
+                "rootUri": self.root_uri,
                 "capabilities": caps,
                 "initializationOptions": options,
             }),
