@@ -1,3 +1,19 @@
 #!/usr/bin/env bash
 # Installs the tools the tests drive (idempotent; root on CI).
 set -euo pipefail
+
+# --- VS Code extension e2e (editors/vscode): chromium drives code-server; a CJK
+# font so glyphs render in the screenshot; ripgrep pre-seeds code-server's install.
+need_apt=()
+[ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
+command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+# code-server's native modules (node-pty, kerberos, argon2 fallback) compile with node-gyp.
+[ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi

@@ -14,16 +14,47 @@ pub struct KeyChar {
     pub src: Range<usize>,
 }
 
-/// Normalise one character (already simplified) for matching, or drop it.
+/// The matching key of one character, or `None` when matching ignores it.
+pub fn key_char(c: char) -> Option<char> {
+    fold(c)
+}
+
+/// Normalise one character for matching (traditional → simplified, full-width →
+/// half-width, lower case), or drop it (whitespace, punctuation).
 fn fold(c: char) -> Option<char> {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
     };
-    if c.is_alphanumeric() {
-        Some(c.to_ascii_lowercase())
+    match c {
+        'a'..='z' | '0'..='9' => Some(c),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        '\u{3400}'..='\u{9FFF}' => Some(simplified(c)),
+        _ if c.is_ascii() => None,
+        _ if c.is_alphanumeric() => Some(simplified(c)),
+        _ => None,
+    }
+}
+
+/// First and last code point of the direct traditional → simplified table.
+const T2S_FIRST: u32 = 0x3400;
+const T2S_LAST: u32 = 0xFAFF;
+
+/// Traditional → simplified for one character, through a direct table built
+/// once from `fast2s` (context-dependent special cases are irrelevant to labels).
+fn simplified(c: char) -> char {
+    static TABLE: OnceLock<Vec<char>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let all: String = (T2S_FIRST..=T2S_LAST)
+            .map(|u| char::from_u32(u).unwrap_or(' '))
+            .collect();
+        fast2s::convert(&all).chars().collect()
+    });
+    let u = c as u32;
+    if (T2S_FIRST..=T2S_LAST).contains(&u) {
+        table.get((u - T2S_FIRST) as usize).copied().unwrap_or(c)
     } else {
-        None
+        c
     }
 }
 
@@ -56,11 +87,10 @@ fn pinyin_residue_len(s: &str) -> Option<usize> {
 /// The key characters of `text[range]`, in order.
 pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
     let slice = &text[range.clone()];
-    let simplified = fast2s::convert(slice);
     let mut out = Vec::with_capacity(slice.len() / 3);
     let mut prev_cjk = false;
     let mut skip_until = 0;
-    for ((i, c), s) in slice.char_indices().zip(simplified.chars()) {
+    for (i, c) in slice.char_indices() {
         if i < skip_until {
             continue;
         }
@@ -71,7 +101,7 @@ pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
             }
         }
         prev_cjk = is_cjk(c);
-        if let Some(k) = fold(s) {
+        if let Some(k) = fold(c) {
             let start = range.start + i;
             out.push(KeyChar {
                 c: k,

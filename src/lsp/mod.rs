@@ -1,7 +1,154 @@
-//! The language server (tower-lsp on stdio). Work in progress.
+//! The language server: tower-lsp on stdin/stdout.
+//!
+//! Only protocol goes to stdout; logs go to stderr and `window/logMessage`.
+//! The process ends when stdin closes or on `exit` (code 0 after `shutdown`,
+//! 1 without, as the protocol asks).
 
 use std::process::ExitCode;
 
+use futures::stream::{BoxStream, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
+use tokio::sync::{mpsc, oneshot};
+use tower_lsp::jsonrpc::Request;
+use tower_lsp::{ClientSocket, Loopback, LspService, Server};
+
+pub mod config;
+pub mod convert;
+pub mod document;
+pub mod features;
+pub mod framing;
+pub mod position;
+pub mod server;
+
+use framing::Frame;
+pub use server::Backend;
+
+/// Serve on stdin/stdout until stdin closes or the client sends `exit`.
 pub fn run() -> ExitCode {
-    ExitCode::SUCCESS
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            log_stderr(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The blocking stdin reader may still be waiting for input: do not wait for it.
+    rt.shutdown_background();
+    code
+}
+
+/// Serve one client on the given streams.
+pub async fn serve<I, O>(input: I, output: O) -> ExitCode
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
+    let (service, socket) = LspService::new(Backend::new);
+    let backend = service.inner().clone();
+    let (exit_tx, exit_rx) = oneshot::channel();
+    let socket = ExitWatch {
+        socket,
+        exit: exit_tx,
+    };
+    // client → checked frames → tower-lsp → frames → client (plus our error replies).
+    let (server_in, mut feed) = tokio::io::duplex(1 << 16);
+    let (server_out, drain) = tokio::io::duplex(1 << 16);
+    let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let reader = tokio::spawn(async move {
+        let mut frames = framing::FrameReader::new(BufReader::new(input));
+        loop {
+            match frames.next().await {
+                Ok(Some(Frame::Message(body))) => {
+                    if framing::write_frame(&mut feed, &body).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(Some(Frame::Rejected(reply))) => {
+                    log_stderr(&format!(
+                        "rejected a malformed message: {}",
+                        reply["error"]["message"]
+                    ));
+                    if reply_tx.send(reply.to_string().into_bytes()).is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    log_stderr(&format!("reading stdin failed: {e}"));
+                    break;
+                }
+            }
+        }
+        // Dropping `feed` ends tower-lsp's input: the server stops.
+    });
+    let writer = tokio::spawn(async move {
+        let mut output = output;
+        let mut from_server = framing::FrameReader::new(BufReader::new(drain));
+        let mut server_open = true;
+        let mut replies_open = true;
+        while server_open || replies_open {
+            tokio::select! {
+                frame = from_server.next(), if server_open => match frame {
+                    Ok(Some(Frame::Message(body))) => {
+                        if framing::write_frame(&mut output, &body).await.is_err() { break; }
+                    }
+                    // tower-lsp writes well-formed frames; anything else is not forwarded.
+                    Ok(Some(Frame::Rejected(_))) => {}
+                    Ok(None) | Err(_) => server_open = false,
+                },
+                reply = reply_rx.recv(), if replies_open => match reply {
+                    Some(body) => {
+                        if framing::write_frame(&mut output, &body).await.is_err() { break; }
+                    }
+                    None => replies_open = false,
+                },
+            }
+        }
+    });
+    let exited = tokio::select! {
+        () = Server::new(server_in, server_out, socket).serve(service) => false,
+        _ = exit_rx => true,
+    };
+    reader.abort();
+    // Let the last responses reach the client (bounded: the client may be gone).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    if exited && !backend.shutdown_requested() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The client loopback, plus a signal when the `exit` notification has been
+/// handled (tower-lsp then ends the server-to-client stream but keeps reading
+/// stdin; we stop instead of waiting for the client to close it).
+struct ExitWatch {
+    socket: ClientSocket,
+    exit: oneshot::Sender<()>,
+}
+
+impl Loopback for ExitWatch {
+    type RequestStream = BoxStream<'static, Request>;
+    type ResponseSink = <ClientSocket as Loopback>::ResponseSink;
+
+    fn split(self) -> (Self::RequestStream, Self::ResponseSink) {
+        let (requests, responses) = Loopback::split(self.socket);
+        let exit = self.exit;
+        let signal = futures::stream::once(async move {
+            let _ = exit.send(());
+        })
+        .filter_map(|()| async { None });
+        (requests.chain(signal).boxed(), responses)
+    }
+}
+
+/// Write a log line to stderr (never stdout: that is the protocol channel).
+#[allow(clippy::print_stderr)]
+pub(crate) fn log_stderr(message: &str) {
+    eprintln!("[gov-report-lsp] {message}");
 }

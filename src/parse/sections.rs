@@ -3,6 +3,7 @@
 //! flattened onto one line.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::model::{Section, Wording};
 use crate::normalize::{key, key_chars};
@@ -29,11 +30,16 @@ pub fn find(text: &str) -> Vec<Section> {
     for line in text.split_inclusive('\n') {
         let range = line_start..line_start + line.trim_end_matches(['\n', '\r']).len();
         line_start += line.len();
-        if let Some(s) = heading_at_line(text, range.clone(), &table_keys) {
+        if let Some(s) = heading_at_line(text, range.clone(), table_keys) {
             found.push(s);
         } else if range.len() >= FLATTENED_LINE {
             long_lines.push(range);
         }
+    }
+    // Inline headings are for pages saved flattened onto a few long lines; a
+    // document whose headings stand on their own lines needs no such search.
+    if found.len() >= 3 {
+        long_lines.clear();
     }
     for range in long_lines {
         for s in inline_headings(text, range) {
@@ -57,17 +63,41 @@ pub fn find(text: &str) -> Vec<Section> {
 
 /// Keys of every table label of both templates: lines that are table rows
 /// (`四、结转下年度继续办理`) are not headings.
-fn table_label_keys() -> Vec<String> {
-    template::all()
-        .iter()
-        .flat_map(|t| &t.tables)
-        .flat_map(|t| &t.items)
-        .map(|i| match i {
-            template::Item::Row(r) => key(&r.label),
-            template::Item::Header(h) => key(&h.header),
-        })
-        .filter(|k| k.chars().count() >= 4)
-        .collect()
+fn table_label_keys() -> &'static [String] {
+    static KEYS: OnceLock<Vec<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        template::all()
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| &t.items)
+            .map(|i| match i {
+                template::Item::Row(r) => key(&r.label),
+                template::Item::Header(h) => key(&h.header),
+            })
+            .filter(|k| k.chars().count() >= 4)
+            .collect()
+    })
+}
+
+/// Per section: its number, the key of its title, and the keys of its acceptable wordings.
+struct SectionKeys {
+    number: u8,
+    title: String,
+    acceptable: Vec<String>,
+}
+
+fn section_keys() -> &'static [SectionKeys] {
+    static KEYS: OnceLock<Vec<SectionKeys>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        template::sections()
+            .iter()
+            .map(|s| SectionKeys {
+                number: s.number,
+                title: key(&s.title),
+                acceptable: s.acceptable.iter().map(|a| key(a)).collect(),
+            })
+            .collect()
+    })
 }
 
 fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Option<Section> {
@@ -81,10 +111,17 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     let content_trimmed =
         content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
     let content_end = content_start + content_trimmed.len();
-    if content_trimmed.is_empty() || content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
+    if content_trimmed.is_empty() {
         return None;
     }
     let (ordinal, title_start) = parse_ordinal(text, content_start, content_end);
+    if content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
+        // A heading followed by text on the same line.
+        return prefix_heading(text, content_start, title_start, content_end, ordinal);
+    }
+    if ordinal.is_none() && !could_start_title(&text[title_start..content_end]) {
+        return None;
+    }
     let title_text =
         text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
     let title_end = title_start + title_text.len();
@@ -92,13 +129,16 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     if title_key.is_empty() {
         return None;
     }
+    let Some((number, wording)) = classify(&title_key, ordinal.as_ref().map(|o| o.0)) else {
+        return prefix_heading(text, content_start, title_start, content_end, ordinal);
+    };
+    let content_key = key(content_trimmed);
     if table_keys
         .iter()
-        .any(|k| title_key.starts_with(k.as_str()) || key(content_trimmed).starts_with(k.as_str()))
+        .any(|k| title_key.starts_with(k.as_str()) || content_key.starts_with(k.as_str()))
     {
         return None;
     }
-    let (number, wording) = classify(&title_key, ordinal.as_ref().map(|o| o.0))?;
     Some(Section {
         number,
         ordinal: ordinal.as_ref().map(|o| o.0),
@@ -108,6 +148,62 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
         text: text[content_start..content_end].to_string(),
         wording,
         body: content_end..content_end,
+    })
+}
+
+/// Cheap filter for headings written without an ordinal: the first character
+/// must be able to start some section title (after traditional → simplified).
+fn could_start_title(s: &str) -> bool {
+    static FIRST: OnceLock<Vec<char>> = OnceLock::new();
+    let first = FIRST.get_or_init(|| {
+        section_keys()
+            .iter()
+            .flat_map(|k| std::iter::once(&k.title).chain(&k.acceptable))
+            .filter_map(|t| t.chars().next())
+            .collect()
+    });
+    s.chars()
+        .find_map(crate::normalize::key_char)
+        .is_some_and(|c| first.contains(&c))
+}
+
+/// A numbered line that starts with a section title word for word and goes on
+/// with other text (`一、总体情况 2023年，本局…`): the heading is the title part.
+fn prefix_heading(
+    text: &str,
+    content_start: usize,
+    title_start: usize,
+    line_end: usize,
+    ordinal: Option<(u8, Range<usize>)>,
+) -> Option<Section> {
+    let (n, ordinal_range) = ordinal?;
+    let mut window_end = line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4));
+    while !text.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let chars = key_chars(text, title_start..window_end);
+    let head: String = chars.iter().map(|k| k.c).collect();
+    let (sec, matched, wording) = section_keys()
+        .iter()
+        .flat_map(|s| {
+            std::iter::once((s, &s.title, Wording::Canonical)).chain(
+                s.acceptable
+                    .iter()
+                    .map(move |a| (s, a, Wording::Acceptable)),
+            )
+        })
+        .filter(|(_, k, _)| head.starts_with(k.as_str()))
+        .max_by_key(|(_, k, _)| k.len())?;
+    let end = chars.get(matched.chars().count().checked_sub(1)?)?.src.end;
+    Some(Section {
+        number: sec.number,
+        ordinal: Some(n),
+        ordinal_range: Some(ordinal_range),
+        range: content_start..end,
+        title_range: title_start..end,
+        text: text[content_start..end].to_string(),
+        wording,
+        body: end..end,
     })
 }
 
@@ -141,23 +237,24 @@ fn parse_ordinal(text: &str, start: usize, end: usize) -> (Option<(u8, Range<usi
 
 /// Which section a title is, and how well it is worded.
 fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
-    for sec in template::sections() {
-        if key(&sec.title) == title_key {
+    for sec in section_keys() {
+        if sec.title == title_key {
             return Some((sec.number, Wording::Canonical));
         }
-        if sec.acceptable.iter().any(|a| key(a) == title_key) {
+        if sec.acceptable.iter().any(|a| a == title_key) {
             return Some((sec.number, Wording::Acceptable));
         }
     }
     // Off-template wording: only when the written ordinal agrees with the content.
     let n = ordinal.filter(|n| (1..=6).contains(n))?;
-    let sec = template::sections().iter().find(|s| s.number == n)?;
+    let sec = section_keys().iter().find(|s| s.number == n)?;
     if title_key.chars().count() > MAX_TITLE_CHARS {
         return None;
     }
     let best = std::iter::once(&sec.title)
         .chain(&sec.acceptable)
-        .map(|t| similarity(&key(t), title_key))
+        .filter(|t| super::tables::plausible(t, title_key))
+        .map(|t| similarity(t, title_key))
         .fold(0.0_f32, f32::max);
     (best >= OFF_TEMPLATE).then_some((n, Wording::OffTemplate))
 }
@@ -175,11 +272,16 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
         v
     };
     let mut out = Vec::new();
-    for sec in template::sections() {
+    for sec in section_keys() {
         let ordinal = ORDINALS[usize::from(sec.number) - 1];
-        let wanted: Vec<(String, Wording)> = std::iter::once((key(&sec.title), Wording::Canonical))
-            .chain(sec.acceptable.iter().map(|a| (key(a), Wording::Acceptable)))
-            .collect();
+        let wanted: Vec<(String, Wording)> =
+            std::iter::once((sec.title.clone(), Wording::Canonical))
+                .chain(
+                    sec.acceptable
+                        .iter()
+                        .map(|a| (a.clone(), Wording::Acceptable)),
+                )
+                .collect();
         for (title_key, wording) in wanted {
             let needle = format!("{ordinal}{title_key}");
             let Some(pos) = line_key.find(&needle) else {

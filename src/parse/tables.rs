@@ -10,13 +10,12 @@
 //! exactly is compared, by similarity, with the labels still missing from the
 //! same place of the same table, never with other tables.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::{
     Cell, CellKind, Format, Identity, LabelMatch, MissingLabel, Section, Table, Unreadable, Value,
 };
-use crate::normalize::{key, key_chars, key_without_ordinal, KeyChar};
+use crate::normalize::{key_chars, KeyChar};
 use crate::template::{self, Each, Item, Role, RowTpl, TableTpl};
 
 use super::tokens::{similarity, tokenize, Kind, Token};
@@ -43,28 +42,54 @@ pub fn find(text: &str, sections: &[Section]) -> Vec<Table> {
         else {
             continue;
         };
-        let Some(section) = sections.iter().find(|s| s.number == number) else {
-            continue;
-        };
-        let stream = Stream::new(text, section.body.clone());
-        let best = template::all()
-            .iter()
-            .filter_map(|tpl| {
-                let tt = tpl.tables.iter().find(|t| t.id == id)?;
-                Some(align(&stream, tpl.format, tt))
-            })
-            .filter(|(_, score)| *score > isize::MIN)
-            .fold(None, |best: Option<(Table, isize)>, cand| match best {
-                // On a tie the newer format (listed first) wins.
-                Some(b) if b.1 >= cand.1 => Some(b),
-                _ => Some(cand),
-            });
-
-        if let Some((table, _)) = best {
+        let stream = Stream::new(text, region(text, sections, number));
+        // Try the newest format first; a perfect match needs no second opinion.
+        let mut best: Option<((Table, isize), &TableTpl)> = None;
+        for tpl in template::all() {
+            let Some(tt) = tpl.tables.iter().find(|t| t.id == id) else {
+                continue;
+            };
+            let cand = align(&stream, tpl.format, tt);
+            if cand.1 == isize::MIN {
+                continue;
+            }
+            let perfect = cand.0.missing.is_empty() && cand.0.labels.iter().all(|l| !l.near_miss);
+            // On a tie the newer format (listed first) wins.
+            if best.as_ref().is_none_or(|b| cand.1 > b.0 .1) {
+                best = Some((cand, tt));
+            }
+            if perfect {
+                break;
+            }
+        }
+        if let Some(((mut table, _), tpl)) = best {
+            table.identities = identities(tpl, &table.cells);
             out.push(table);
         }
     }
     out
+}
+
+/// Where the table of section `number` is looked for: the section's body, or,
+/// when its heading is missing, everything between the neighbouring headings
+/// (a deleted heading should not hide the table's own errors).
+fn region(text: &str, sections: &[Section], number: u8) -> Range<usize> {
+    if let Some(s) = sections.iter().find(|s| s.number == number) {
+        return s.body.clone();
+    }
+    let start = sections
+        .iter()
+        .filter(|s| s.number < number)
+        .map(|s| s.range.end)
+        .max()
+        .unwrap_or(0);
+    let end = sections
+        .iter()
+        .filter(|s| s.number > number && s.range.start >= start)
+        .map(|s| s.range.start)
+        .min()
+        .unwrap_or(text.len());
+    start..end.max(start)
 }
 
 /// The tokens of a region and their normalised label stream.
@@ -294,12 +319,12 @@ struct Anchor {
 /// against; `isize::MIN` when no row label matched at all (no table here).
 fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
     let rows: Vec<&'static RowTpl> = tpl.rows().collect();
-    let all_keys: Vec<String> = tpl
+    let all_keys: Vec<&str> = tpl
         .items
         .iter()
         .map(|i| match i {
-            Item::Row(r) => key(&r.label),
-            Item::Header(h) => key(&h.header),
+            Item::Row(r) => r.keys.first().map_or("", String::as_str),
+            Item::Header(h) => h.key.as_str(),
         })
         .filter(|k| !k.is_empty())
         .collect();
@@ -325,9 +350,7 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             continue;
         }
         let to = (cursor + ANCHOR_WINDOW).min(s.keys.len());
-        let found = row_keys(row)
-            .into_iter()
-            .find_map(|k| s.find(&k, cursor, to, &used));
+        let found = row.keys.iter().find_map(|k| s.find(k, cursor, to, &used));
         if let Some(span) = found {
             cursor = span.end;
             used.push(span.clone());
@@ -339,6 +362,36 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             score += 1;
         }
     }
+    // 1b. Rows out of template order (a converter that moved a block): a label
+    // standing as a whole cell anywhere in the region.
+    for (i, row) in rows.iter().enumerate() {
+        if anchors[i].is_some() || row.label.is_empty() {
+            continue;
+        }
+        let whole_cell = row.keys.iter().find_map(|k| {
+            let n = k.chars().count();
+            (0..s.tokens.len()).find(|&t| {
+                let span = &s.lspan[t];
+                s.tokens[t].kind == Kind::Label
+                    && span.len() == n
+                    && s.lstr[s.lbyte[span.start]..s.lbyte[span.end]] == **k
+                    && !used
+                        .iter()
+                        .any(|u| u.start < span.end && span.start < u.end)
+            })
+        });
+        if let Some(t) = whole_cell {
+            let span = s.lspan[t].clone();
+            used.push(span.clone());
+            anchors[i] = Some(Anchor {
+                src: s.src(&span),
+                span,
+                near_miss: false,
+            });
+            score += 1;
+        }
+    }
+
     let has_labelled_rows = rows.iter().any(|r| !r.label.is_empty());
     if has_labelled_rows && score < MIN_ANCHORS.min(rows.len()) {
         return (table, isize::MIN);
@@ -355,13 +408,17 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             .flatten()
             .next()
             .map_or(0, |a| a.span.end);
-        let hi = anchors[i + 1..]
+        // Up to the next label found after it in the document.
+        let hi = anchors
             .iter()
             .flatten()
-            .next()
-            .map_or(s.keys.len(), |a| a.span.start);
+            .map(|a| a.span.start)
+            .filter(|&st| st >= lo)
+            .min()
+            .unwrap_or(s.keys.len());
         let hi = hi.min(lo + ANCHOR_WINDOW / 2);
-        if let Some(took) = s.take_loose(&key(&rows[i].label), lo, hi, &used) {
+        let target = rows[i].keys.first().map_or("", String::as_str);
+        if let Some(took) = s.take_loose(target, lo, hi, &used) {
             // A label broken up by a scattered group label (PDF text): all there, in order.
             let span = took[0].start..took[took.len() - 1].end;
             used.extend(took);
@@ -372,7 +429,7 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             });
             continue;
         }
-        if let Some((span, src)) = near_miss(s, &key(&rows[i].label), lo, hi, &used, &all_keys) {
+        if let Some((span, src)) = near_miss(s, target, lo, hi, &used, &all_keys) {
             used.push(span.clone());
             anchors[i] = Some(Anchor {
                 span,
@@ -397,17 +454,20 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
         if !group_ends {
             continue;
         }
-        let lo = anchors[..row_idx]
-            .iter()
-            .rev()
-            .flatten()
-            .next()
-            .map_or(0, |a| a.span.end);
+        // The group stands just before its first row in the document, after
+        // whatever row precedes that in the document (blocks may be reordered).
         let hi = anchors[row_idx..]
             .iter()
             .flatten()
             .next()
             .map_or(s.keys.len(), |a| a.span.start);
+        let lo = anchors
+            .iter()
+            .flatten()
+            .map(|a| a.span.end)
+            .filter(|&e| e <= hi)
+            .max()
+            .unwrap_or(0);
         let (found, first) = match_headers(
             s,
             &group,
@@ -481,7 +541,6 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             .collect();
         fill_row(s.text, tpl, rows[i], &toks, &mut table);
     }
-    table.identities = identities(tpl, &table.cells);
     let penalty = table.missing.len() + table.labels.iter().filter(|l| l.near_miss).count();
     let score =
         isize::try_from(2 * score).unwrap_or(isize::MAX) - isize::try_from(penalty).unwrap_or(0);
@@ -492,17 +551,6 @@ fn tpl_id(tpl: &'static TableTpl) -> &'static str {
     &tpl.id
 }
 
-/// Keys a row label may be written as: full, without its numbering, aliases.
-fn row_keys(row: &RowTpl) -> Vec<String> {
-    let mut keys = vec![key(&row.label)];
-    let stripped = key_without_ordinal(&row.label);
-    if stripped.chars().count() >= 3 && !keys.contains(&stripped) {
-        keys.push(stripped);
-    }
-    keys.extend(row.aliases.iter().map(|a| key(a)));
-    keys
-}
-
 /// The best near miss of `target` in `from..to`: similar enough, and closer to
 /// `target` than to any other label of the same table.
 fn near_miss(
@@ -511,11 +559,11 @@ fn near_miss(
     from: usize,
     to: usize,
     used: &[Range<usize>],
-    all_keys: &[String],
+    all_keys: &[&str],
 ) -> Option<(Range<usize>, Range<usize>)> {
     let mut best: Option<(f32, Range<usize>, Range<usize>)> = None;
     for (span, src, k) in s.candidates(from, to, used) {
-        if all_keys.contains(&k) {
+        if all_keys.contains(&k.as_str()) || !plausible(target, &k) {
             continue;
         }
         let score = similarity(target, &k);
@@ -524,7 +572,7 @@ fn near_miss(
         }
         let rival = all_keys
             .iter()
-            .filter(|a| a.as_str() != target)
+            .filter(|a| **a != target && plausible(a, &k))
             .map(|a| similarity(a, &k))
             .fold(0.0_f32, f32::max);
         if rival >= score {
@@ -537,6 +585,17 @@ fn near_miss(
     best.map(|(_, span, src)| (span, src))
 }
 
+/// A cheap filter before the diff: lengths within a factor of two and at
+/// least half of the shorter string's characters in common.
+pub(super) fn plausible(a: &str, b: &str) -> bool {
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    if na == 0 || nb == 0 || na > 2 * nb + 2 || nb > 2 * na + 2 {
+        return false;
+    }
+    let common = b.chars().filter(|c| a.contains(*c)).count();
+    2 * common >= na.min(nb)
+}
+
 /// Match one group of headers in `lo..hi`. Returns how many matched exactly
 /// and the key position of the first match.
 #[allow(clippy::too_many_arguments)]
@@ -546,21 +605,21 @@ fn match_headers(
     lo: usize,
     hi: usize,
     used: &mut Vec<Range<usize>>,
-    all_keys: &[String],
+    all_keys: &[&str],
     table: &mut Table,
     later_rows: &[Option<Anchor>],
 ) -> (usize, Option<usize>) {
     let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
-    order.sort_by_key(|h| std::cmp::Reverse(key(&h.header).chars().count()));
+    order.sort_by_key(|h| std::cmp::Reverse(h.key.chars().count()));
     let mut found = 0;
     let mut first: Option<usize> = None;
     let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
     for h in order {
-        let k = key(&h.header);
+        let k = h.key.as_str();
         let span = match h.role {
             // The note is often cut short; its opening words are enough.
             Role::Note => s.find(&k.chars().take(8).collect::<String>(), lo, hi, used),
-            _ => s.find(&k, lo, hi, used),
+            _ => s.find(k, lo, hi, used),
         };
         match span {
             Some(span) => {
@@ -572,11 +631,11 @@ fn match_headers(
         }
     }
     for h in unfound {
-        let k = key(&h.header);
+        let k = h.key.as_str();
         match h.role {
             Role::Note => {}
             Role::Group => {
-                if !s.find_loose(&k, 0, s.keys.len()) && !h.optional {
+                if !s.find_loose(k, 0, s.keys.len()) && !h.optional {
                     table.missing.push(MissingLabel {
                         expected: &h.header,
                         at: missing_at(s, lo, hi, used, later_rows),
@@ -585,10 +644,10 @@ fn match_headers(
                 }
             }
             Role::Block | Role::Column => {
-                if let Some(took) = s.take_loose(&k, lo, hi, used) {
+                if let Some(took) = s.take_loose(k, lo, hi, used) {
                     // Broken across lines or cells by PDF extraction, but all there.
                     used.extend(took);
-                } else if let Some((span, src)) = near_miss(s, &k, lo, hi, used, all_keys) {
+                } else if let Some((span, src)) = near_miss(s, k, lo, hi, used, all_keys) {
                     let found: String = s.keys[span.clone()].iter().map(|c| c.c).collect();
                     used.push(span);
                     if k.contains(&found) {
@@ -602,7 +661,13 @@ fn match_headers(
                         range: src,
                         near_miss: true,
                     });
-                } else if !h.optional {
+                } else if !h.optional
+                    && (has_blank(s, lo, hi) || !s.find_loose(k, lo, hi))
+                    && (h.role != Role::Block || s.find(k, 0, s.keys.len(), &[]).is_none())
+                {
+                    // Not reported when an explicit blank cell is absent and every
+                    // character of the label is there in order: a header that PDF
+                    // extraction cut into pieces glued to its neighbours.
                     table.missing.push(MissingLabel {
                         expected: &h.header,
                         at: missing_at(s, lo, hi, used, later_rows),
@@ -617,6 +682,13 @@ fn match_headers(
         }
     }
     (found, first)
+}
+
+/// Whether an explicitly empty cell stands in key positions `lo..=hi`.
+fn has_blank(s: &Stream, lo: usize, hi: usize) -> bool {
+    s.tokens.iter().enumerate().any(|(j, t)| {
+        t.kind == Kind::Blank && !t.range.is_empty() && (lo..=hi).contains(&s.lpos(j))
+    })
 }
 
 /// Where a missing label should have been: an unused blank cell in the
@@ -729,7 +801,7 @@ fn value_of(kind: Kind, s: &str) -> Value {
     if kind == Kind::Blank {
         return Value::Blank;
     }
-    let t = s.replace('－', "-");
+    let t = super::tokens::ascii_number(s);
     if let Ok(n) = t.parse::<i64>() {
         return Value::Int(n);
     }
@@ -925,12 +997,21 @@ fn valid_part(s: &str, kind: CellKind) -> bool {
 
 /// Instantiate the template's sums on the cells that were read.
 fn identities(tpl: &'static TableTpl, cells: &[Cell]) -> Vec<Identity> {
-    let index: HashMap<(&str, usize), usize> = cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.range.is_some())
-        .map(|(i, c)| ((c.row, c.col), i))
-        .collect();
+    // Cells come row by row; a (row key, column) → index map of at most a few
+    // hundred entries, searched linearly by row first.
+    let mut by_row: Vec<(&str, Vec<Option<usize>>)> = Vec::new();
+    for (i, c) in cells.iter().enumerate() {
+        if by_row.last().is_none_or(|(r, _)| *r != c.row) {
+            by_row.push((c.row, Vec::new()));
+        }
+        if let Some((_, cols)) = by_row.last_mut() {
+            if cols.len() <= c.col {
+                cols.resize(c.col + 1, None);
+            }
+            cols[c.col] = c.range.is_some().then_some(i);
+        }
+    }
+    let index = Index(by_row);
     let rows: Vec<&RowTpl> = tpl.rows().collect();
     let n_cols = tpl.columns.len();
     let mut out = Vec::new();
@@ -938,7 +1019,7 @@ fn identities(tpl: &'static TableTpl, cells: &[Cell]) -> Vec<Identity> {
         let mut push = |refs: Vec<Vec<(&str, usize)>>, scope: String| {
             let resolved: Option<Vec<Vec<usize>>> = refs
                 .iter()
-                .map(|side| side.iter().map(|k| index.get(k).copied()).collect())
+                .map(|side| side.iter().map(|&(r, c)| index.get(r, c)).collect())
                 .collect();
             if let Some(mut sides) = resolved {
                 let right = sides.pop().unwrap_or_default();
@@ -1008,6 +1089,20 @@ fn identities(tpl: &'static TableTpl, cells: &[Cell]) -> Vec<Identity> {
         }
     }
     out
+}
+
+struct Index<'a>(Vec<(&'a str, Vec<Option<usize>>)>);
+
+impl Index<'_> {
+    fn get(&self, row: &str, col: usize) -> Option<usize> {
+        self.0
+            .iter()
+            .find(|(r, _)| *r == row)?
+            .1
+            .get(col)
+            .copied()
+            .flatten()
+    }
 }
 
 fn col_refs(v: &[String], c: usize) -> Vec<(&str, usize)> {

@@ -31,7 +31,6 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
             let Some(range) = cell.range.clone() else {
                 continue;
             };
-            let place = format!("{}“{}”行“{}”栏", table.name, cell.row_label, cell.col_label);
             let problem = match (&cell.value, cell.kind) {
                 (Value::Blank, _) => Some("未填写（为空或为“/”“—”）。没有数据请填 0".to_string()),
                 (Value::Text(t), _) => Some(format!("“{t}”不是数字。请填写数字")),
@@ -47,6 +46,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 _ => None,
             };
             if let Some(problem) = problem {
+                let place = format!("{}“{}”行“{}”栏", table.name, cell.row_label, cell.col_label);
                 acc.push(Diagnostic::new(
                     RULE.id,
                     range,

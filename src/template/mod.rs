@@ -55,6 +55,9 @@ pub enum Item {
 #[derive(Debug, Deserialize)]
 pub struct HeaderTpl {
     pub header: String,
+    /// Matching key of `header` (filled in at load time).
+    #[serde(skip)]
+    pub key: String,
     pub role: Role,
     #[serde(default)]
     pub optional: bool,
@@ -73,6 +76,10 @@ pub enum Role {
 pub struct RowTpl {
     pub row: String,
     pub label: String,
+    /// Matching keys the label may be written as: full, without its
+    /// numbering, and aliases (filled in at load time).
+    #[serde(skip)]
+    pub keys: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -172,13 +179,37 @@ fn data() -> &'static Data {
     DATA.get_or_init(|| {
         // The data files are compiled in and validated by tests; a failure here is a build defect.
         let sections: SectionsFile = toml::from_str(SECTIONS_TOML).expect("sections.toml is valid");
-        let t2021: Template = toml::from_str(T2021_TOML).expect("2021.toml is valid");
-        let t2019: Template = toml::from_str(T2019_TOML).expect("2019.toml is valid");
+        let mut t2021: Template = toml::from_str(T2021_TOML).expect("2021.toml is valid");
+        let mut t2019: Template = toml::from_str(T2019_TOML).expect("2019.toml is valid");
+        fill_keys(&mut t2021);
+        fill_keys(&mut t2019);
         Data {
             sections: sections.sections,
             templates: [t2021, t2019],
         }
     })
+}
+
+/// Precompute the matching keys of every label.
+fn fill_keys(tpl: &mut Template) {
+    use crate::normalize::{key, key_without_ordinal};
+    for table in &mut tpl.tables {
+        for item in &mut table.items {
+            match item {
+                Item::Header(h) => h.key = key(&h.header),
+                Item::Row(r) => {
+                    let mut keys = vec![key(&r.label)];
+                    let stripped = key_without_ordinal(&r.label);
+                    if stripped.chars().count() >= 3 && !keys.contains(&stripped) {
+                        keys.push(stripped);
+                    }
+                    keys.extend(r.aliases.iter().map(|a| key(a)));
+                    keys.retain(|k| !k.is_empty());
+                    r.keys = keys;
+                }
+            }
+        }
+    }
 }
 
 /// Both templates, newest first.

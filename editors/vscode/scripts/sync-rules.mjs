@@ -1,0 +1,29 @@
+// Regenerates the per-rule entries of `govReport.rules` in package.json from
+// src/rules/*.rs (id + Chinese summary), so the settings UI lists every rule.
+// test/unit/manifest.test.mjs fails when they drift: run `npm run sync-rules`.
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+
+const rulesDir = new URL("../../../src/rules/", import.meta.url);
+const pkgUrl = new URL("../package.json", import.meta.url);
+
+export function rulesFromSource() {
+  const rules = {};
+  for (const f of readdirSync(rulesDir).sort()) {
+    const src = readFileSync(new URL(f, rulesDir), "utf8");
+    const id = /\bid: "([^"]+)"/.exec(src);
+    const summary = /\bsummary: "([^"]+)"/.exec(src);
+    if (id && summary) rules[id[1]] = summary[1];
+  }
+  return rules;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const pkg = JSON.parse(readFileSync(pkgUrl, "utf8"));
+  const setting = pkg.contributes.configuration.properties["govReport.rules"];
+  const level = setting.additionalProperties;
+  setting.properties = Object.fromEntries(
+    Object.entries(rulesFromSource()).map(([id, summary]) => [id, { ...level, description: summary }]),
+  );
+  writeFileSync(pkgUrl, `${JSON.stringify(pkg, null, 2)}\n`);
+  console.log(`govReport.rules: ${Object.keys(setting.properties).length} rules`);
+}

@@ -1,0 +1,65 @@
+// Status-bar text for the active report: `2023 · 2021版格式 · 3 个错误`.
+// Pure: no `vscode` import, unit-tested under plain node.
+
+/** Body of the server's `govReport/reportInfo` notification. */
+export interface ReportInfo {
+  uri: string;
+  version?: number | null;
+  isReport?: boolean;
+  year?: number | null;
+  format?: string | null;
+  title?: string | null;
+  errors?: number;
+  warnings?: number;
+  infos?: number;
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+}
+
+/** The template a report of `year` must follow (国办公开办函〔2021〕30号 from 2021 on). */
+export function formatForYear(year: number): string {
+  return year >= 2021 ? "2021" : "2019";
+}
+
+/**
+ * Best-effort year for when the server sends no `govReport/reportInfo`: from the
+ * title ("…2023年政府信息公开工作年度报告"), else from the statistical period
+ * ("统计期限自2023年1月1日起至2023年12月31日止").
+ */
+export function yearFromText(text: string): number | null {
+  const head = text.slice(0, 4000);
+  const title = /((?:19|20)\d{2})\s*年度?[^\n]{0,40}?信息公开[^\n]{0,10}?年度报告/.exec(head);
+  if (title) {
+    return Number(title[1]);
+  }
+  const period = /统计期限[^。\n]{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(head);
+  return period ? Number(period[1]) : null;
+}
+
+export function statusView(info: ReportInfo): StatusView {
+  const parts: string[] = [];
+  const year = info.year ?? null;
+  const format = info.format ?? (year !== null ? formatForYear(year) : null);
+  parts.push(year !== null ? String(year) : "年度未识别");
+  if (format !== null) {
+    parts.push(`${format}版格式`);
+  }
+  const errors = info.errors ?? 0;
+  const warnings = info.warnings ?? 0;
+  parts.push(errors > 0 ? `$(error) ${errors} 个错误` : "$(check) 无错误");
+
+  const tips: string[] = [];
+  if (info.title) {
+    tips.push(info.title);
+  }
+  tips.push(year !== null ? `报告年度：${year}` : "未能识别报告年度（可在设置 govReport.year 中指定）");
+  if (format !== null) {
+    tips.push(`应使用格式：国办公开办函〔${format}〕${format === "2021" ? "30" : "60"}号`);
+  }
+  tips.push(`错误 ${errors} 个，警告 ${warnings} 个，提示 ${info.infos ?? 0} 个`);
+  tips.push("点击打开“问题”面板");
+  return { text: parts.join(" · "), tooltip: tips.join("\n") };
+}

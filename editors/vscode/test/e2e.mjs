@@ -1,0 +1,376 @@
+// End-to-end test in a real VS Code: code-server (VS Code 1.100.3, from npm)
+// driven headless by Debian's chromium through playwright-core.
+//
+// Installs the freshly packaged .vsix offline, opens a seed report containing
+// 结果维护, and asserts from the page: the squiggle under it, its Problems entry,
+// the status bar, the quick fix turning it into 结果维持 (in the editor and on
+// disk), `govReport.rules` {"table-label":"off"} removing the diagnostic without
+// reload, and the fix-all command. Saves screenshot.png for the README.
+//
+// Env: GOV_REPORT_E2E_CACHE (where code-server is installed and reused),
+//      GOV_REPORT_E2E_KEEP=1 (keep the temp folder), CHROMIUM (browser path),
+//      GOV_REPORT_E2E_VSIX (test this .vsix instead of gov-report-lsp.vsix).
+
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CODE_SERVER_VERSION = "4.100.3";
+// @vscode/ripgrep 1.15.11 (pinned by code-server 4.100.3) downloads this asset in its
+// postinstall; the network here cannot reach GitHub, so its cache is pre-seeded with Debian's rg.
+const RIPGREP_CACHE = "vscode-ripgrep-cache-1.15.11";
+const RIPGREP_ASSET = "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const extDir = resolve(here, "..");
+const repo = resolve(extDir, "..", "..");
+const SEED = "000_4ae5941108e95401.txt";
+const seedPath = join(repo, "tests", "examples", SEED);
+const vsix = process.env.GOV_REPORT_E2E_VSIX ? resolve(process.env.GOV_REPORT_E2E_VSIX) : join(extDir, "gov-report-lsp.vsix");
+const screenshot = join(extDir, "screenshot.png");
+const chromiumPath = process.env.CHROMIUM || "/usr/lib/chromium/chromium";
+
+const started = Date.now();
+const log = (msg) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+function fail(msg) {
+  throw new Error(msg);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", ...opts });
+  if (r.error) fail(`${cmd} could not start: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${args.join(" ")} exited with ${r.status}`);
+  return r;
+}
+
+function ensureVsix() {
+  if (existsSync(vsix)) return;
+  log(`${vsix} missing: running npm run package`);
+  run("npm", ["run", "package"], { cwd: extDir });
+}
+
+function ensureCodeServer() {
+  const cache = process.env.GOV_REPORT_E2E_CACHE || join(tmpdir(), "gov-report-e2e-cache");
+  const dir = join(cache, `code-server-${CODE_SERVER_VERSION}`);
+  const bin = join(dir, "node_modules", ".bin", "code-server");
+  const marker = join(dir, ".installed");
+  if (existsSync(marker) && existsSync(bin)) {
+    log(`reusing code-server ${CODE_SERVER_VERSION} from ${dir}`);
+    return bin;
+  }
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (about 1-2 minutes)`);
+  const rg = spawnSync("sh", ["-c", "command -v rg"], { encoding: "utf8" }).stdout.trim();
+  if (!rg) fail("ripgrep (rg) is not installed: run `bash .ci/install.sh` (apt-get install ripgrep)");
+  const rgCache = join(tmpdir(), RIPGREP_CACHE);
+  mkdirSync(rgCache, { recursive: true });
+  if (!existsSync(join(rgCache, RIPGREP_ASSET))) {
+    const stage = mkdtempSync(join(tmpdir(), "rg-stage-"));
+    copyFileSync(rg, join(stage, "rg"));
+    run("tar", ["-czf", join(rgCache, RIPGREP_ASSET), "-C", stage, "rg"]);
+    rmSync(stage, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), '{"private":true}\n');
+  run("npm", ["install", "--no-audit", "--no-fund", "--foreground-scripts", `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: dir,
+    env: { ...process.env, npm_config_unsafe_perm: "true", npm_config_yes: "true" },
+  });
+  if (!existsSync(bin)) fail(`npm installed code-server but ${bin} is missing`);
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  return bin;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitHealthy(url, child, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) fail(`code-server exited early with ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`code-server did not answer ${url} within ${ms} ms`);
+}
+
+function quietSettings() {
+  return {
+    "workbench.startupEditor": "none",
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "update.mode": "none",
+    "extensions.autoUpdate": false,
+    "extensions.autoCheckUpdates": false,
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "editor.minimap.enabled": false,
+    "files.autoSave": "off",
+    "window.commandCenter": false,
+    "chat.commandCenter.enabled": false,
+    // The test types JSON into settings.json: no auto-closing or auto-indent.
+    "editor.autoClosingBrackets": "never",
+    "editor.autoClosingQuotes": "never",
+    "editor.autoIndent": "none",
+    "editor.suggestOnTriggerCharacters": false,
+    "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
+  };
+}
+
+function writeUserSettings(userData) {
+  mkdirSync(join(userData, "User"), { recursive: true });
+  writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(quietSettings(), null, 2));
+}
+
+const countOf = (text, needle) => text.split(needle).length - 1;
+
+async function main() {
+  if (!existsSync(chromiumPath)) fail(`chromium not found at ${chromiumPath}: run \`bash .ci/install.sh\` (apt-get install chromium)`);
+  const { chromium } = await import("playwright-core");
+  ensureVsix();
+  const codeServer = ensureCodeServer();
+
+  const tmp = mkdtempSync(join(tmpdir(), "gov-report-e2e-"));
+  const dirs = Object.fromEntries(
+    ["userData", "extensions", "xdgConfig", "xdgData", "workspace"].map((d) => [d, join(tmp, d)]),
+  );
+  Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
+  const draft = join(dirs.workspace, SEED);
+  copyFileSync(seedPath, draft);
+  const original = readFileSync(draft, "utf8");
+  const before = countOf(original, "结果维护");
+  if (before < 2) fail(`seed ${seedPath} should contain 结果维护 at least twice, found ${before}`);
+  writeUserSettings(dirs.userData);
+  const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
+  const common = ["--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
+
+  log(`installing ${vsix}`);
+  run(codeServer, [...common, "--install-extension", vsix], { env });
+
+  const port = await freePort();
+  const csLog = join(tmp, "code-server.log");
+  const out = createWriteStream(csLog);
+  const cs = spawn(
+    codeServer,
+    [
+      "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+      "--disable-workspace-trust", "--disable-getting-started-override", ...common, dirs.workspace,
+    ],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  cs.stdout.pipe(out);
+  cs.stderr.pipe(out);
+
+  let browser;
+  let page;
+  let ok = false;
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`, cs, 30000);
+    log(`code-server up on port ${port}`);
+    // playwright gives the browser a fresh temporary profile.
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+    await page.waitForSelector(".explorer-folders-view, .explorer-viewlet, .part.sidebar", { timeout: 30000 });
+    log("workbench loaded");
+
+    // Open the draft with Quick Open.
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await page.keyboard.type(SEED);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${SEED}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tab[aria-label*="${SEED}"]`, { timeout: 15000 });
+    log("draft opened");
+
+    // 1. Problems entry for 结果维护 (server started by the extension, diagnostics pushed).
+    await page.keyboard.press("Control+Shift+M");
+    const problemRow = page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first();
+    await problemRow.waitFor({ timeout: 60000 });
+    const rowText = (await problemRow.innerText()).replace(/\s+/g, " ");
+    log(`problem: ${rowText}`);
+    if (!/table-label/.test(rowText)) fail(`Problems entry for 结果维护 does not name rule table-label: ${rowText}`);
+    if (!/结果维持/.test(rowText)) fail(`Problems entry does not say what was expected (结果维持): ${rowText}`);
+    const lineMatch = /\[(?:Ln|行)\s*(\d+)/.exec(rowText);
+    if (!lineMatch) fail(`cannot read the line number from the Problems entry: ${rowText}`);
+    const line = Number(lineMatch[1]);
+    if (original.split("\n")[line - 1].indexOf("结果维护") < 0) fail(`Problems entry points to line ${line}, which has no 结果维护`);
+    const tableLabelRows = await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).count();
+
+    // Reveal it in the editor: the cursor lands on the diagnostic.
+    await problemRow.click();
+    await page.waitForTimeout(500);
+
+    // 2. The squiggle is under 结果维护 (geometry from the rendered page).
+    await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 15000 });
+    const under = await page.evaluate(() => {
+      const target = "结果维护";
+      const editor = document.querySelector(".editor-instance .monaco-editor") || document.querySelector(".monaco-editor");
+      const rects = [];
+      for (const lineEl of editor.querySelectorAll(".view-lines .view-line")) {
+        const walker = document.createTreeWalker(lineEl, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const at = n.textContent.indexOf(target);
+          if (at >= 0) {
+            const range = document.createRange();
+            range.setStart(n, at);
+            range.setEnd(n, at + target.length);
+            rects.push(range.getBoundingClientRect());
+          }
+        }
+      }
+      const squiggles = [...editor.querySelectorAll(".squiggly-error")].map((e) => e.getBoundingClientRect());
+      const hit = rects.some((t) =>
+        squiggles.some((s) => s.right > t.left + 2 && s.left < t.right - 2 && s.bottom > t.top && s.top < t.bottom + 4),
+      );
+      return { labels: rects.length, squiggles: squiggles.length, hit };
+    });
+    log(`geometry: ${JSON.stringify(under)}`);
+    if (!under.hit) fail(`no error squiggle under 结果维护 (${JSON.stringify(under)})`);
+
+    // 3. Status bar: year, format and error count.
+    const status = page.locator(".statusbar-item", { hasText: "版格式" }).first();
+    await status.waitFor({ timeout: 15000 });
+    const statusText = (await status.innerText()).replace(/\s+/g, " ").trim();
+    log(`status bar: ${statusText}`);
+    if (!/2021 · 2021版格式 · .*\d+ 个错误/.test(statusText)) fail(`unexpected status bar text: ${statusText}`);
+
+    await page.screenshot({ path: screenshot });
+    log(`screenshot saved to ${screenshot}`);
+
+    // 4. Quick fix at the cursor: 结果维护 → 结果维持.
+    await page.keyboard.press("Control+1"); // focus the editor, cursor stays on the diagnostic
+    await page.keyboard.press("Control+.");
+    const fixItem = page.locator(".action-widget .monaco-list-row", { hasText: "结果维持" }).first();
+    await fixItem.waitFor({ timeout: 15000 });
+    log(`quick fix offered: ${(await fixItem.innerText()).trim()}`);
+    // The action widget blocks the pointer until the mouse moves: choose it with the keyboard, like a user.
+    for (let i = 0; i < 10 && !/\bfocused\b/.test((await fixItem.getAttribute("class")) ?? ""); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".markers-panel .monaco-tl-contents").length > 0 &&
+        [...document.querySelectorAll(".markers-panel .monaco-tl-contents")].filter((r) => r.textContent.includes("结果维护")).length === n,
+      tableLabelRows - 1,
+      { timeout: 15000 },
+    );
+    await page.keyboard.press("Control+S");
+    await waitFor(() => readFileSync(draft, "utf8") !== original, 10000, "the saved draft to change after the quick fix");
+    const fixed = readFileSync(draft, "utf8");
+    const fixedLine = fixed.split("\n")[line - 1];
+    if (!fixedLine.startsWith("结果维持")) fail(`line ${line} after the quick fix: ${fixedLine}`);
+    if (countOf(fixed, "结果维护") !== before - 1) fail(`quick fix changed ${before - countOf(fixed, "结果维护")} labels, expected 1`);
+    const visible = await page.locator(".view-lines .view-line", { hasText: "结果维持" }).count();
+    if (visible < 1) fail("the editor does not show 结果维持 after the quick fix");
+    log(`quick fix applied: line ${line} is now "${fixedLine.slice(0, 12)}…"`);
+
+    // 5. Settings reach the server without reload: table-label off → diagnostics gone.
+    await editUserSettings(page, { "govReport.rules": { "table-label": "off" } });
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => /结果维护|table-label/.test(r.textContent)),
+      null,
+      { timeout: 20000 },
+    );
+    if (countOf(readFileSync(draft, "utf8"), "结果维护") < 1) fail("no 结果维护 left to prove the rule is off");
+    log("govReport.rules {table-label: off}: diagnostic disappeared");
+
+    // ...and back on.
+    await editUserSettings(page, {});
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 20000 });
+    log("rule back on: diagnostic reappeared");
+
+    // 6. Command: fix all problems in this report.
+    await page.keyboard.press("Control+1");
+    await runCommand(page, "修复本报告中的所有问题");
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes("结果维护")),
+      null,
+      { timeout: 20000 },
+    );
+    await page.keyboard.press("Control+1");
+    await page.keyboard.press("Control+S");
+    await waitFor(() => countOf(readFileSync(draft, "utf8"), "结果维护") === 0, 10000, "fix-all to remove every 结果维护 on disk");
+    log("fix-all command: no 结果维护 left");
+    ok = true;
+  } finally {
+    if (!ok && page) {
+      const shot = join(tmp, "failure.png");
+      await page.screenshot({ path: shot }).catch(() => {});
+      console.error(`[e2e] failure screenshot: ${shot}`);
+    }
+    if (browser) await browser.close().catch(() => {});
+    cs.kill("SIGTERM");
+    await new Promise((r) => (cs.exitCode !== null ? r() : cs.once("exit", r)));
+    if (!ok) {
+      const text = existsSync(csLog) ? readFileSync(csLog, "utf8") : "";
+      console.error(`[e2e] code-server log (${csLog}), last lines:\n${text.split("\n").slice(-40).join("\n")}`);
+      console.error(`[e2e] temp folder kept: ${tmp}`);
+    } else if (process.env.GOV_REPORT_E2E_KEEP !== "1") {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  log("PASS");
+}
+
+// Changes user settings the way a user does: Preferences: Open User Settings (JSON),
+// replace the text, save. (code-server does not reliably notice a settings.json
+// written behind its back.)
+async function editUserSettings(page, extra) {
+  const json = JSON.stringify({ ...quietSettings(), ...extra });
+  await runCommand(page, "Preferences: Open User Settings (JSON)");
+  await page.waitForSelector('.tab.active[aria-label*="settings.json"]', { timeout: 10000 });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(json);
+  await page.keyboard.press("Control+S");
+  await page.waitForSelector('.tab.active[aria-label*="settings.json"]:not(.dirty)', { timeout: 10000 });
+  await page.keyboard.press("Control+W");
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 10000 });
+  await page.keyboard.insertText(title);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press("Enter");
+}
+
+async function waitFor(cond, ms, what) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+main().catch((err) => {
+  console.error(`[e2e] FAIL: ${err.stack || err.message}`);
+  process.exit(1);
+});

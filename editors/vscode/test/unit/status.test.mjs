@@ -1,0 +1,24 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { statusView, yearFromText, formatForYear } from "../../out/status.js";
+
+test("status text shows year, format and error count", () => {
+  assert.equal(statusView({ uri: "x", year: 2023, format: "2021", errors: 3 }).text, "2023 · 2021版格式 · $(error) 3 个错误");
+  assert.equal(statusView({ uri: "x", year: 2020, errors: 0 }).text, "2020 · 2019版格式 · $(check) 无错误");
+  assert.equal(statusView({ uri: "x", year: null, format: null, errors: 1 }).text, "年度未识别 · $(error) 1 个错误");
+  assert.match(statusView({ uri: "x", year: 2019 }).tooltip, /国办公开办函〔2019〕60号/);
+});
+
+test("format follows the year", () => {
+  assert.equal(formatForYear(2020), "2019");
+  assert.equal(formatForYear(2021), "2021");
+});
+
+test("year is read from a seed report's statistical period, or a title", () => {
+  const seed = readFileSync(new URL("../../../../tests/examples/000_4ae5941108e95401.txt", import.meta.url), "utf8");
+  const y = yearFromText(seed);
+  assert.equal(y, 2021);
+  assert.equal(yearFromText("某某局2019年政府信息公开工作年度报告\n"), 2019);
+  assert.equal(yearFromText("会议纪要\n2023年工作安排"), null);
+});

@@ -1,0 +1,154 @@
+//! Checking files: read, decode, analyse, on all cores, in a stable order.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::input::{self, Decoded, FileError, Input, Source};
+use crate::analysis::{analyze, Analysis};
+use crate::diagnostic::Severity;
+use crate::settings::Settings;
+
+/// The largest file checked. Real annual reports are well under 1 MB; a file
+/// this large is almost certainly not a report (a log, a database dump), and
+/// refusing it keeps a mistaken `--check` from tying up the machine.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The reason given for a file over [`MAX_FILE_BYTES`].
+/// `len` is `None` when the size is unknown (standard input is read only up to the limit).
+pub fn too_large(len: Option<u64>) -> String {
+    let size = len.map_or(String::new(), |len| {
+        #[allow(clippy::cast_precision_loss)]
+        let mb = len as f64 / (1024.0 * 1024.0);
+        format!("（{mb:.1} MB）")
+    });
+    format!(
+        "文件过大{size}，超过 {} MB 的上限；年度报告通常不到 1 MB，请确认是否选错了文件",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+/// Read a file, refusing (without reading it) one over [`MAX_FILE_BYTES`].
+fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| input::io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("这是文件夹，不是文件".to_owned());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(Some(meta.len())));
+    }
+    std::fs::read(path).map_err(|e| input::io_reason(&e))
+}
+
+/// The result of checking one file: everything an output format or `--fix` needs.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as shown to the user.
+    pub path: String,
+    /// The file on disk (`None` for standard input).
+    pub file: Option<PathBuf>,
+    /// The text and how it was stored (encoding, BOM, line endings).
+    pub decoded: Decoded,
+    pub analysis: Analysis,
+}
+
+impl FileResult {
+    pub fn text(&self) -> &str {
+        &self.decoded.text
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum Outcome {
+    Checked(Box<FileResult>),
+    /// Found in a folder but does not look like an annual report.
+    Skipped(String),
+    Failed(FileError),
+}
+
+/// Check every input in parallel; the outcomes come back in input order.
+/// `stdin` holds the bytes of standard input when an input is `-`.
+pub fn check_all(inputs: &[Input], stdin: Option<&[u8]>, settings: &Settings) -> Vec<Outcome> {
+    inputs
+        .par_iter()
+        .map(|input| check_one(input, stdin, settings))
+        .collect()
+}
+
+fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcome {
+    let fail = |reason: String| {
+        Outcome::Failed(FileError {
+            path: input.display.clone(),
+            reason,
+        })
+    };
+    let owned;
+    let (bytes, file): (&[u8], Option<PathBuf>) = match &input.source {
+        Source::Stdin => (stdin.unwrap_or_default(), None),
+        Source::File(path) => match read_limited(path) {
+            Ok(b) => {
+                owned = b;
+                (&owned, Some(path.clone()))
+            }
+            Err(reason) => return fail(reason),
+        },
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return fail(too_large(None));
+    }
+    let decoded = match input::decode(bytes) {
+        Ok(d) => d,
+        Err(e) => return fail(e.to_string()),
+    };
+    let analysis = analyze(&decoded.text, settings);
+    if !input.explicit && !analysis.looks_like_report() {
+        return Outcome::Skipped(input.display.clone());
+    }
+    Outcome::Checked(Box::new(FileResult {
+        path: input.display.clone(),
+        file,
+        decoded,
+        analysis,
+    }))
+}
+
+/// Totals over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Files found in folders that do not look like annual reports.
+    pub skipped: usize,
+    /// Paths that could not be read.
+    pub failed: usize,
+}
+
+impl Summary {
+    pub fn of(outcomes: &[Outcome]) -> Summary {
+        let mut s = Summary::default();
+        for o in outcomes {
+            match o {
+                Outcome::Checked(r) => {
+                    s.files += 1;
+                    s.errors += r.count(Severity::Error);
+                    s.warnings += r.count(Severity::Warning);
+                    s.infos += r.count(Severity::Info);
+                }
+                Outcome::Skipped(_) => s.skipped += 1,
+                Outcome::Failed(_) => s.failed += 1,
+            }
+        }
+        s
+    }
+}

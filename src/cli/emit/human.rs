@@ -1,0 +1,280 @@
+//! Human-readable output in the style of rustc and ruff:
+//!
+//! ```text
+//! a.txt:55:1: error[table-label] 表四的标签“结果维护”与统一格式不一致，应为“结果维持”。
+//!    |
+//! 55 | 结果维护 | 结果纠正 | 其他结果
+//!    | ^^^^^^^^
+//!    = 建议：改为“结果维持”
+//! ```
+//!
+//! The caret line is measured in terminal columns (`unicode-width`), so it
+//! stays aligned under double-width CJK characters.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use unicode_width::UnicodeWidthChar;
+
+use super::{Positions, Style};
+use crate::cli::check::{FileResult, Summary};
+use crate::diagnostic::{Diagnostic, Safety, Severity};
+use crate::text::LineIndex;
+
+/// The widest source excerpt shown, in terminal columns.
+const MAX_WIDTH: usize = 100;
+/// How much context is kept before a finding when the line has to be cut.
+const CONTEXT_BEFORE: usize = 30;
+/// Tabs are shown as this many spaces, so the carets can be counted.
+const TAB: &str = "    ";
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, codes: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{codes}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    fn severity_codes(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        }
+    }
+}
+
+pub fn emit(
+    out: &mut dyn Write,
+    results: &[&FileResult],
+    summary: &Summary,
+    style: Style,
+) -> io::Result<()> {
+    let paint = Paint { on: style.color };
+    for result in results {
+        if result.analysis.diagnostics.is_empty() {
+            continue;
+        }
+        let positions = Positions::for_result(result);
+        let index = LineIndex::new(result.text());
+        for d in &result.analysis.diagnostics {
+            diagnostic(out, &paint, result, &index, &positions, d)?;
+            writeln!(out)?;
+        }
+    }
+    writeln!(out, "{}", summary_line(summary))
+}
+
+fn diagnostic(
+    out: &mut dyn Write,
+    paint: &Paint,
+    result: &FileResult,
+    index: &LineIndex,
+    positions: &Positions,
+    d: &Diagnostic,
+) -> io::Result<()> {
+    let text = result.text();
+    let start = positions.get(d.range.start);
+    let codes = Paint::severity_codes(d.severity);
+    writeln!(
+        out,
+        "{}: {} {}",
+        paint.wrap(
+            "1",
+            &format!("{}:{}:{}", result.path, start.line, start.column)
+        ),
+        paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
+        d.message
+    )?;
+    let line_no = start.line.to_string();
+    let pad = " ".repeat(line_no.len());
+    let bar = paint.wrap("1;34", "|");
+    let line = index.line_range(text, start.line - 1);
+    let snippet = Snippet::new(text, line, d.range.clone());
+    writeln!(out, "{pad} {bar}")?;
+    writeln!(
+        out,
+        "{} {bar} {}",
+        paint.wrap("1;34", &line_no),
+        snippet.source
+    )?;
+    writeln!(
+        out,
+        "{pad} {bar} {}{}",
+        " ".repeat(snippet.caret_start),
+        paint.wrap(codes, &"^".repeat(snippet.caret_len))
+    )?;
+    let eq = paint.wrap("1;34", "=");
+    if let Some(fix) = &d.fix {
+        let label = match fix.safety {
+            Safety::Safe => "建议",
+            Safety::Unsafe => "建议（需人工核对）",
+        };
+        writeln!(
+            out,
+            "{pad} {eq} {}：{}",
+            paint.wrap("1;32", label),
+            fix.title
+        )?;
+    }
+    for r in &d.related {
+        let p = positions.get(r.range.start);
+        writeln!(
+            out,
+            "{pad} {eq} 相关：{}:{}:{}: {}",
+            result.path, p.line, p.column, r.message
+        )?;
+    }
+    Ok(())
+}
+
+/// One source line prepared for display, cut to [`MAX_WIDTH`] columns around
+/// the finding, with the caret position measured in terminal columns.
+#[derive(Debug, PartialEq, Eq)]
+struct Snippet {
+    source: String,
+    caret_start: usize,
+    caret_len: usize,
+}
+
+fn display(c: char) -> (std::borrow::Cow<'static, str>, usize) {
+    if c == '\t' {
+        (TAB.into(), TAB.len())
+    } else if c.is_control() {
+        ("\u{FFFD}".into(), 1)
+    } else {
+        (c.to_string().into(), c.width().unwrap_or(0))
+    }
+}
+
+fn width(c: char) -> usize {
+    display(c).1
+}
+
+impl Snippet {
+    /// `line` is the byte range of the finding's first line (without its
+    /// terminator), `range` the finding; a finding spanning several lines is
+    /// underlined to the end of its first line.
+    fn new(text: &str, line: Range<usize>, range: Range<usize>) -> Snippet {
+        let floor = |mut i: usize| {
+            i = i.clamp(line.start, line.end);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor(range.start);
+        let end = floor(range.end.max(range.start));
+        // Window: the whole line when it fits, else from a little before the finding.
+        let whole_fits = line.len() <= MAX_WIDTH * 4
+            && text[line.clone()].chars().map(width).sum::<usize>() <= MAX_WIDTH;
+        let from = if whole_fits {
+            line.start
+        } else {
+            let mut from = start;
+            let mut w = 0;
+            for (i, c) in text[line.start..start].char_indices().rev() {
+                w += width(c);
+                if w > CONTEXT_BEFORE {
+                    break;
+                }
+                from = line.start + i;
+            }
+            from
+        };
+        let mut source = String::new();
+        let mut col = 0;
+        if from > line.start {
+            source.push_str("...");
+            col += 3;
+        }
+        let (mut caret_start, mut caret_end) = (None, None);
+        let mut to = from;
+        for (i, c) in text[from..line.end].char_indices() {
+            let at = from + i;
+            let (shown, w) = display(c);
+            if !whole_fits && col + w > MAX_WIDTH && at > start {
+                break;
+            }
+            if at == start {
+                caret_start = Some(col);
+            }
+            if at == end {
+                caret_end = Some(col);
+            }
+            source.push_str(&shown);
+            col += w;
+            to = at + c.len_utf8();
+        }
+        let caret_start = caret_start.unwrap_or(col);
+        let caret_end = caret_end.unwrap_or(col);
+        if to < line.end {
+            source.push_str("...");
+        }
+        Snippet {
+            source,
+            caret_start,
+            caret_len: caret_end.saturating_sub(caret_start).max(1),
+        }
+    }
+}
+
+/// `共检查 5 个文件：错误 3 个，警告 1 个，提示 0 个。`
+pub fn summary_line(s: &Summary) -> String {
+    let mut line = format!(
+        "共检查 {} 个文件：错误 {} 个，警告 {} 个，提示 {} 个。",
+        s.files, s.errors, s.warnings, s.infos
+    );
+    if s.skipped > 0 {
+        line.push_str(&format!("另有 {} 个文件不像年度报告，已跳过。", s.skipped));
+    }
+    if s.failed > 0 {
+        line.push_str(&format!("{} 个路径无法读取（见上方错误）。", s.failed));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snippet(text: &str, needle: &str) -> Snippet {
+        let start = text.find(needle).unwrap();
+        let idx = LineIndex::new(text);
+        let line = idx.line_range(text, idx.line_of(start));
+        Snippet::new(text, line, start..start + needle.len())
+    }
+
+    #[test]
+    fn carets_under_wide_and_astral_characters() {
+        let s = snippet("𠮷甲a\t结果维护|", "结果维护");
+        // 𠮷 (2) 甲 (2) a (1) tab (4) = 9 columns before the finding.
+        assert_eq!(s.source, "𠮷甲a    结果维护|");
+        assert_eq!((s.caret_start, s.caret_len), (9, 8));
+    }
+
+    #[test]
+    fn empty_range_gets_one_caret_at_line_end() {
+        let text = "标题\n";
+        let s = Snippet::new(text, 0..6, 6..6);
+        assert_eq!((s.caret_start, s.caret_len), (4, 1));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding() {
+        let text = format!("{}结果维护{}", "甲".repeat(5000), "乙".repeat(5000));
+        let s = snippet(&text, "结果维护");
+        assert!(s.source.starts_with("...") && s.source.ends_with("..."));
+        let w: usize = s.source.chars().map(width).sum();
+        assert!(w <= MAX_WIDTH + 3, "{w}");
+        // 3 for "..." and 15 CJK characters of context (30 columns).
+        assert_eq!((s.caret_start, s.caret_len), (33, 8));
+        assert!(s.source[..].contains("结果维护"));
+    }
+}

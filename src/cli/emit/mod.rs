@@ -1,0 +1,119 @@
+//! Output formats. Each format has one `emit` function taking the checked
+//! files (in their stable order) and the run's summary.
+
+mod human;
+mod json;
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use super::check::{FileResult, Summary};
+
+/// The output format (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable findings with the source line and a caret underline.
+    Human,
+    /// One JSON document (the stable contract in the README).
+    Json,
+}
+
+/// Options that affect how findings are printed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// ANSI colours (only on a terminal, and not when `NO_COLOR` is set).
+    pub color: bool,
+}
+
+/// Write the findings of `results` in `format`.
+pub fn emit(
+    format: Format,
+    out: &mut dyn Write,
+    results: &[&FileResult],
+    summary: &Summary,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::emit(out, results, summary, style),
+        Format::Json => json::emit(out, results, summary),
+    }
+}
+
+/// A 1-based line and a 1-based column counted in Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offset → [`Position`] for a set of offsets, computed in one pass over
+/// the text (so a file with many findings on one 5 MB line stays linear).
+pub struct Positions {
+    map: HashMap<usize, Position>,
+}
+
+impl Positions {
+    /// Every offset a file's diagnostics mention: ranges, related locations, fix edits.
+    pub fn for_result(result: &FileResult) -> Positions {
+        let mut offsets = Vec::new();
+        for d in &result.analysis.diagnostics {
+            offsets.extend([d.range.start, d.range.end]);
+            offsets.extend(d.related.iter().flat_map(|r| [r.range.start, r.range.end]));
+            if let Some(fix) = &d.fix {
+                offsets.extend(fix.edits.iter().flat_map(|e| [e.range.start, e.range.end]));
+            }
+        }
+        Positions::new(result.text(), offsets)
+    }
+
+    pub fn new(text: &str, mut offsets: Vec<usize>) -> Positions {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let bytes = text.as_bytes();
+        let mut map = HashMap::with_capacity(offsets.len());
+        let (mut at, mut line, mut column) = (0usize, 1usize, 1usize);
+        for &offset in &offsets {
+            // Offsets inside a character count as that character's start.
+            let mut target = offset.min(text.len());
+            while !text.is_char_boundary(target) {
+                target -= 1;
+            }
+            for &b in &bytes[at..target] {
+                if b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else if b & 0xC0 != 0x80 {
+                    column += 1;
+                }
+            }
+            at = target;
+            map.insert(offset, Position { line, column });
+        }
+        Positions { map }
+    }
+
+    /// The position of an offset passed to [`Positions::new`].
+    pub fn get(&self, offset: usize) -> Position {
+        self.map
+            .get(&offset)
+            .copied()
+            .unwrap_or(Position { line: 1, column: 1 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_and_lines() {
+        let text = "甲\r\n𠮷结果维护x\n";
+        let x = text.find('x').unwrap();
+        let p = Positions::new(text, vec![x, 0, text.len(), x - 1]);
+        assert_eq!(p.get(0), Position { line: 1, column: 1 });
+        assert_eq!(p.get(x), Position { line: 2, column: 6 });
+        // Inside the last CJK character: that character's start.
+        assert_eq!(p.get(x - 1), Position { line: 2, column: 5 });
+        assert_eq!(p.get(text.len()), Position { line: 3, column: 1 });
+    }
+}
