@@ -12,6 +12,8 @@ command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 [ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
+# --- Language server in a real editor (tests/lsp_neovim.rs): Debian's Neovim 0.7.
+command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -208,9 +208,7 @@ fn seed_diagnostics_incremental_edits_quick_fix_and_fix_all() {
     let cleared = c.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri && p["diagnostics"].as_array().is_some_and(Vec::is_empty)
     });
-    assert!(cleared["params"]
-        .get("version")
-        .map_or(true, Value::is_null));
+    assert!(cleared["params"].get("version").is_none_or(Value::is_null));
     assert!(c.shutdown_and_exit().success());
 }
 

@@ -111,7 +111,7 @@ pub fn check(body: Vec<u8>) -> Frame {
     let id = obj.get("id").cloned();
     let id_ok = id
         .as_ref()
-        .map_or(true, |id| id.is_number() || id.is_string() || id.is_null());
+        .is_none_or(|id| id.is_number() || id.is_string() || id.is_null());
     let reply_id = id.clone().filter(|_| id_ok).unwrap_or(Value::Null);
     if obj.get("jsonrpc") != Some(&json!("2.0")) {
         return Frame::Rejected(error(reply_id, -32600, "\"jsonrpc\" must be \"2.0\""));

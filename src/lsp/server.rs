@@ -448,7 +448,7 @@ impl Backend {
         only: Option<&[CodeActionKind]>,
         ignore_target: Option<(PathBuf, Option<String>)>,
     ) -> Vec<Action> {
-        let want = |kind: &str| only.map_or(true, |only| kind_matches(only, kind));
+        let want = |kind: &str| only.is_none_or(|only| kind_matches(only, kind));
         let mut out = Vec::new();
         if want(CodeActionKind::QUICKFIX.as_str()) {
             out.extend(features::quick_fixes(snap, range));
