@@ -603,3 +603,10 @@ fn thousands_separators_and_full_width_digits() {
     assert_eq!(punish.value.as_i64(), Some(3_985_758));
     assert_eq!(findings(&text, Severity::Error), vec![]);
 }
+
+#[test]
+fn format_from_citation_when_no_table_is_readable() {
+    let text = "某局2020年政府信息公开工作年度报告\n依据国办公开办函〔2019〕60号编制。\n一、总体情况\n略。\n";
+    assert_eq!(run(text).info.format, Some(Format::F2019));
+    assert_eq!(run(text).info.year, Some(2020));
+}
