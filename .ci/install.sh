@@ -19,3 +19,15 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
+
+# --- pre-commit hooks acceptance test (.ci/pre-commit-test.sh): pre-commit from PyPI.
+if ! python3 -c "import pre_commit" >/dev/null 2>&1; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip
+  fi
+  # Debian's own python refuses system-wide installs without the flag (PEP 668).
+  python3 -m pip install --quiet --disable-pip-version-check pre-commit ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pre-commit
+fi

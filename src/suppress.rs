@@ -222,7 +222,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         let mut silenced = false;
         for scope in &mut scopes {
             let d = &directives[scope.directive];
-            let rule_matches = scope.rule.map_or(true, |ri| d.rules[ri].id == diag.rule);
+            let rule_matches = scope.rule.is_none_or(|ri| d.rules[ri].id == diag.rule);
             if rule_matches && scope.region.contains(&diag.range.start) {
                 scope.used = true;
                 silenced = true;
