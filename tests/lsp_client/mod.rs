@@ -187,6 +187,11 @@ impl LspClient {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(bytes).expect("write to server");
@@ -318,7 +323,8 @@ impl LspClient {
         }
         if pull {
             caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
-            caps["workspace"]["diagnostic"] = json!({"refreshSupport": true});
+            // The protocol's name (VS Code sends this one; lsp-types reads `diagnostic`).
+            caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
         }
         let resp = self.request(
             "initialize",
