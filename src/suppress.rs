@@ -72,12 +72,60 @@ pub struct Directive {
     pub rules: Vec<RuleRef>,
 }
 
-/// Every `<!-- gov-report-… -->` comment of the text, in order.
+/// Byte ranges of fenced code blocks (```` ``` ```` or `~~~`, up to three
+/// spaces of indentation), where `<!-- … -->` is literal text, not a comment.
+/// An unclosed fence runs to the end of the text.
+pub fn code_fences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, u8, usize)> = None; // (start, fence char, fence length)
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let fence = trimmed
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|c| *c == b'`' || *c == b'~');
+        if let (true, Some(c)) = (indent <= 3, fence) {
+            let len = trimmed.bytes().take_while(|&b| b == c).count();
+            match open {
+                None if len >= 3 => open = Some((at, c, len)),
+                Some((start, oc, olen))
+                    if oc == c && len >= olen && trimmed[len..].trim().is_empty() =>
+                {
+                    out.push(start..at + line.len());
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        at += line.len();
+    }
+    if let Some((start, _, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Every `<!-- gov-report-… -->` comment of the text, in order (not those
+/// shown as code inside fenced code blocks).
 pub fn directives(text: &str) -> Vec<Directive> {
+    let fences = code_fences(text);
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("<!--") {
         let start = from + i;
+        if let Some(f) = fences.iter().find(|f| f.contains(&start)) {
+            from = f.end;
+            continue;
+        }
+        // Inside an inline code span (`` `<!-- … -->` ``): literal text.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..start].matches('`').count() % 2 == 1 {
+            from = start + 4;
+            continue;
+        }
         let body_start = start + 4;
         let Some(j) = text[body_start..].find("-->") else {
             break;
@@ -462,6 +510,19 @@ mod tests {
         apply(text, &mut ds, &settings);
         let left: Vec<&str> = ds.iter().map(|d| d.rule).collect();
         assert_eq!(left, ["missing-row"]);
+    }
+
+    #[test]
+    fn comments_in_code_fences_are_not_directives() {
+        let text = "```markdown\n<!-- gov-report-disable-file -->\n```\n  ~~~~\n<!-- gov-report-enable -->\n~~~\n~~~~\n<!-- gov-report-disable table-label -->\n";
+        let ds = directives(text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Disable));
+        assert_eq!(code_fences("```\nopen to the end").len(), 1);
+        let inline = "写 `<!-- gov-report-disable-file -->` 即可\n<!-- gov-report-enable -->";
+        let ds = directives(inline);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Enable));
     }
 
     #[test]
