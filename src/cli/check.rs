@@ -76,11 +76,16 @@ pub enum Outcome {
 }
 
 /// Check every input in parallel; the outcomes come back in input order.
-/// `stdin` holds the bytes of standard input when an input is `-`.
-pub fn check_all(inputs: &[Input], stdin: Option<&[u8]>, settings: &Settings) -> Vec<Outcome> {
+/// `stdin` holds the bytes of standard input when an input is `-`;
+/// `settings_for` gives each input its settings (e.g. from the nearest
+/// configuration file).
+pub fn check_all<F>(inputs: &[Input], stdin: Option<&[u8]>, settings_for: F) -> Vec<Outcome>
+where
+    F: Fn(&Input) -> Settings + Sync,
+{
     inputs
         .par_iter()
-        .map(|input| check_one(input, stdin, settings))
+        .map(|input| check_one(input, stdin, &settings_for(input)))
         .collect()
 }
 

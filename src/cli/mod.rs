@@ -147,7 +147,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     } else {
         None
     };
-    let outcomes = check::check_all(&inputs, stdin_bytes.as_deref(), &settings);
+    let outcomes = check::check_all(&inputs, stdin_bytes.as_deref(), |_| settings.clone());
 
     for e in &errors {
         writeln!(err, "error: {e}")?;
