@@ -12,8 +12,22 @@ command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 [ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
+# --- Language server in a real editor (tests/lsp_neovim.rs): Debian's Neovim 0.7.
+command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+# --- pre-commit hooks acceptance test (.ci/pre-commit-test.sh): pre-commit from PyPI.
+if ! python3 -c "import pre_commit" >/dev/null 2>&1; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip
+  fi
+  # Debian's own python refuses system-wide installs without the flag (PEP 668).
+  python3 -m pip install --quiet --disable-pip-version-check pre-commit ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pre-commit
 fi

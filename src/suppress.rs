@@ -14,6 +14,7 @@
 //! `gov-report-enable` that names its rule or names none, else at the end of
 //! the text. Pure: works on the text and the diagnostics only.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
@@ -125,6 +126,34 @@ pub fn directives(text: &str) -> Vec<Directive> {
     out
 }
 
+/// The text with every HTML comment (`<!-- … -->`) blanked out: each byte
+/// becomes a space, line breaks stay. Byte offsets and lines are unchanged,
+/// so the parser reads the report as rendered (a suppression comment inside
+/// a table does not become part of a label) and its ranges still index the
+/// original text. Borrowed when there is no comment.
+pub fn mask_comments(text: &str) -> Cow<'_, str> {
+    if !text.contains("<!--") {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("<!--") {
+        let start = from + i;
+        let Some(j) = text[start + 4..].find("-->") else {
+            break;
+        };
+        let end = start + 4 + j + 3;
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        from = end;
+    }
+    // Only whole UTF-8 sequences inside comments were replaced, by ASCII.
+    Cow::Owned(String::from_utf8(bytes).expect("comments blanked on char boundaries"))
+}
+
 /// A directive (or one of its rules) that silenced nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unused {
@@ -222,7 +251,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         let mut silenced = false;
         for scope in &mut scopes {
             let d = &directives[scope.directive];
-            let rule_matches = scope.rule.map_or(true, |ri| d.rules[ri].id == diag.rule);
+            let rule_matches = scope.rule.is_none_or(|ri| d.rules[ri].id == diag.rule);
             if rule_matches && scope.region.contains(&diag.range.start) {
                 scope.used = true;
                 silenced = true;
@@ -433,6 +462,22 @@ mod tests {
         apply(text, &mut ds, &settings);
         let left: Vec<&str> = ds.iter().map(|d| d.rule).collect();
         assert_eq!(left, ["missing-row"]);
+    }
+
+    #[test]
+    fn masking_keeps_offsets_and_line_breaks() {
+        let text = "表<!-- 注释\r\n第二行 -->尾\n<!-- 未闭合";
+        let masked = mask_comments(text);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(masked.find('尾'), text.find('尾'));
+        assert_eq!(masked.matches('\n').count(), 2);
+        assert!(masked.contains("\r\n"));
+        assert!(!masked.contains("注释"));
+        assert!(
+            masked.ends_with("<!-- 未闭合"),
+            "unterminated comments stay"
+        );
+        assert!(matches!(mask_comments("无注释"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -335,6 +335,18 @@ fn deleted_heading_is_missing_section_and_fix_inserts_it() {
 }
 
 #[test]
+fn tables_are_checked_even_without_their_heading() {
+    // Heading 三 deleted and a number changed: both are reported.
+    let text = seed3()
+        .replacen("三、收到和处理政府信息公开申请情况\n", "", 1)
+        .replacen("(一) 予以公开\t0", "(一) 予以公开\t2", 1);
+    let f = findings(&text, Severity::Error);
+    assert!(f.iter().any(|(r, _)| r == "missing-section"), "{f:?}");
+    assert!(f.iter().any(|(r, _)| r == "total-mismatch"), "{f:?}");
+    assert!(!f.iter().any(|(r, _)| r == "missing-table"), "{f:?}");
+}
+
+#[test]
 fn last_year_period_is_reported_and_fixed() {
     let text = seed3().replacen("2023年1月1日至12月31日", "2022年1月1日至12月31日", 1);
     let f = findings(&text, Severity::Error);
@@ -564,4 +576,37 @@ fn nothing_panics_on_odd_input() {
             assert!(text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end));
         }
     }
+}
+
+#[test]
+fn heading_followed_by_text_on_the_same_line() {
+    let text = seed3().replacen("一、总体情况\n\n", "一、总体情况 ", 1);
+    let a = run(&text);
+    let one = a
+        .report
+        .sections
+        .iter()
+        .find(|s| s.number == 1)
+        .expect("heading found");
+    assert_eq!(one.text, "一、总体情况");
+    assert_eq!(findings(&text, Severity::Error), vec![]);
+}
+
+#[test]
+fn thousands_separators_and_full_width_digits() {
+    let text = seed3()
+        .replacen("行政处罚\t3", "行政处罚\t3,985,758", 1)
+        .replacen("规章\t0\t0\t0", "规章\t０\t０\t０", 1);
+    let a = run(&text);
+    let t2 = a.report.tables.iter().find(|t| t.id == "t2").unwrap();
+    let punish = t2.cells.iter().find(|c| c.row == "R6.1").unwrap();
+    assert_eq!(punish.value.as_i64(), Some(3_985_758));
+    assert_eq!(findings(&text, Severity::Error), vec![]);
+}
+
+#[test]
+fn format_from_citation_when_no_table_is_readable() {
+    let text = "某局2020年政府信息公开工作年度报告\n依据国办公开办函〔2019〕60号编制。\n一、总体情况\n略。\n";
+    assert_eq!(run(text).info.format, Some(Format::F2019));
+    assert_eq!(run(text).info.year, Some(2020));
 }

@@ -74,29 +74,38 @@ fn seed_diagnostics_incremental_edits_quick_fix_and_fix_all() {
     let uri = file_uri("000.txt");
     let original = seed("000_");
     c.open(&uri, "plaintext", 1, &original);
-    let diags = c.diagnostics(&uri, 1);
-    assert!(!diags.is_empty(), "the seed has findings");
-    let d = &diags[0];
-    let code = d["code"].as_str().expect("code is the rule id");
-    assert!(
-        d["codeDescription"]["href"]
-            .as_str()
-            .is_some_and(|h| h.ends_with(&format!("docs/rules.md#{code}"))),
-        "{d}"
-    );
-    assert_eq!(d["source"], "gov-report");
-    assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert!(!codes(&diags).contains(&"section-title".to_string()));
 
-    // Edit 1 introduces an off-template heading (an incremental edit in the middle).
+    // The seed's table four says 结果维护 three times (the template: 结果维持).
+    let diags = c.diagnostics(&uri, 1);
+    let labels: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "table-label")
+        .collect();
+    let found: Vec<usize> = original.match_indices("结果维护").map(|(i, _)| i).collect();
+    assert_eq!(labels.len(), found.len(), "{:?}", codes(&diags));
+    for (d, at) in labels.iter().zip(&found) {
+        assert_eq!(
+            d["range"],
+            range(&original, *at..at + "结果维护".len(), Enc::Utf16)
+        );
+        assert_eq!(d["severity"], 1, "error");
+        assert_eq!(d["source"], "gov-report");
+        assert!(d["message"].as_str().unwrap().contains("结果维持"), "{d}");
+        assert!(d["codeDescription"]["href"]
+            .as_str()
+            .is_some_and(|h| h.ends_with("docs/rules.md#table-label")));
+    }
+
+    // Edit 2 introduces an off-template heading (an incremental edit in the middle)…
     let at = original.find(FIFTH_TITLE).expect("fifth heading");
+    let title = at..at + FIFTH_TITLE.len();
     let mut text = original.clone();
-    text.replace_range(at..at + FIFTH_TITLE.len(), "存在问题及改进措施");
+    text.replace_range(title.clone(), "存在问题及改进措施");
     c.change(
         &uri,
         2,
         &original,
-        at..at + FIFTH_TITLE.len(),
+        title.clone(),
         "存在问题及改进措施",
         Enc::Utf16,
     );
@@ -108,21 +117,41 @@ fn seed_diagnostics_incremental_edits_quick_fix_and_fix_all() {
         range(&text, at..at + "存在问题及改进措施".len(), Enc::Utf16)
     );
     assert!(st["message"].as_str().unwrap().contains(FIFTH_TITLE));
+    // …and edit 3 removes it again.
+    c.change(
+        &uri,
+        3,
+        &text,
+        at..at + "存在问题及改进措施".len(),
+        FIFTH_TITLE,
+        Enc::Utf16,
+    );
+    let diags = c.diagnostics(&uri, 3);
+    assert!(!codes(&diags).contains(&"section-title".to_string()));
+    assert_eq!(
+        codes(&diags).iter().filter(|c| *c == "table-label").count(),
+        3
+    );
 
-    // The quick fix for it, applied as the editor would.
-    let actions = code_actions(&mut c, &uri, st["range"].clone(), None);
+    // The quick fix for the first 结果维护, applied as the editor would.
+    let first = labels[0]["range"].clone();
+    let actions = code_actions(&mut c, &uri, first, None);
     let fix = actions
         .iter()
-        .find(|a| a["kind"] == "quickfix" && a["diagnostics"][0]["code"] == "section-title")
+        .find(|a| a["kind"] == "quickfix" && a["diagnostics"][0]["code"] == "table-label")
         .unwrap_or_else(|| panic!("no quick fix in {actions:?}"));
+    assert_eq!(fix["title"], "改为“结果维持”");
     assert_eq!(fix["isPreferred"], true, "safe fixes are preferred");
     assert_eq!(
         fix["edit"]["documentChanges"][0]["textDocument"]["version"],
-        2
+        3
     );
     let edits = workspace_edits(&fix["edit"], &uri);
-    let fixed = apply_edits(&text, &edits, Enc::Utf16);
-    assert_eq!(fixed, original);
+    let fixed = apply_edits(&original, &edits, Enc::Utf16);
+    assert!(
+        fixed == original.replacen("结果维护", "结果维持", 1),
+        "quick fix result"
+    );
     // Plain text has no comments: no Markdown suppression is offered.
     assert!(!actions.iter().any(|a| a["edit"]
         .to_string()
@@ -130,35 +159,47 @@ fn seed_diagnostics_incremental_edits_quick_fix_and_fix_all() {
     for e in &edits {
         c.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": 3},
+            json!({"textDocument": {"uri": uri, "version": 4},
                    "contentChanges": [{"range": e["range"], "text": e["newText"]}]}),
         );
     }
-    let diags = c.diagnostics(&uri, 3);
-    assert!(!codes(&diags).contains(&"section-title".to_string()));
-
-    // Fix-all: break the heading again, ask only for source.fixAll.gov-report.
-    c.change(
-        &uri,
-        4,
-        &original,
-        at..at + FIFTH_TITLE.len(),
-        "存在问题及改进措施",
-        Enc::Utf16,
+    let diags = c.diagnostics(&uri, 4);
+    assert_eq!(
+        codes(&diags).iter().filter(|c| *c == "table-label").count(),
+        2
     );
-    c.diagnostics(&uri, 4);
-    let whole = range(&text, 0..0, Enc::Utf16);
+
+    // Fix-all, as VS Code asks on save: one action, one edit, every safe fix.
+    let whole = range(&fixed, 0..0, Enc::Utf16);
     let actions = code_actions(&mut c, &uri, whole, Some(&["source.fixAll.gov-report"]));
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0]["kind"], "source.fixAll.gov-report");
     let edits = workspace_edits(&actions[0]["edit"], &uri);
     assert_eq!(edits.len(), 1, "fix-all returns one edit");
-    assert_eq!(apply_edits(&text, &edits, Enc::Utf16), original);
-    // Asking for quick fixes only does not return the source action.
-    let st_range = range(&text, at..at + 3, Enc::Utf16);
-    let quick = code_actions(&mut c, &uri, st_range, Some(&["quickfix"]));
-    assert!(!quick.is_empty());
+    let all_fixed = apply_edits(&fixed, &edits, Enc::Utf16);
+    assert!(
+        all_fixed == original.replace("结果维护", "结果维持"),
+        "fix-all result"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5},
+               "contentChanges": [{"range": edits[0]["range"], "text": edits[0]["newText"]}]}),
+    );
+    let diags = c.diagnostics(&uri, 5);
+    assert!(
+        !codes(&diags).contains(&"table-label".to_string()),
+        "{diags:?}"
+    );
+    // Asking for quick fixes only never returns the source action.
+    let quick = code_actions(
+        &mut c,
+        &uri,
+        range(&all_fixed, 0..0, Enc::Utf16),
+        Some(&["quickfix"]),
+    );
     assert!(quick.iter().all(|a| a["kind"] == "quickfix"));
+
     // Closing clears the diagnostics.
     c.notify(
         "textDocument/didClose",
@@ -167,9 +208,55 @@ fn seed_diagnostics_incremental_edits_quick_fix_and_fix_all() {
     let cleared = c.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri && p["diagnostics"].as_array().is_some_and(Vec::is_empty)
     });
-    assert!(cleared["params"]
-        .get("version")
-        .map_or(true, Value::is_null));
+    assert!(cleared["params"].get("version").is_none_or(Value::is_null));
+    assert!(c.shutdown_and_exit().success());
+}
+
+#[test]
+fn hover_on_a_total_shows_the_sum_it_should_be() {
+    let mut c = LspClient::start();
+    c.initialize(Some(&["utf-8"]), false, Value::Null);
+    let uri = file_uri("total.txt");
+    let original = seed("000_");
+    c.open(&uri, "plaintext", 1, &original);
+    c.diagnostics(&uri, 1);
+    // Table three, first row: six applicant columns, then the row total.
+    let row = "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1";
+    let total = original.find(row).expect("row") + row.len() - 1;
+    let hover = |c: &mut LspClient, text: &str| {
+        let resp = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": lsp_client::position(text, total, Enc::Utf8)}),
+        );
+        resp["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no hover: {resp}"))
+            .to_string()
+    };
+    let md = hover(&mut c, &original);
+    assert!(md.contains("表三"), "{md}");
+    assert!(md.contains("一、本年新收政府信息公开申请数量"), "{md}");
+    assert!(md.contains("总计"), "{md}");
+    assert!(md.contains("1 + 0 + 0 + 0 + 0 + 0 = 1"), "{md}");
+
+    // Make the total wrong: a total-mismatch with the summed cells as related
+    // information, and the hover says what it should be.
+    c.change(&uri, 2, &original, total..total + 1, "5", Enc::Utf8);
+    let mut text = original.clone();
+    text.replace_range(total..total + 1, "5");
+    let diags = c.diagnostics(&uri, 2);
+    let tm = find_code(&diags, "total-mismatch");
+    assert_eq!(tm["range"], range(&text, total..total + 1, Enc::Utf8));
+    let related = tm["relatedInformation"].as_array().expect("related cells");
+    assert_eq!(related.len(), 6, "{related:?}");
+    assert_eq!(related[0]["location"]["uri"], uri);
+    let md = hover(&mut c, &text);
+    assert!(md.contains("**1**") && md.contains("表中为 5"), "{md}");
+    // The hover also carries the rule's documentation.
+    assert!(
+        md.contains("total-mismatch") && md.contains("## 检查内容"),
+        "{md}"
+    );
     assert!(c.shutdown_and_exit().success());
 }
 
@@ -317,6 +404,14 @@ fn outline_lists_six_sections_and_marks_missing_ones() {
         // The heading is the selection, inside the section's range.
         assert!(s["range"]["start"] == s["selectionRange"]["start"]);
     }
+    // The three tables, nested in their sections.
+    for (section, table) in [(1, "表二"), (2, "表三"), (3, "表四")] {
+        let children = symbols[section]["children"].as_array().expect("children");
+        assert_eq!(children.len(), 1, "{children:?}");
+        assert!(children[0]["name"].as_str().unwrap().starts_with(table));
+        assert_eq!(children[0]["kind"], 23, "struct");
+    }
+    assert!(symbols[0].get("children").is_none());
 
     // Remove the fifth heading line: it is listed as missing, where it would go.
     let at = original.find("五、存在的主要问题及改进情况\n").unwrap();
@@ -382,7 +477,7 @@ fn configuration_changes_republish_open_documents() {
     c.initialize(
         None,
         false,
-        json!({"severities": {"missing-table": "off"}, "lint": "auto"}),
+        json!({"severities": {"table-label": "off"}, "lint": "auto"}),
     );
     let report = file_uri("report.txt");
     let notes = file_uri("README.txt");
@@ -395,7 +490,7 @@ fn configuration_changes_republish_open_documents() {
     );
     let diags = c.diagnostics(&report, 1);
     assert!(
-        !codes(&diags).contains(&"missing-table".to_string()),
+        !codes(&diags).contains(&"table-label".to_string()),
         "{diags:?}"
     );
     // Not a report: no findings at all.
@@ -404,25 +499,25 @@ fn configuration_changes_republish_open_documents() {
     // A change (nested under "govReport", as VS Code sends it) re-publishes both.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"govReport": {"rules": {"missing-table": "warning"}, "lint": "always"}}}),
+        json!({"settings": {"govReport": {"rules": {"table-label": "warning"}, "lint": "always"}}}),
     );
     let diags = c.diagnostics(&report, 1);
-    let mt = find_code(&diags, "missing-table");
-    assert_eq!(mt["severity"], 2, "missing-table now a warning");
+    let mt = find_code(&diags, "table-label");
+    assert_eq!(mt["severity"], 2, "table-label now a warning");
     let notes_diags = c.diagnostics(&notes, 1);
     assert!(!notes_diags.is_empty(), "lint=always lints the notes too");
 
     // Flat shape, exclude glob, invalid value → warning logged, rest applies.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"exclude": ["README*"], "severities": {"missing-table": "loud"}}}),
+        json!({"settings": {"exclude": ["README*"], "severities": {"table-label": "loud"}}}),
     );
     let log = c.wait_for("window/logMessage", |p| {
         p["message"].as_str().is_some_and(|m| m.contains("loud"))
     });
     assert_eq!(log["params"]["type"], 2);
     let diags = c.diagnostics(&report, 1);
-    assert_eq!(find_code(&diags, "missing-table")["severity"], 1);
+    assert_eq!(find_code(&diags, "table-label")["severity"], 1);
     assert!(c.diagnostics(&notes, 1).is_empty(), "excluded");
 
     // Settings absent from the notification: the server asks for them.

@@ -205,9 +205,10 @@ fn exercise(text: &str) {
             bom: false,
             line_ending: LineEnding::Lf,
         },
+        stamp: gov_report_lsp::cli::fix::Stamp::of(text.as_bytes()),
         analysis,
     };
-    for format in [Format::Human, Format::Json] {
+    for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
         let mut out = Vec::new();
         emit(
             format,

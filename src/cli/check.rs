@@ -49,6 +49,8 @@ pub struct FileResult {
     pub file: Option<PathBuf>,
     /// The text and how it was stored (encoding, BOM, line endings).
     pub decoded: Decoded,
+    /// What the file held when it was read (`--fix` does not overwrite a file changed since).
+    pub stamp: super::fix::Stamp,
     pub analysis: Analysis,
 }
 
@@ -76,16 +78,13 @@ pub enum Outcome {
 }
 
 /// Check every input in parallel; the outcomes come back in input order.
-/// `stdin` holds the bytes of standard input when an input is `-`;
-/// `settings_for` gives each input its settings (e.g. from the nearest
-/// configuration file).
-pub fn check_all<F>(inputs: &[Input], stdin: Option<&[u8]>, settings_for: F) -> Vec<Outcome>
-where
-    F: Fn(&Input) -> Settings + Sync,
-{
+/// `stdin` holds the bytes of standard input when an input is `-`.
+/// `settings[i]` applies to `inputs[i]` (each file has its own `gov-report.toml`).
+pub fn check_all(inputs: &[Input], stdin: Option<&[u8]>, settings: &[Settings]) -> Vec<Outcome> {
     inputs
         .par_iter()
-        .map(|input| check_one(input, stdin, &settings_for(input)))
+        .zip(settings)
+        .map(|(input, settings)| check_one(input, stdin, settings))
         .collect()
 }
 
@@ -114,6 +113,7 @@ fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcom
         Ok(d) => d,
         Err(e) => return fail(e.to_string()),
     };
+    let stamp = super::fix::Stamp::of(bytes);
     let analysis = analyze(&decoded.text, settings);
     if !input.explicit && !analysis.looks_like_report() {
         return Outcome::Skipped(input.display.clone());
@@ -122,6 +122,7 @@ fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcom
         path: input.display.clone(),
         file,
         decoded,
+        stamp,
         analysis,
     }))
 }

@@ -5,7 +5,9 @@
 
 pub mod check;
 pub mod emit;
+pub mod fix;
 pub mod input;
+pub mod resolve;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -14,8 +16,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::fix::FixMode;
 use crate::rules;
-use crate::settings::Settings;
 use check::{Outcome, Summary};
 pub use emit::Format;
 
@@ -51,6 +53,38 @@ pub struct Args {
     /// 指定报告年度（统计年度），不从文中推断
     #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
+
+    /// 自动修复并写回文件（只应用安全修复：标题、栏目名称），然后报告剩余问题
+    #[arg(long)]
+    pub fix: bool,
+
+    /// 同时应用需人工核对的修复（总计、日期）；与 --fix 或 --diff 一起使用
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// 不写回文件，输出修复前后的差异（unified diff）；有差异时退出码为 1
+    #[arg(long)]
+    pub diff: bool,
+
+    /// 按规则统计问题数量，不逐条列出
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// 发现问题也以 0 退出（文件无法读取、配置错误仍以 2 退出）
+    #[arg(long, conflicts_with = "strict")]
+    pub exit_zero: bool,
+
+    /// 警告也视为失败（退出码 1）
+    #[arg(long)]
+    pub strict: bool,
+
+    /// 使用这个配置文件，不再从各文件所在文件夹逐级向上查找 gov-report.toml
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// 显示对某个文件（默认当前文件夹）生效的配置：TOML，--format json 时为 JSON
+    #[arg(long, conflicts_with_all = ["check", "explain"])]
+    pub show_settings: bool,
 }
 
 /// Exit code for a usage or I/O problem.
@@ -97,6 +131,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if let Some(id) = &args.explain {
         return explain(id, out, err);
     }
+    if args.show_settings {
+        return show_settings(args, out, err);
+    }
     if !args.check {
         if args.paths.is_empty() {
             return usage(
@@ -125,11 +162,65 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         return usage(err, "--stdin-filename 需要与 `-`（标准输入）一起使用");
     }
 
-    let settings = Settings {
-        year: args.year,
-        ..Settings::default()
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return usage(err, "--unsafe-fixes 需要与 --fix 或 --diff 一起使用");
+    }
+    let mut resolver = match resolve::Resolver::new(args.config.as_deref()) {
+        Ok(r) => r,
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            return Ok(EXIT_TROUBLE);
+        }
     };
-    let (inputs, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    let (found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    // Each file's configuration: its include/exclude decide whether it is
+    // checked, its settings how.
+    let mut inputs = Vec::with_capacity(found.len());
+    let mut settings = Vec::with_capacity(found.len());
+    let mut config_errors: Vec<String> = Vec::new();
+    for input in found {
+        let path = match &input.source {
+            input::Source::File(p) => p.clone(),
+            input::Source::Stdin => {
+                PathBuf::from(args.stdin_filename.as_deref().unwrap_or("<stdin>"))
+            }
+        };
+        let config = match resolver.for_file(&path) {
+            Ok(c) => c,
+            Err(message) => {
+                if !config_errors.contains(&message) {
+                    config_errors.push(message);
+                }
+                continue;
+            }
+        };
+        if !resolve::included(&config, &path) {
+            if input.explicit && input.source != input::Source::Stdin {
+                let from = config
+                    .path()
+                    .map_or_else(String::new, |p| p.display().to_string());
+                writeln!(
+                    err,
+                    "note: {} 被 {from} 的 include/exclude 排除，未检查",
+                    input.display
+                )?;
+            }
+            continue;
+        }
+        let mut s = config.settings();
+        if args.year.is_some() {
+            s.year = args.year;
+        }
+        inputs.push(input);
+        settings.push(s);
+    }
+    if !config_errors.is_empty() {
+        // A broken configuration would check files with the wrong settings: stop.
+        for message in &config_errors {
+            writeln!(err, "error: {message}")?;
+        }
+        return Ok(EXIT_TROUBLE);
+    }
     let stdin_bytes = if reads_stdin {
         let mut buf = Vec::new();
         // One byte more than the limit is enough to tell that it is too large.
@@ -147,7 +238,44 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     } else {
         None
     };
-    let outcomes = check::check_all(&inputs, stdin_bytes.as_deref(), |_| settings.clone());
+    let mut outcomes = check::check_all(&inputs, stdin_bytes.as_deref(), &settings);
+
+    let fixing = args.fix || args.diff;
+    let mode = if args.unsafe_fixes {
+        FixMode::All
+    } else {
+        FixMode::Safe
+    };
+    let mut fixed_stdin: Option<Vec<u8>> = None;
+    let (mut n_fixed, mut n_fixed_files) = (0, 0);
+    if fixing {
+        for (o, s) in outcomes.iter_mut().zip(&settings) {
+            let Outcome::Checked(r) = o else { continue };
+            let Some(fixed) = fix::fix_text(r.text(), &r.analysis, s, mode) else {
+                if r.file.is_none() && args.fix && !args.diff {
+                    fixed_stdin = Some(r.decoded.encode(r.text()));
+                }
+                continue;
+            };
+            if args.diff {
+                write!(out, "{}", fix::unified_diff(&r.path, r.text(), &fixed.text))?;
+            } else if let Some(file) = &r.file {
+                if let Err(e) = fix::write_atomic(file, &r.decoded.encode(&fixed.text), r.stamp) {
+                    errors.push(input::FileError {
+                        path: r.path.clone(),
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            } else {
+                fixed_stdin = Some(r.decoded.encode(&fixed.text));
+            }
+            n_fixed += fixed.applied;
+            n_fixed_files += 1;
+            r.decoded.text = fixed.text;
+            r.analysis = fixed.analysis;
+        }
+    }
 
     for e in &errors {
         writeln!(err, "error: {e}")?;
@@ -172,18 +300,116 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     }
     let mut summary = Summary::of(&outcomes);
     summary.failed += errors.len();
-    let style = emit::Style {
-        color: io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    if args.diff {
+        if n_fixed > 0 {
+            writeln!(
+                err,
+                "{n_fixed_files} 个文件可自动修复（共 {n_fixed} 处）；加 --fix 写入文件。"
+            )?;
+        } else {
+            writeln!(err, "没有可自动修复的问题。")?;
+        }
+        return Ok(if summary.failed > 0 {
+            EXIT_TROUBLE
+        } else if n_fixed > 0 && !args.exit_zero {
+            1
+        } else {
+            0
+        });
+    }
+    if n_fixed > 0 {
+        writeln!(
+            err,
+            "已自动修复 {n_fixed} 个问题（{n_fixed_files} 个文件）。"
+        )?;
+    }
+    // With a fixed standard input, stdout carries the fixed text and the
+    // findings go to stderr.
+    let report: &mut dyn Write = match &fixed_stdin {
+        Some(bytes) => {
+            out.write_all(bytes)?;
+            err
+        }
+        None => out,
     };
-    emit::emit(args.format, out, &results, &summary, style)?;
+    if args.statistics {
+        let json = args.format == Format::Json;
+        emit::statistics::emit(report, &results, json, args.unsafe_fixes)?;
+    } else {
+        let style = emit::Style {
+            color: io::stdout().is_terminal()
+                && fixed_stdin.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
+        emit::emit(args.format, report, &results, &summary, style)?;
+    }
     Ok(if summary.failed > 0 {
         EXIT_TROUBLE
-    } else if summary.errors > 0 {
+    } else if args.exit_zero {
+        0
+    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) {
         1
     } else {
         0
     })
+}
+
+/// `--show-settings [PATH]`: the configuration that applies to a file.
+fn show_settings(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    if args.paths.len() > 1 {
+        return usage(err, "--show-settings 只能指定一个文件或文件夹");
+    }
+    let path = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    // For a folder, the configuration of a file directly inside it.
+    let probe = if path.is_dir() {
+        path.join("报告.txt")
+    } else {
+        path.clone()
+    };
+    let mut resolver = match resolve::Resolver::new(args.config.as_deref()) {
+        Ok(r) => r,
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    let config = match resolver.for_file(&probe) {
+        Ok(c) => c,
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    let mut shown = config.shown();
+    if args.year.is_some() {
+        shown.year = args.year;
+    }
+    let included = resolve::included(&config, &probe);
+    if args.format == Format::Json {
+        let mut v = serde_json::to_value(&shown).map_err(io::Error::other)?;
+        v["path"] = serde_json::json!(path.display().to_string());
+        v["checked"] = serde_json::json!(included);
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "# {} 使用的配置", path.display())?;
+        match config.path() {
+            Some(p) => writeln!(out, "# 配置文件：{}", p.display())?,
+            None => writeln!(out, "# 没有找到 gov-report.toml，使用默认配置")?,
+        }
+        if !path.is_dir() && !included {
+            writeln!(out, "# 注意：按 include/exclude，此文件不会被检查")?;
+        }
+        // The file name is in the comment above; the body is a valid gov-report.toml.
+        shown.config = None;
+        let body = toml::to_string(&shown).map_err(io::Error::other)?;
+        write!(out, "{body}")?;
+    }
+    Ok(0)
 }
 
 /// `--explain RULE`: the rule's Chinese documentation.

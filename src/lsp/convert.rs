@@ -151,7 +151,9 @@ pub fn code_action(
                 action.edits.iter().map(|e| conv.text_edit(e)).collect();
             document_edit(uri.clone(), Some(snap.version), edits, document_changes)
         }
-        Target::File { path, text } => file_edit(path, text.as_deref(), &action.edits, unit),
+        Target::File { path, text } => {
+            file_edit(path, text.as_deref(), &action.edits, unit, document_changes)
+        }
     };
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: action.title.clone(),
@@ -196,6 +198,7 @@ fn file_edit(
     text: Option<&str>,
     edits: &[Edit],
     unit: ColumnUnit,
+    document_changes: bool,
 ) -> lsp::WorkspaceEdit {
     let Ok(uri) = Url::from_file_path(path) else {
         return lsp::WorkspaceEdit::default();
@@ -207,6 +210,10 @@ fn file_edit(
         index: &index,
         unit,
     };
+    if text.is_some() && !document_changes {
+        let plain = edits.iter().map(|e| conv.text_edit(e)).collect();
+        return document_edit(uri, None, plain, false);
+    }
     let text_edits: Vec<lsp::OneOf<lsp::TextEdit, lsp::AnnotatedTextEdit>> = edits
         .iter()
         .map(|e| lsp::OneOf::Left(conv.text_edit(e)))

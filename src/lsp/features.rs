@@ -128,6 +128,60 @@ pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
     }
 }
 
+/// "Suppress this rule here" for plain text (which has no comments): an
+/// `[[ignore]]` entry with the rule and the flagged text, appended to the
+/// configuration file `path` (`current`: its text, `None` if it does not exist).
+pub fn suppress_in_config(
+    snap: &Snapshot,
+    i: usize,
+    path: std::path::PathBuf,
+    current: Option<String>,
+) -> Action {
+    let d = &snap.diagnostics()[i];
+    let flagged = snap.text.get(d.range.clone()).unwrap_or("");
+    let entry = format!(
+        "[[ignore]]\nrule = {}\ntext = {}\n",
+        toml_string(d.rule),
+        toml_string(flagged)
+    );
+    let (at, new_text) = match &current {
+        None => (0, entry),
+        Some(t) if t.is_empty() => (0, entry),
+        Some(t) if t.ends_with('\n') => (t.len(), format!("\n{entry}")),
+        Some(t) => (t.len(), format!("\n\n{entry}")),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "gov-report.toml".into(), |n| n.to_string_lossy());
+    Action {
+        title: format!("在 {name} 中忽略 {} 对“{}”的检查", d.rule, short(flagged)),
+        kind: ActionKind::Suppress,
+        diagnostic: Some(i),
+        target: Target::File {
+            path,
+            text: current,
+        },
+        edits: vec![Edit {
+            range: at..at,
+            new_text,
+        }],
+        preferred: false,
+    }
+}
+
+/// A TOML basic string (quoted and escaped).
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(20).collect();
+    if s.chars().count() > 20 {
+        out.push('…');
+    }
+    out
+}
+
 /// The line terminator after `line_end` (`\n` when the line has none).
 fn line_ending(text: &str, line_end: usize) -> &'static str {
     let rest = &text.as_bytes()[line_end.min(text.len())..];

@@ -111,7 +111,7 @@ pub fn check(body: Vec<u8>) -> Frame {
     let id = obj.get("id").cloned();
     let id_ok = id
         .as_ref()
-        .map_or(true, |id| id.is_number() || id.is_string() || id.is_null());
+        .is_none_or(|id| id.is_number() || id.is_string() || id.is_null());
     let reply_id = id.clone().filter(|_| id_ok).unwrap_or(Value::Null);
     if obj.get("jsonrpc") != Some(&json!("2.0")) {
         return Frame::Rejected(error(reply_id, -32600, "\"jsonrpc\" must be \"2.0\""));
@@ -124,6 +124,9 @@ pub fn check(body: Vec<u8>) -> Frame {
     if is_request {
         if !obj["method"].is_string() {
             return Frame::Rejected(error(reply_id, -32600, "\"method\" must be a string"));
+        }
+        if obj["method"] == "initialize" && spec_diagnostics_capability(obj) {
+            return Frame::Message(serde_json::to_vec(&value).unwrap_or(body));
         }
         match obj.get("params") {
             None | Some(Value::Object(_) | Value::Array(_)) => Frame::Message(body),
@@ -145,6 +148,27 @@ pub fn check(body: Vec<u8>) -> Frame {
             -32600,
             "neither a request, a notification nor a response",
         ))
+    }
+}
+
+/// The protocol names the client's workspace diagnostic capability
+/// `workspace.diagnostics`; lsp-types 0.94 reads `workspace.diagnostic`.
+/// Copy it across so `refreshSupport` is seen. Returns whether it changed.
+fn spec_diagnostics_capability(msg: &mut serde_json::Map<String, Value>) -> bool {
+    let Some(ws) = msg
+        .get_mut("params")
+        .and_then(|p| p.get_mut("capabilities"))
+        .and_then(|c| c.get_mut("workspace"))
+        .and_then(Value::as_object_mut)
+    else {
+        return false;
+    };
+    match ws.get("diagnostics").cloned() {
+        Some(caps) if !ws.contains_key("diagnostic") => {
+            ws.insert("diagnostic".to_string(), caps);
+            true
+        }
+        _ => false,
     }
 }
 
@@ -225,6 +249,19 @@ mod tests {
         assert_eq!(code(&f[2]), -32700, "bad header block");
         assert!(matches!(f[3], Frame::Message(_)), "resynchronised");
         assert_eq!(code(&f[4]), -32600);
+    }
+
+    #[test]
+    fn workspace_diagnostics_capability_is_seen() {
+        let msg = br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"workspace":{"diagnostics":{"refreshSupport":true}}}}}"#;
+        let Frame::Message(out) = check(msg.to_vec()) else {
+            panic!("rejected")
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v["params"]["capabilities"]["workspace"]["diagnostic"]["refreshSupport"],
+            true
+        );
     }
 
     #[test]

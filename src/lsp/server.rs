@@ -24,6 +24,7 @@ use super::convert::{self, Conv};
 use super::document::Document;
 use super::features::{self, Action, ActionKind, Snapshot, Target, FIX_ALL_KIND};
 use super::position::PosIndex;
+use crate::config::{self, Config, ConfigError};
 use crate::settings::Settings;
 use crate::text::ColumnUnit;
 
@@ -54,6 +55,8 @@ struct ClientCaps {
     refresh: bool,
     configuration_request: bool,
     document_changes: bool,
+    create_files: bool,
+    watch_files: bool,
     hierarchical_symbols: bool,
 }
 
@@ -65,6 +68,8 @@ impl Default for ClientCaps {
             refresh: false,
             configuration_request: false,
             document_changes: false,
+            create_files: false,
+            watch_files: false,
             hierarchical_symbols: false,
         }
     }
@@ -90,10 +95,62 @@ struct State {
     docs: HashMap<Url, OpenDoc>,
     /// Configuration warnings from `initialize`, logged once initialized.
     pending_warnings: Vec<String>,
+    /// `gov-report.toml` files read so far, by path.
+    files: HashMap<PathBuf, CachedConfig>,
+}
+
+/// A parsed configuration file and the metadata it was read with.
+struct CachedConfig {
+    stamp: Option<(std::time::SystemTime, u64)>,
+    parsed: Result<Arc<Config>, ConfigError>,
+}
+
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
 }
 
 impl State {
-    fn policy(&self, uri: &Url) -> Policy {
+    /// The `gov-report.toml` that applies to `uri` (nearest up the folders),
+    /// read again when it changed on disk. An invalid file is reported once
+    /// (returned as the error message) and the defaults apply.
+    fn file_config(&mut self, uri: &Url) -> (Option<Arc<Config>>, Option<String>) {
+        let Some(dir) = uri
+            .to_file_path()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+        else {
+            return (None, None);
+        };
+        let Some(path) = config::discover(&dir, Path::is_file) else {
+            return (None, None);
+        };
+        let now = stamp(&path);
+        if let Some(cached) = self.files.get(&path) {
+            if cached.stamp == now {
+                return (cached.parsed.as_ref().ok().cloned(), None);
+            }
+        }
+        let parsed = match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&path, &text).map(Arc::new),
+            Err(e) => Err(ConfigError {
+                path: path.clone(),
+                line: 1,
+                column: 1,
+                key: None,
+                message: format!("无法读取配置文件：{e}"),
+            }),
+        };
+        let report = parsed
+            .as_ref()
+            .err()
+            .map(|e| format!("{e}（在修正之前，使用默认配置）"));
+        let config = parsed.as_ref().ok().cloned();
+        self.files.insert(path, CachedConfig { stamp: now, parsed });
+        (config, report)
+    }
+
+    fn policy(&self, uri: &Url, file: Option<&Config>) -> Policy {
         let abs = uri.to_file_path().ok();
         let mut candidates: Vec<&Path> = Vec::new();
         if let Some(abs) = &abs {
@@ -105,18 +162,53 @@ impl State {
             }
         }
         match self.config.glob_verdict(&candidates) {
-            GlobVerdict::Excluded => Policy::Never,
-            GlobVerdict::Included => Policy::Always,
-            GlobVerdict::Unmatched => match self.config.lint {
-                LintMode::Auto => Policy::Auto,
-                LintMode::Always => Policy::Always,
-                LintMode::Never => Policy::Never,
-            },
+            GlobVerdict::Excluded => return Policy::Never,
+            GlobVerdict::Included => return Policy::Always,
+            GlobVerdict::Unmatched => {}
+        }
+        // The team's include/exclude in gov-report.toml.
+        if let (Some(file), Some(abs)) = (file, &abs) {
+            if let Some(rel) = file.base_dir().and_then(|b| abs.strip_prefix(b).ok()) {
+                if !file.includes(rel) {
+                    return Policy::Never;
+                }
+            }
+        }
+        match self.config.lint {
+            LintMode::Auto => Policy::Auto,
+            LintMode::Always => Policy::Always,
+            LintMode::Never => Policy::Never,
         }
     }
 
-    fn settings(&self, _uri: &Url) -> Settings {
-        self.config.settings_over(&Settings::default())
+    /// Settings for `uri`: its gov-report.toml, overridden by editor settings.
+    fn settings(&self, file: Option<&Config>) -> Settings {
+        let base = file.map(Config::settings).unwrap_or_default();
+        self.config.settings_over(&base)
+    }
+
+    /// Where an `[[ignore]]` entry for `uri` goes: the nearest existing
+    /// configuration file, else a new `gov-report.toml` in the workspace
+    /// folder holding the document (else beside it). With its current text
+    /// (the editor's copy when it is open), `None` when it does not exist.
+    fn ignore_target(&self, uri: &Url) -> Option<(PathBuf, Option<String>)> {
+        let doc_path = uri.to_file_path().ok()?;
+        let dir = doc_path.parent()?;
+        if let Some(path) = config::discover(dir, Path::is_file) {
+            let open = Url::from_file_path(&path)
+                .ok()
+                .and_then(|u| self.docs.get(&u))
+                .map(|d| d.doc.text());
+            let text = open.or_else(|| std::fs::read_to_string(&path).ok())?;
+            return Some((path, Some(text)));
+        }
+        let folder = self
+            .roots
+            .iter()
+            .filter(|r| doc_path.starts_with(r))
+            .max_by_key(|r| r.components().count())
+            .map_or(dir, PathBuf::as_path);
+        Some((folder.join(config::FILE_NAMES[0]), None))
     }
 }
 
@@ -220,8 +312,8 @@ impl Backend {
     /// The analysis of the current text of `uri` (cached per revision).
     /// `doc_id` restricts it to one opening of the document.
     async fn snapshot(&self, uri: &Url, doc_id: Option<u64>) -> Option<Arc<Snapshot>> {
-        let job = {
-            let state = self.state();
+        let (job, config_error) = {
+            let mut state = self.state();
             let doc = state.docs.get(uri)?;
             if doc_id.is_some_and(|id| id != doc.id) {
                 return None;
@@ -229,16 +321,24 @@ impl Backend {
             if let Some(s) = doc.snapshot.as_ref().filter(|s| s.rev == doc.rev) {
                 return Some(s.clone());
             }
-            Job {
-                doc_id: doc.id,
-                rev: doc.rev,
-                version: doc.version,
-                text: doc.doc.text(),
-                settings: state.settings(uri),
-                policy: state.policy(uri),
-                markdown: doc.markdown,
-            }
+            let (doc_id, rev, version, markdown) = (doc.id, doc.rev, doc.version, doc.markdown);
+            let text = doc.doc.text();
+            let (file, config_error) = state.file_config(uri);
+            let job = Job {
+                doc_id,
+                rev,
+                version,
+                text,
+                settings: state.settings(file.as_deref()),
+                policy: state.policy(uri, file.as_deref()),
+                markdown,
+            };
+            (job, config_error)
         };
+        if let Some(e) = config_error {
+            self.log(MessageType::ERROR, e.clone()).await;
+            self.client.show_message(MessageType::ERROR, e).await;
+        }
         let snap = match tokio::task::spawn_blocking(move || job.run()).await {
             Ok(s) => Arc::new(s),
             Err(e) => {
@@ -346,14 +446,17 @@ impl Backend {
         snap: &Snapshot,
         range: &std::ops::Range<usize>,
         only: Option<&[CodeActionKind]>,
+        ignore_target: Option<(PathBuf, Option<String>)>,
     ) -> Vec<Action> {
-        let want = |kind: &str| only.map_or(true, |only| kind_matches(only, kind));
+        let want = |kind: &str| only.is_none_or(|only| kind_matches(only, kind));
         let mut out = Vec::new();
         if want(CodeActionKind::QUICKFIX.as_str()) {
             out.extend(features::quick_fixes(snap, range));
             for i in features::diagnostics_at(snap, range) {
                 if snap.markdown {
                     out.push(features::suppress_in_markdown(snap, i));
+                } else if let Some((path, text)) = ignore_target.clone() {
+                    out.push(features::suppress_in_config(snap, i, path, text));
                 }
             }
         }
@@ -399,6 +502,13 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
             configuration_request: ws.and_then(|w| w.configuration).unwrap_or(false),
             document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
+            create_files: edit
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            watch_files: ws
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
             hierarchical_symbols: td
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|s| s.hierarchical_document_symbol_support)
@@ -490,6 +600,49 @@ impl LanguageServer for Backend {
         .await;
         for w in warnings {
             self.log(MessageType::WARNING, format!("配置：{w}")).await;
+        }
+        if self.state().caps.watch_files {
+            let watchers = config::FILE_NAMES
+                .iter()
+                .map(|name| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{name}")),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "gov-report-toml".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.log(
+                    MessageType::WARNING,
+                    format!("cannot watch gov-report.toml files: {e}"),
+                )
+                .await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changed = {
+            let mut state = self.state();
+            let mut changed = false;
+            for event in &params.changes {
+                if let Ok(path) = event.uri.to_file_path() {
+                    changed |= state.files.remove(&path).is_some();
+                    changed |= path
+                        .file_name()
+                        .is_some_and(|n| config::FILE_NAMES.iter().any(|f| n == *f));
+                }
+            }
+            changed
+        };
+        if changed {
+            self.refresh_all().await;
         }
     }
 
@@ -645,9 +798,15 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let (unit, document_changes) = {
+        let (unit, document_changes, ignore_target) = {
             let state = self.state();
-            (state.caps.unit, state.caps.document_changes)
+            let caps = &state.caps;
+            // A new file needs `documentChanges` with resource operations.
+            let target = state.ignore_target(&uri).filter(|(_, text)| match text {
+                Some(_) => true,
+                None => caps.document_changes && caps.create_files,
+            });
+            (caps.unit, caps.document_changes, target)
         };
         let Some(snap) = self.snapshot(&uri, None).await else {
             return Ok(None);
@@ -658,10 +817,11 @@ impl LanguageServer for Backend {
         let only = params.context.only.clone();
         let this = self.clone();
         let snap2 = snap.clone();
-        let actions =
-            tokio::task::spawn_blocking(move || this.actions(&snap2, &range, only.as_deref()))
-                .await
-                .unwrap_or_default();
+        let actions = tokio::task::spawn_blocking(move || {
+            this.actions(&snap2, &range, only.as_deref(), ignore_target)
+        })
+        .await
+        .unwrap_or_default();
         Ok(Some(
             actions
                 .iter()

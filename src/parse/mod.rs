@@ -39,10 +39,12 @@ pub fn infer_year(report: &Report) -> Option<i32> {
         .or_else(|| report.published.as_ref().map(|d| d.year - 1))
 }
 
-/// The format the tables were read as (table 二 decides, then 三).
+/// The format of the report: as its tables were read (table 二 decides, then
+/// 三, then 四), else the format notice it cites.
 pub fn table_format(report: &Report) -> Option<Format> {
     ["t2", "t3", "t4"]
         .iter()
         .find_map(|id| report.tables.iter().find(|t| t.id == *id))
         .map(|t| t.format)
+        .or_else(|| report.citations.first().map(|c| c.format))
 }

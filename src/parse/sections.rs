@@ -111,10 +111,14 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     let content_trimmed =
         content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
     let content_end = content_start + content_trimmed.len();
-    if content_trimmed.is_empty() || content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
+    if content_trimmed.is_empty() {
         return None;
     }
     let (ordinal, title_start) = parse_ordinal(text, content_start, content_end);
+    if content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
+        // A heading followed by text on the same line.
+        return prefix_heading(text, content_start, title_start, content_end, ordinal);
+    }
     if ordinal.is_none() && !could_start_title(&text[title_start..content_end]) {
         return None;
     }
@@ -125,7 +129,9 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     if title_key.is_empty() {
         return None;
     }
-    let (number, wording) = classify(&title_key, ordinal.as_ref().map(|o| o.0))?;
+    let Some((number, wording)) = classify(&title_key, ordinal.as_ref().map(|o| o.0)) else {
+        return prefix_heading(text, content_start, title_start, content_end, ordinal);
+    };
     let content_key = key(content_trimmed);
     if table_keys
         .iter()
@@ -159,6 +165,46 @@ fn could_start_title(s: &str) -> bool {
     s.chars()
         .find_map(crate::normalize::key_char)
         .is_some_and(|c| first.contains(&c))
+}
+
+/// A numbered line that starts with a section title word for word and goes on
+/// with other text (`一、总体情况 2023年，本局…`): the heading is the title part.
+fn prefix_heading(
+    text: &str,
+    content_start: usize,
+    title_start: usize,
+    line_end: usize,
+    ordinal: Option<(u8, Range<usize>)>,
+) -> Option<Section> {
+    let (n, ordinal_range) = ordinal?;
+    let mut window_end = line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4));
+    while !text.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let chars = key_chars(text, title_start..window_end);
+    let head: String = chars.iter().map(|k| k.c).collect();
+    let (sec, matched, wording) = section_keys()
+        .iter()
+        .flat_map(|s| {
+            std::iter::once((s, &s.title, Wording::Canonical)).chain(
+                s.acceptable
+                    .iter()
+                    .map(move |a| (s, a, Wording::Acceptable)),
+            )
+        })
+        .filter(|(_, k, _)| head.starts_with(k.as_str()))
+        .max_by_key(|(_, k, _)| k.len())?;
+    let end = chars.get(matched.chars().count().checked_sub(1)?)?.src.end;
+    Some(Section {
+        number: sec.number,
+        ordinal: Some(n),
+        ordinal_range: Some(ordinal_range),
+        range: content_start..end,
+        title_range: title_start..end,
+        text: text[content_start..end].to_string(),
+        wording,
+        body: end..end,
+    })
 }
 
 /// `一、` / `一.` / `一．` / `一 ` at `start`: the ordinal (1..=10), its range, and where the title starts.

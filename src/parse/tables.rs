@@ -42,10 +42,7 @@ pub fn find(text: &str, sections: &[Section]) -> Vec<Table> {
         else {
             continue;
         };
-        let Some(section) = sections.iter().find(|s| s.number == number) else {
-            continue;
-        };
-        let stream = Stream::new(text, section.body.clone());
+        let stream = Stream::new(text, region(text, sections, number));
         // Try the newest format first; a perfect match needs no second opinion.
         let mut best: Option<((Table, isize), &TableTpl)> = None;
         for tpl in template::all() {
@@ -71,6 +68,28 @@ pub fn find(text: &str, sections: &[Section]) -> Vec<Table> {
         }
     }
     out
+}
+
+/// Where the table of section `number` is looked for: the section's body, or,
+/// when its heading is missing, everything between the neighbouring headings
+/// (a deleted heading should not hide the table's own errors).
+fn region(text: &str, sections: &[Section], number: u8) -> Range<usize> {
+    if let Some(s) = sections.iter().find(|s| s.number == number) {
+        return s.body.clone();
+    }
+    let start = sections
+        .iter()
+        .filter(|s| s.number < number)
+        .map(|s| s.range.end)
+        .max()
+        .unwrap_or(0);
+    let end = sections
+        .iter()
+        .filter(|s| s.number > number && s.range.start >= start)
+        .map(|s| s.range.start)
+        .min()
+        .unwrap_or(text.len());
+    start..end.max(start)
 }
 
 /// The tokens of a region and their normalised label stream.
@@ -343,6 +362,36 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             score += 1;
         }
     }
+    // 1b. Rows out of template order (a converter that moved a block): a label
+    // standing as a whole cell anywhere in the region.
+    for (i, row) in rows.iter().enumerate() {
+        if anchors[i].is_some() || row.label.is_empty() {
+            continue;
+        }
+        let whole_cell = row.keys.iter().find_map(|k| {
+            let n = k.chars().count();
+            (0..s.tokens.len()).find(|&t| {
+                let span = &s.lspan[t];
+                s.tokens[t].kind == Kind::Label
+                    && span.len() == n
+                    && s.lstr[s.lbyte[span.start]..s.lbyte[span.end]] == **k
+                    && !used
+                        .iter()
+                        .any(|u| u.start < span.end && span.start < u.end)
+            })
+        });
+        if let Some(t) = whole_cell {
+            let span = s.lspan[t].clone();
+            used.push(span.clone());
+            anchors[i] = Some(Anchor {
+                src: s.src(&span),
+                span,
+                near_miss: false,
+            });
+            score += 1;
+        }
+    }
+
     let has_labelled_rows = rows.iter().any(|r| !r.label.is_empty());
     if has_labelled_rows && score < MIN_ANCHORS.min(rows.len()) {
         return (table, isize::MIN);
@@ -359,11 +408,14 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
             .flatten()
             .next()
             .map_or(0, |a| a.span.end);
-        let hi = anchors[i + 1..]
+        // Up to the next label found after it in the document.
+        let hi = anchors
             .iter()
             .flatten()
-            .next()
-            .map_or(s.keys.len(), |a| a.span.start);
+            .map(|a| a.span.start)
+            .filter(|&st| st >= lo)
+            .min()
+            .unwrap_or(s.keys.len());
         let hi = hi.min(lo + ANCHOR_WINDOW / 2);
         let target = rows[i].keys.first().map_or("", String::as_str);
         if let Some(took) = s.take_loose(target, lo, hi, &used) {
@@ -402,17 +454,20 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
         if !group_ends {
             continue;
         }
-        let lo = anchors[..row_idx]
-            .iter()
-            .rev()
-            .flatten()
-            .next()
-            .map_or(0, |a| a.span.end);
+        // The group stands just before its first row in the document, after
+        // whatever row precedes that in the document (blocks may be reordered).
         let hi = anchors[row_idx..]
             .iter()
             .flatten()
             .next()
             .map_or(s.keys.len(), |a| a.span.start);
+        let lo = anchors
+            .iter()
+            .flatten()
+            .map(|a| a.span.end)
+            .filter(|&e| e <= hi)
+            .max()
+            .unwrap_or(0);
         let (found, first) = match_headers(
             s,
             &group,
@@ -606,7 +661,13 @@ fn match_headers(
                         range: src,
                         near_miss: true,
                     });
-                } else if !h.optional {
+                } else if !h.optional
+                    && (has_blank(s, lo, hi) || !s.find_loose(k, lo, hi))
+                    && (h.role != Role::Block || s.find(k, 0, s.keys.len(), &[]).is_none())
+                {
+                    // Not reported when an explicit blank cell is absent and every
+                    // character of the label is there in order: a header that PDF
+                    // extraction cut into pieces glued to its neighbours.
                     table.missing.push(MissingLabel {
                         expected: &h.header,
                         at: missing_at(s, lo, hi, used, later_rows),
@@ -621,6 +682,13 @@ fn match_headers(
         }
     }
     (found, first)
+}
+
+/// Whether an explicitly empty cell stands in key positions `lo..=hi`.
+fn has_blank(s: &Stream, lo: usize, hi: usize) -> bool {
+    s.tokens.iter().enumerate().any(|(j, t)| {
+        t.kind == Kind::Blank && !t.range.is_empty() && (lo..=hi).contains(&s.lpos(j))
+    })
 }
 
 /// Where a missing label should have been: an unused blank cell in the
@@ -733,11 +801,7 @@ fn value_of(kind: Kind, s: &str) -> Value {
     if kind == Kind::Blank {
         return Value::Blank;
     }
-    let t: std::borrow::Cow<str> = if s.contains('－') {
-        s.replace('－', "-").into()
-    } else {
-        s.into()
-    };
+    let t = super::tokens::ascii_number(s);
     if let Ok(n) = t.parse::<i64>() {
         return Value::Int(n);
     }

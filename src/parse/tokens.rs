@@ -44,9 +44,46 @@ fn is_blank_marker(s: &str) -> bool {
     )
 }
 
+/// A number as ASCII: full-width digits and signs folded, thousands separators
+/// (`3,985,758`) removed. Other text is returned as it is.
+pub fn ascii_number(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() && !s.contains(',') {
+        return s.into();
+    }
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '－' | '—' if s.len() > c.len_utf8() => '-',
+            '，' => ',',
+            _ => c,
+        })
+        .collect();
+    // Thousands separators: every comma followed by exactly three digits.
+    let groups: Vec<&str> = folded.split(',').collect();
+    let thousands = groups.len() > 1
+        && groups[0].trim_start_matches('-').len() <= 3
+        && !groups[0].trim_start_matches('-').is_empty()
+        && groups[1..].iter().enumerate().all(|(i, g)| {
+            let int = if i + 2 == groups.len() {
+                g.split('.').next().unwrap_or(g)
+            } else {
+                g
+            };
+            int.len() == 3 && int.chars().all(|c| c.is_ascii_digit())
+        });
+    if thousands {
+        folded.replace(',', "").into()
+    } else {
+        folded.into()
+    }
+}
+
 /// Digits with optional sign, decimal points and inner dashes (glued cells such as `11-83`).
 fn is_numeric(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '－']).unwrap_or(s);
+    let s = ascii_number(s);
+    let s = s.strip_prefix('-').unwrap_or(&s);
     !s.is_empty()
         && s.chars().next().is_some_and(|c| c.is_ascii_digit())
         && s.chars()
@@ -263,5 +300,20 @@ mod tests {
             kinds("| 行政许可 |  | 3 |"),
             vec![(Label, "行政许可"), (Blank, ""), (Number, "3")]
         );
+    }
+}
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+    #[test]
+    fn thousands() {
+        let text = "行政处罚\t3,985,758\t\t";
+        let t = tokenize(text, 0..text.len());
+        let v: Vec<_> = t.iter().map(|t| (t.kind, &text[t.range.clone()])).collect();
+        assert_eq!(
+            v,
+            vec![(Kind::Label, "行政处罚"), (Kind::Number, "3,985,758")]
+        );
+        assert_eq!(ascii_number("3,985,758"), "3985758");
     }
 }

@@ -120,7 +120,12 @@ pub(crate) fn unused(
                     .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
                     .join("、");
-                format!("抑制注释 `{comment}` 的作用范围内没有 {list} 的问题，可以删除这些规则名。")
+                let remedy = if u.used.is_empty() {
+                    "可以删除这条注释"
+                } else {
+                    "可以从注释中删除这些规则名"
+                };
+                format!("抑制注释 `{comment}` 的作用范围内没有 {list} 的问题，{remedy}。")
             };
             if !off.is_empty() {
                 message.push_str(&format!("（{} 已在配置中关闭。）", off.join("、")));

@@ -144,6 +144,8 @@ pub struct LspClient {
     pub stderr: Arc<Mutex<String>>,
     /// Answer for `workspace/configuration` requests from the server.
     pub configuration: Value,
+    /// The workspace folder sent in `initialize`.
+    pub root_uri: String,
 }
 
 impl LspClient {
@@ -181,7 +183,13 @@ impl LspClient {
             backlog: VecDeque::new(),
             stderr: log,
             configuration: Value::Null,
+            root_uri: "file:///tmp/gov-report-lsp-tests".to_string(),
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -307,7 +315,7 @@ impl LspClient {
             "workspace": {
                 "configuration": true,
                 "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]},
-                "diagnostics": {"refreshSupport": true}
+                "didChangeWatchedFiles": {"dynamicRegistration": true}
             }
         });
         if let Some(encs) = encodings {
@@ -315,13 +323,14 @@ impl LspClient {
         }
         if pull {
             caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
-            caps["workspace"]["diagnostic"] = json!({"refreshSupport": true});
+            // The protocol's name (VS Code sends this one; lsp-types reads `diagnostic`).
+            caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
         }
         let resp = self.request(
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": "file:///tmp/gov-report-lsp-tests",
+                "rootUri": self.root_uri,
                 "capabilities": caps,
                 "initializationOptions": options,
             }),

@@ -5,11 +5,13 @@ import {
   CloseAction,
   CloseHandlerResult,
   DidChangeConfigurationNotification,
+  DocumentDiagnosticRequest,
   ErrorAction,
   ErrorHandlerResult,
   LanguageClient,
   LanguageClientOptions,
   NotificationType,
+  RevealOutputChannelOn,
   ServerOptions,
   State,
   TransportKind,
@@ -20,6 +22,8 @@ import { toServerSettings, ServerSettings } from "./settings";
 import { ReportInfo, statusView, yearFromText } from "./status";
 
 const SECTION = "govReport";
+/** `Diagnostic.source` set by the server. */
+const DIAGNOSTIC_SOURCE = "gov-report";
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append("gov-report");
 const reportInfoType = new NotificationType<ReportInfo>("govReport/reportInfo");
 
@@ -123,6 +127,9 @@ async function startClient(): Promise<void> {
     ],
     initializationOptions: serverSettings(),
     outputChannel: output,
+    // Failed requests are logged to the output channel; the user-facing notifications
+    // (server missing, start failed, crashed) are the extension's own, in Chinese.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: {
       error: (error, _message, count): ErrorHandlerResult => {
         output.appendLine(`[错误] 与语言服务器通信出错（第 ${count ?? 1} 次）：${error.message}`);
@@ -220,6 +227,14 @@ async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promi
     const settings = serverSettings();
     output.appendLine(`[设置] 已发送新设置：${JSON.stringify(settings)}`);
     await c.sendNotification(DidChangeConfigurationNotification.type, { settings });
+    // When VS Code pulls diagnostics, re-pull now instead of relying on the server's
+    // workspace/diagnostic/refresh: servers built on lsp-types 0.94 read the client's
+    // refresh support from `workspace.diagnostic`, but VS Code sends `workspace.diagnostics`.
+    const pull = c.getFeature(DocumentDiagnosticRequest.method);
+    const providers = new Set(vscode.workspace.textDocuments.map((d) => pull?.getProvider(d)));
+    for (const provider of providers) {
+      provider?.onDidChangeDiagnosticsEmitter.fire();
+    }
   }
 }
 
@@ -299,7 +314,9 @@ function updateStatus(): void {
   statusItem.command = "workbench.actions.view.problems";
   const key = doc.uri.toString();
   let info = reportInfos.get(key);
-  const diags = client.diagnostics?.get(doc.uri) ?? [];
+  // Pushed diagnostics live in client.diagnostics, pulled ones (VS Code pulls when the
+  // server offers it) in another collection: count what VS Code shows from this server.
+  const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
   if (!info) {
     // Derived client-side when the server sends no govReport/reportInfo.
     if (diags.length === 0) {

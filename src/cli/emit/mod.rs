@@ -1,8 +1,11 @@
 //! Output formats. Each format has one `emit` function taking the checked
 //! files (in their stable order) and the run's summary.
 
+pub mod github;
 mod human;
 mod json;
+pub mod sarif;
+pub mod statistics;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -16,6 +19,10 @@ pub enum Format {
     Human,
     /// One JSON document (the stable contract in the README).
     Json,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
 }
 
 /// Options that affect how findings are printed.
@@ -36,6 +43,8 @@ pub fn emit(
     match format {
         Format::Human => human::emit(out, results, summary, style),
         Format::Json => json::emit(out, results, summary),
+        Format::Github => github::emit(out, results),
+        Format::Sarif => sarif::emit(out, results),
     }
 }
 

@@ -1,0 +1,66 @@
+//! `--format github`: one GitHub Actions workflow command per finding, so
+//! findings show up as annotations on the pull request's changed lines.
+//!
+//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`
+//! (`::warning` for warnings, `::notice` for infos). Lines and columns are
+//! 1-based, columns count characters, like `--format json`.
+
+use std::io::{self, Write};
+
+use super::Positions;
+use crate::cli::check::FileResult;
+use crate::diagnostic::Severity;
+
+pub fn emit(out: &mut dyn Write, results: &[&FileResult]) -> io::Result<()> {
+    for result in results {
+        let p = Positions::for_result(result);
+        for d in &result.analysis.diagnostics {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let start = p.get(d.range.start);
+            let end = p.get(d.range.end);
+            let mut message = d.message.clone();
+            if let Some(fix) = &d.fix {
+                message.push_str(&format!("\n建议修复：{}", fix.title));
+            }
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                property(result.path.strip_prefix("./").unwrap_or(&result.path)),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                property(&format!("gov-report-lsp ({})", d.rule)),
+                data(&message),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Escape a workflow command's message (`%`, CR, LF).
+pub fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow command's property value (`%`, CR, LF, `:`, `,`).
+pub fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(data("100% ok\r\nnext: a,b"), "100%25 ok%0D%0Anext: a,b");
+        assert_eq!(property("C:\\a,b%\n"), "C%3A\\a%2Cb%25%0A");
+    }
+}
