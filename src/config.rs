@@ -264,7 +264,10 @@ impl Parser<'_> {
             self.error(
                 e.span(),
                 None,
-                format!("不是有效的 TOML：{}", e.message().trim()),
+                format!(
+                    "不是有效的 TOML：{}",
+                    e.message().trim().replace('\n', "；")
+                ),
             )
         })?;
         let root = doc.as_table();

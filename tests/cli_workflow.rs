@@ -609,3 +609,19 @@ mod guard {
         );
     }
 }
+
+#[test]
+fn extra_labels_from_the_config_are_accepted() {
+    let dir = tempdir();
+    write(dir.path(), "000.txt", SEED_000);
+    assert_eq!(run_in(dir.path(), &["--check", "000.txt"]).code, 1);
+    // A region's own row label, written like the near miss: accepted.
+    write(
+        dir.path(),
+        "gov-report.toml",
+        "extra-labels = [\"结果 维护\"]\n",
+    );
+    let run = run_in(dir.path(), &["--check", "000.txt"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("table-label"), "{}", run.stdout);
+}

@@ -214,8 +214,12 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         inputs.push(input);
         settings.push(s);
     }
-    for message in &config_errors {
-        writeln!(err, "error: {message}")?;
+    if !config_errors.is_empty() {
+        // A broken configuration would check files with the wrong settings: stop.
+        for message in &config_errors {
+            writeln!(err, "error: {message}")?;
+        }
+        return Ok(EXIT_TROUBLE);
     }
     let stdin_bytes = if reads_stdin {
         let mut buf = Vec::new();
@@ -295,7 +299,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
     }
     let mut summary = Summary::of(&outcomes);
-    summary.failed += errors.len() + config_errors.len();
+    summary.failed += errors.len();
     if args.diff {
         if n_fixed > 0 {
             writeln!(
