@@ -24,6 +24,9 @@ pub struct Analysis {
     /// Findings, sorted by position, with configured severities applied
     /// (rules set to `off` produce nothing).
     pub diagnostics: Vec<Diagnostic>,
+    /// For each `[[ignore]]` entry of the settings, how many findings it
+    /// silenced in this text (an entry silencing nothing anywhere is unused).
+    pub ignore_hits: Vec<usize>,
 }
 
 impl Analysis {
@@ -43,7 +46,8 @@ impl Analysis {
 
 /// Analyse one report text.
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
-    let report = parse::parse(text);
+    // Comments are invisible in rendered Markdown: the parser does not see them.
+    let report = parse::parse(&crate::suppress::mask_comments(text));
     let year = settings.year.or_else(|| parse::infer_year(&report));
     let format = parse::table_format(&report);
     let ctx = Context {
@@ -83,6 +87,7 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
         info,
         report,
         diagnostics,
+        ignore_hits: outcome.ignore_hits,
     }
 }
 
