@@ -43,7 +43,8 @@ impl Analysis {
 
 /// Analyse one report text.
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
-    let report = parse::parse(text);
+    // Comments are invisible in rendered Markdown: the parser does not see them.
+    let report = parse::parse(&crate::suppress::mask_comments(text));
     let year = settings.year.or_else(|| parse::infer_year(&report));
     let format = parse::table_format(&report);
     let ctx = Context {

@@ -228,10 +228,15 @@ fn matches_any(set: &GlobSet, rel: &str) -> bool {
     }
 }
 
-/// Builds a glob; a pattern without `/` matches at any depth (`**/name`).
+/// Builds a glob; a pattern without `/` matches at any depth (`**/name`),
+/// a leading `/` anchors it to the configuration's folder (as in `.gitignore`).
 fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
-    let full = if trimmed.contains('/') {
+    let anchored = pattern.starts_with('/');
+    let trimmed = pattern
+        .trim_start_matches('/')
+        .trim_start_matches("./")
+        .trim_end_matches('/');
+    let full = if anchored || trimmed.contains('/') {
         trimmed.to_string()
     } else {
         format!("**/{trimmed}")
@@ -264,7 +269,10 @@ impl Parser<'_> {
             self.error(
                 e.span(),
                 None,
-                format!("不是有效的 TOML：{}", e.message().trim()),
+                format!(
+                    "不是有效的 TOML：{}",
+                    e.message().trim().replace('\n', "；")
+                ),
             )
         })?;
         let root = doc.as_table();

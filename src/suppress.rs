@@ -14,6 +14,7 @@
 //! `gov-report-enable` that names its rule or names none, else at the end of
 //! the text. Pure: works on the text and the diagnostics only.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
@@ -71,12 +72,60 @@ pub struct Directive {
     pub rules: Vec<RuleRef>,
 }
 
-/// Every `<!-- gov-report-… -->` comment of the text, in order.
+/// Byte ranges of fenced code blocks (```` ``` ```` or `~~~`, up to three
+/// spaces of indentation), where `<!-- … -->` is literal text, not a comment.
+/// An unclosed fence runs to the end of the text.
+pub fn code_fences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, u8, usize)> = None; // (start, fence char, fence length)
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let fence = trimmed
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|c| *c == b'`' || *c == b'~');
+        if let (true, Some(c)) = (indent <= 3, fence) {
+            let len = trimmed.bytes().take_while(|&b| b == c).count();
+            match open {
+                None if len >= 3 => open = Some((at, c, len)),
+                Some((start, oc, olen))
+                    if oc == c && len >= olen && trimmed[len..].trim().is_empty() =>
+                {
+                    out.push(start..at + line.len());
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        at += line.len();
+    }
+    if let Some((start, _, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Every `<!-- gov-report-… -->` comment of the text, in order (not those
+/// shown as code inside fenced code blocks).
 pub fn directives(text: &str) -> Vec<Directive> {
+    let fences = code_fences(text);
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("<!--") {
         let start = from + i;
+        if let Some(f) = fences.iter().find(|f| f.contains(&start)) {
+            from = f.end;
+            continue;
+        }
+        // Inside an inline code span (`` `<!-- … -->` ``): literal text.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..start].matches('`').count() % 2 == 1 {
+            from = start + 4;
+            continue;
+        }
         let body_start = start + 4;
         let Some(j) = text[body_start..].find("-->") else {
             break;
@@ -123,6 +172,34 @@ pub fn directives(text: &str) -> Vec<Directive> {
         });
     }
     out
+}
+
+/// The text with every HTML comment (`<!-- … -->`) blanked out: each byte
+/// becomes a space, line breaks stay. Byte offsets and lines are unchanged,
+/// so the parser reads the report as rendered (a suppression comment inside
+/// a table does not become part of a label) and its ranges still index the
+/// original text. Borrowed when there is no comment.
+pub fn mask_comments(text: &str) -> Cow<'_, str> {
+    if !text.contains("<!--") {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("<!--") {
+        let start = from + i;
+        let Some(j) = text[start + 4..].find("-->") else {
+            break;
+        };
+        let end = start + 4 + j + 3;
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        from = end;
+    }
+    // Only whole UTF-8 sequences inside comments were replaced, by ASCII.
+    Cow::Owned(String::from_utf8(bytes).expect("comments blanked on char boundaries"))
 }
 
 /// A directive (or one of its rules) that silenced nothing.
@@ -433,6 +510,35 @@ mod tests {
         apply(text, &mut ds, &settings);
         let left: Vec<&str> = ds.iter().map(|d| d.rule).collect();
         assert_eq!(left, ["missing-row"]);
+    }
+
+    #[test]
+    fn comments_in_code_fences_are_not_directives() {
+        let text = "```markdown\n<!-- gov-report-disable-file -->\n```\n  ~~~~\n<!-- gov-report-enable -->\n~~~\n~~~~\n<!-- gov-report-disable table-label -->\n";
+        let ds = directives(text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Disable));
+        assert_eq!(code_fences("```\nopen to the end").len(), 1);
+        let inline = "写 `<!-- gov-report-disable-file -->` 即可\n<!-- gov-report-enable -->";
+        let ds = directives(inline);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Enable));
+    }
+
+    #[test]
+    fn masking_keeps_offsets_and_line_breaks() {
+        let text = "表<!-- 注释\r\n第二行 -->尾\n<!-- 未闭合";
+        let masked = mask_comments(text);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(masked.find('尾'), text.find('尾'));
+        assert_eq!(masked.matches('\n').count(), 2);
+        assert!(masked.contains("\r\n"));
+        assert!(!masked.contains("注释"));
+        assert!(
+            masked.ends_with("<!-- 未闭合"),
+            "unterminated comments stay"
+        );
+        assert!(matches!(mask_comments("无注释"), Cow::Borrowed(_)));
     }
 
     #[test]

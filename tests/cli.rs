@@ -562,6 +562,36 @@ fn fifty_megabyte_file_is_refused_clearly() {
 }
 
 #[test]
+fn fifteen_megabyte_file_under_the_limit_gives_the_seed_result() {
+    // The seed followed by 15 MB of prose: the same findings as the seed alone.
+    let dir = scratch("under-limit");
+    let name = "000_4ae5941108e95401.txt";
+    let seed = std::fs::read_to_string(root().join("tests/examples").join(name)).unwrap();
+    let filler =
+        "本机关持续推进政府信息公开工作，依法依规做好信息发布和解读回应工作。\n".repeat(1000);
+    let mut text = seed.clone();
+    while text.len() < 15 * 1024 * 1024 {
+        text.push_str(&filler);
+    }
+    std::fs::write(dir.join(name), &text).unwrap();
+    let big = run_in(&dir, &["--check", "--format", "json", name], None);
+    let small = run_in(
+        &root().join("tests/examples"),
+        &["--check", "--format", "json", name],
+        None,
+    );
+    assert_eq!(big.code, small.code, "{}", big.stderr);
+    assert_eq!(
+        json(&big)["files"][0]["diagnostics"],
+        json(&small)["files"][0]["diagnostics"]
+    );
+    assert!(!json(&big)["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn five_megabyte_line_is_checked_and_shown_cut() {
     // A saved web page flattened onto one line, padded to 5 MB.
     let dir = scratch("long-line");

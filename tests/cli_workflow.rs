@@ -609,3 +609,46 @@ mod guard {
         );
     }
 }
+
+#[test]
+fn extra_labels_from_the_config_are_accepted() {
+    let dir = tempdir();
+    write(dir.path(), "000.txt", SEED_000);
+    assert_eq!(run_in(dir.path(), &["--check", "000.txt"]).code, 1);
+    // A region's own row label, written like the near miss: accepted.
+    write(
+        dir.path(),
+        "gov-report.toml",
+        "extra-labels = [\"结果 维护\"]\n",
+    );
+    let run = run_in(dir.path(), &["--check", "000.txt"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("table-label"), "{}", run.stdout);
+}
+
+#[test]
+fn only_reports_skips_named_files_that_are_not_reports() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "README.md",
+        "# 草稿仓库\n\n各科室的草稿放在这里。\n",
+    );
+    write(dir.path(), "000.txt", SEED_000);
+    // Named explicitly, a README is checked (and fails: no sections)...
+    assert_eq!(run_in(dir.path(), &["--check", "README.md"]).code, 1);
+    // ...unless --only-reports, as the pre-commit hooks pass it.
+    let run = run_in(
+        dir.path(),
+        &["--check", "--only-reports", "README.md", "000.txt"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(!run.stdout.contains("README.md"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("000.txt:55:1: error[table-label]"),
+        "{}",
+        run.stdout
+    );
+    let run = run_in(dir.path(), &["--check", "--only-reports", "README.md"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

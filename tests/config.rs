@@ -104,6 +104,10 @@ fn include_and_exclude_globs() {
     );
     assert!(!c.includes(Path::new("reports/draft-1.txt")));
     assert!(c.includes(Path::new("./reports/draft-10.txt")));
+    // a leading `/` anchors a name to the configuration's folder
+    let c = parse("exclude = [\"/archive\"]\n");
+    assert!(!c.includes(Path::new("archive/a.txt")));
+    assert!(c.includes(Path::new("reports/archive/a.txt")));
     // no include: everything not excluded
     let c = parse("exclude = [\"tmp/\"]\n");
     assert!(c.includes(Path::new("a.txt")));

@@ -360,3 +360,33 @@ fn missing_accountability_lists_every_missing_topic_and_reads_traditional() {
         .iter()
         .any(|f| f.0 == "missing-accountability"));
 }
+
+#[test]
+fn a_comment_inside_a_table_silences_one_label_and_changes_nothing_else() {
+    let seed = include_str!("examples/000_4ae5941108e95401.txt");
+    let all = |text: &str| -> Vec<(&'static str, usize)> {
+        analyze(text, &Settings::default())
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, line_of(text, d)))
+            .collect()
+    };
+    let before = all(seed);
+    assert!(before.contains(&("table-label", 55)), "{before:?}");
+    for comment in [
+        "<!-- gov-report-disable-next-line table-label -->",
+        "<!-- 注释掉的旧文字：结果维护 -->",
+    ] {
+        let mut lines: Vec<&str> = seed.split_inclusive('\n').collect();
+        let with_newline = format!("{comment}\n");
+        lines.insert(54, &with_newline);
+        let text = lines.concat();
+        // Lines after the comment move down by one.
+        let expected: Vec<(&str, usize)> = before
+            .iter()
+            .filter(|&&f| !(comment.contains("disable") && f == ("table-label", 55)))
+            .map(|&(rule, line)| (rule, if line >= 55 { line + 1 } else { line }))
+            .collect();
+        assert_eq!(all(&text), expected, "{comment}");
+    }
+}

@@ -85,6 +85,10 @@ pub struct Args {
     /// 显示对某个文件（默认当前文件夹）生效的配置：TOML，--format json 时为 JSON
     #[arg(long, conflicts_with_all = ["check", "explain"])]
     pub show_settings: bool,
+
+    /// 跳过不像年度报告的文件（没有报告标题且少于两个部分标题），即使在命令行中指定（供 pre-commit 使用，如 README.md）
+    #[arg(long)]
+    pub only_reports: bool,
 }
 
 /// Exit code for a usage or I/O problem.
@@ -172,7 +176,13 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             return Ok(EXIT_TROUBLE);
         }
     };
-    let (found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    let (mut found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    if args.only_reports {
+        // Named files are then treated like files found in a folder.
+        for input in &mut found {
+            input.explicit = false;
+        }
+    }
     // Each file's configuration: its include/exclude decide whether it is
     // checked, its settings how.
     let mut inputs = Vec::with_capacity(found.len());
@@ -214,8 +224,12 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         inputs.push(input);
         settings.push(s);
     }
-    for message in &config_errors {
-        writeln!(err, "error: {message}")?;
+    if !config_errors.is_empty() {
+        // A broken configuration would check files with the wrong settings: stop.
+        for message in &config_errors {
+            writeln!(err, "error: {message}")?;
+        }
+        return Ok(EXIT_TROUBLE);
     }
     let stdin_bytes = if reads_stdin {
         let mut buf = Vec::new();
@@ -295,7 +309,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
     }
     let mut summary = Summary::of(&outcomes);
-    summary.failed += errors.len() + config_errors.len();
+    summary.failed += errors.len();
     if args.diff {
         if n_fixed > 0 {
             writeln!(

@@ -171,10 +171,7 @@ impl<'a> Stream<'a> {
             let pos = hay.find(needle)?;
             let start = self.lbyte.partition_point(|&b| b < self.lbyte[at] + pos);
             let span = start..start + n;
-            if !used
-                .iter()
-                .any(|u| u.start < span.end && span.start < u.end)
-            {
+            if !overlaps(used, &span) {
                 return Some(span);
             }
             at = start + 1;
@@ -262,6 +259,16 @@ impl<'a> Stream<'a> {
         self.lspan[self.ktok[k]].start == k
     }
 
+    /// An exact anchor at `span`, marked as used.
+    fn exact(&self, span: Range<usize>, used: &mut Vec<Range<usize>>) -> Anchor {
+        used.push(span.clone());
+        Anchor {
+            src: self.src(&span),
+            span,
+            near_miss: false,
+        }
+    }
+
     /// Key position of token `i` (where a number sits in the label stream).
     fn lpos(&self, i: usize) -> usize {
         self.lspan[i].start
@@ -290,11 +297,7 @@ impl<'a> Stream<'a> {
                     break;
                 }
                 span.end = self.lspan[j].end;
-                if span.start < from
-                    || used
-                        .iter()
-                        .any(|u| u.start < span.end && span.start < u.end)
-                {
+                if span.start < from || overlaps(used, &span) {
                     break;
                 }
                 let k: String = self.keys[span.clone()].iter().map(|k| k.c).collect();
@@ -304,6 +307,12 @@ impl<'a> Stream<'a> {
         }
         out
     }
+}
+
+/// Whether `span` overlaps any of `used`.
+fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
+    used.iter()
+        .any(|u| u.start < span.end && span.start < u.end)
 }
 
 /// A row label found in the stream.
@@ -353,12 +362,7 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
         let found = row.keys.iter().find_map(|k| s.find(k, cursor, to, &used));
         if let Some(span) = found {
             cursor = span.end;
-            used.push(span.clone());
-            anchors[i] = Some(Anchor {
-                src: s.src(&span),
-                span,
-                near_miss: false,
-            });
+            anchors[i] = Some(s.exact(span, &mut used));
             score += 1;
         }
     }
@@ -375,19 +379,11 @@ fn align(s: &Stream, format: Format, tpl: &'static TableTpl) -> (Table, isize) {
                 s.tokens[t].kind == Kind::Label
                     && span.len() == n
                     && s.lstr[s.lbyte[span.start]..s.lbyte[span.end]] == **k
-                    && !used
-                        .iter()
-                        .any(|u| u.start < span.end && span.start < u.end)
+                    && !overlaps(&used, span)
             })
         });
         if let Some(t) = whole_cell {
-            let span = s.lspan[t].clone();
-            used.push(span.clone());
-            anchors[i] = Some(Anchor {
-                src: s.src(&span),
-                span,
-                near_miss: false,
-            });
+            anchors[i] = Some(s.exact(s.lspan[t].clone(), &mut used));
             score += 1;
         }
     }

@@ -26,27 +26,23 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
-    for section in &ctx.report.sections {
+    // The first heading of each section (a duplicate is section-order's business).
+    let firsts = ctx
+        .report
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            !ctx.report.sections[..*i]
+                .iter()
+                .any(|p| p.number == s.number)
+        })
+        .map(|(_, s)| s);
+    for section in firsts {
         let Some(table_id) = template::table_of_section(section.number) else {
             continue;
         };
         if ctx.report.tables.iter().any(|t| t.id == table_id) {
-            continue;
-        }
-        if ctx.report.sections[..]
-            .iter()
-            .filter(|s| s.number == section.number)
-            .count()
-            > 1
-            && !std::ptr::eq(
-                section,
-                ctx.report
-                    .sections
-                    .iter()
-                    .find(|s| s.number == section.number)
-                    .unwrap_or(section),
-            )
-        {
             continue;
         }
         acc.push(Diagnostic::new(

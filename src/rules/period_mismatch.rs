@@ -39,7 +39,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 RULE.id,
                 period.end_range.clone(),
                 format!(
-                    "统计期限没有明确的截止日期（“{}”）。统计期限应截至报告年度的 12月31日。",
+                    "统计期限没有明确的截止日期（“至{}”）。统计期限应截至报告年度的 12月31日。",
                     &ctx.text[period.end_range.clone()]
                 ),
             );

@@ -74,17 +74,22 @@ fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
                 })
             })
             .collect();
-        let terms = parts
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join("+");
+        let terms = if parts.len() <= 8 {
+            let joined = parts
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join("+");
+            format!("：{joined}")
+        } else {
+            String::new()
+        };
         acc.push(
             Diagnostic::new(
                 RULE.id,
                 range.clone(),
                 format!(
-                    "{}{}的总计应为 {}（{} 之和：{}），实际为 {}。",
+                    "{}{}的总计应为 {}（{}之和{}），实际为 {}。请核对总计和各项数字。",
                     table.name,
                     id.scope,
                     expected,
@@ -113,10 +118,10 @@ fn describe_parts(table: &Table, parts: &[usize]) -> String {
         return String::new();
     };
     if cells.iter().all(|c| c.row == first.row) {
-        format!("本行{}栏", cells.len())
+        format!("本行 {} 栏", cells.len())
     } else if cells.iter().all(|c| c.col == first.col) {
-        format!("本列{}项", cells.len())
+        format!("本列 {} 项", cells.len())
     } else {
-        format!("{}项", cells.len())
+        format!("{} 项", cells.len())
     }
 }

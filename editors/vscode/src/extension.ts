@@ -11,6 +11,7 @@ import {
   LanguageClient,
   LanguageClientOptions,
   NotificationType,
+  RevealOutputChannelOn,
   ServerOptions,
   State,
   TransportKind,
@@ -126,6 +127,9 @@ async function startClient(): Promise<void> {
     ],
     initializationOptions: serverSettings(),
     outputChannel: output,
+    // Failed requests are logged to the output channel; the user-facing notifications
+    // (server missing, start failed, crashed) are the extension's own, in Chinese.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: {
       error: (error, _message, count): ErrorHandlerResult => {
         output.appendLine(`[错误] 与语言服务器通信出错（第 ${count ?? 1} 次）：${error.message}`);

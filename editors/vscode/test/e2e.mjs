@@ -4,15 +4,18 @@
 // Installs the freshly packaged .vsix offline, opens a seed report containing
 // 结果维护, and asserts from the page: the squiggle under it, its Problems entry,
 // the status bar, the quick fix turning it into 结果维持 (in the editor and on
-// disk), `govReport.rules` {"table-label":"off"} removing the diagnostic without
-// reload, and the fix-all command. Saves screenshot.png for the README.
+// disk), hover and breadcrumbs (outline), `govReport.rules` {"table-label":"off"}
+// removing the diagnostic without reload, the fix-all command, fix-all on save,
+// and the notifications for a missing and a crashing server. Saves screenshot.png.
 //
 // Env: GOV_REPORT_E2E_CACHE (where code-server is installed and reused),
 //      GOV_REPORT_E2E_KEEP=1 (keep the temp folder), CHROMIUM (browser path),
 //      GOV_REPORT_E2E_VSIX (test this .vsix instead of gov-report-lsp.vsix).
 
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -245,10 +248,11 @@ async function main() {
         }
       }
       const squiggles = [...editor.querySelectorAll(".squiggly-error")].map((e) => e.getBoundingClientRect());
-      const hit = rects.some((t) =>
+      const under = rects.find((t) =>
         squiggles.some((s) => s.right > t.left + 2 && s.left < t.right - 2 && s.bottom > t.top && s.top < t.bottom + 4),
       );
-      return { labels: rects.length, squiggles: squiggles.length, hit };
+      const at = under ? { x: (under.left + under.right) / 2, y: (under.top + under.bottom) / 2 } : null;
+      return { labels: rects.length, squiggles: squiggles.length, hit: !!under, at };
     });
     log(`geometry: ${JSON.stringify(under)}`);
     if (!under.hit) fail(`no error squiggle under 结果维护 (${JSON.stringify(under)})`);
@@ -262,6 +266,19 @@ async function main() {
 
     await page.screenshot({ path: screenshot });
     log(`screenshot saved to ${screenshot}`);
+
+    // Outline (documentSymbol): the breadcrumbs name the section and table at the cursor.
+    const crumbs = (await page.locator(".breadcrumbs-control").first().innerText()).replace(/\s+/g, " ");
+    if (!/四、政府信息公开行政复议、行政诉讼情况/.test(crumbs) || !/表四/.test(crumbs)) fail(`breadcrumbs lack section/table four: ${crumbs}`);
+    log(`breadcrumbs: ${crumbs}`);
+
+    // Hover over the label: the diagnostic's message and rule.
+    await page.mouse.move(under.at.x, under.at.y);
+    const hover = page.locator(".monaco-hover", { hasText: "应为“结果维持”" }).first();
+    await hover.waitFor({ timeout: 15000 });
+    log(`hover: ${(await hover.innerText()).replace(/\s+/g, " ").slice(0, 100)}…`);
+    await page.mouse.move(5, 400);
+    await page.keyboard.press("Escape");
 
     // 4. Quick fix at the cursor: 结果维护 → 结果维持.
     await page.keyboard.press("Control+1"); // focus the editor, cursor stays on the diagnostic
@@ -317,6 +334,50 @@ async function main() {
     await page.keyboard.press("Control+S");
     await waitFor(() => countOf(readFileSync(draft, "utf8"), "结果维护") === 0, 10000, "fix-all to remove every 结果维护 on disk");
     log("fix-all command: no 结果维护 left");
+
+    // 7. Fix-all on save, once the user enables editor.codeActionsOnSave.
+    await editUserSettings(page, { "editor.codeActionsOnSave": { "source.fixAll.gov-report": "explicit" } });
+    await page.keyboard.press("Control+1");
+    await page.keyboard.press("Control+Z"); // brings the wrong labels back
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Control+S");
+    await waitFor(() => {
+      const text = readFileSync(draft, "utf8");
+      return text !== original && countOf(text, "结果维护") === 0;
+    }, 15000, "the save to apply source.fixAll.gov-report");
+    log("codeActionsOnSave source.fixAll.gov-report: fixed on save");
+
+    // 8. A missing server binary: a notification naming the path tried and the setting to fix.
+    const missing = join(tmp, "没有这个文件", "gov-report-lsp");
+    await editUserSettings(page, { "govReport.server.path": missing });
+    const notFound = page.locator(".notifications-toasts .notification-toast", { hasText: "找不到语言服务器" }).first();
+    await notFound.waitFor({ timeout: 20000 });
+    const notFoundText = (await notFound.innerText()).replace(/\s+/g, " ");
+    if (!notFoundText.includes(missing) || !notFoundText.includes("govReport.server.path")) {
+      fail(`server-not-found notification lacks the path or the fix: ${notFoundText}`);
+    }
+    log(`not found: ${notFoundText.slice(0, 120)}…`);
+    await page.keyboard.press("Escape");
+
+    // 9. A server that keeps crashing: bounded restarts, then a notification.
+    const bundled = join(dirs.extensions, readdirSync(dirs.extensions).find((d) => d.startsWith("gov-report-lsp.")), "server", "gov-report-lsp");
+    const crasher = join(tmp, "crashing-server.sh");
+    writeFileSync(crasher, `#!/bin/sh\nexec timeout 1 '${bundled}' "$@"\n`);
+    chmodSync(crasher, 0o755);
+    await editUserSettings(page, { "govReport.server.path": crasher });
+    const crashed = page.locator(".notifications-toasts .notification-toast", { hasText: "已停止自动重启" }).first();
+    await crashed.waitFor({ timeout: 60000 });
+    const crashedText = (await crashed.innerText()).replace(/\s+/g, " ");
+    if (!crashedText.includes(crasher) || !/崩溃了 5 次/.test(crashedText)) fail(`unexpected crash notification: ${crashedText}`);
+    log(`crash: ${crashedText.slice(0, 120)}…`);
+    await page.keyboard.press("Escape");
+
+    // ...and back to the bundled server without reloading the window.
+    await editUserSettings(page, {});
+    await page.keyboard.press("Control+1");
+    await page.keyboard.press("Control+Z");
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 30000 });
+    log("server.path cleared: bundled server restarted, diagnostics back");
     ok = true;
   } finally {
     if (!ok && page) {
