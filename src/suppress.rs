@@ -221,6 +221,8 @@ pub struct Outcome {
     pub unused: Vec<Unused>,
     /// How many findings were silenced.
     pub suppressed: usize,
+    /// For each `[[ignore]]` entry of the settings, how many findings it silenced.
+    pub ignore_hits: Vec<usize>,
 }
 
 /// A span of text in which some rule (or every rule) is silenced.
@@ -284,7 +286,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         }
     }
 
-    let ignore_hits: Vec<Vec<Range<usize>>> = settings
+    let occurrences: Vec<Vec<Range<usize>>> = settings
         .ignore
         .iter()
         .map(|e| {
@@ -294,6 +296,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         })
         .collect();
 
+    let mut ignore_counts = vec![0; settings.ignore.len()];
     let before = diagnostics.len();
     diagnostics.retain(|diag| {
         let mut silenced = false;
@@ -305,7 +308,12 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
                 silenced = true;
             }
         }
-        for (entry, hits) in settings.ignore.iter().zip(&ignore_hits) {
+        for ((entry, hits), count) in settings
+            .ignore
+            .iter()
+            .zip(&occurrences)
+            .zip(&mut ignore_counts)
+        {
             if entry.rule != diag.rule {
                 continue;
             }
@@ -314,6 +322,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
                 .iter()
                 .any(|h| h.start <= diag.range.start && diag.range.end <= h.end);
             if inside || found.contains(entry.text.as_str()) {
+                *count += 1;
                 silenced = true;
             }
         }
@@ -363,6 +372,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         directives,
         unused,
         suppressed,
+        ignore_hits: ignore_counts,
     }
 }
 

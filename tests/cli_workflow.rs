@@ -120,6 +120,19 @@ fn github_annotations() {
     assert!(run
         .stdout
         .contains("::error file=000.txt,line=55,col=1,endLine=55,endColumn=5,"));
+    // A file that cannot be read is annotated as well (and the run exits 2).
+    fs::write(dir.path().join("binary.txt"), b"PK\x03\x04\x00").unwrap();
+    let run = run_in(
+        dir.path(),
+        &["--check", "--format", "github", "binary.txt", "000.txt"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("::error file=binary.txt,title=gov-report-lsp::这是二进制文件"),
+        "{}",
+        run.stdout
+    );
 }
 
 fn json_of(dir: &Path, args: &[&str]) -> Value {
@@ -651,4 +664,40 @@ fn only_reports_skips_named_files_that_are_not_reports() {
     );
     let run = run_in(dir.path(), &["--check", "--only-reports", "README.md"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn unused_ignore_entries_are_reported_when_their_whole_folder_is_checked() {
+    let dir = tempdir();
+    write(dir.path(), "drafts/000.txt", SEED_000);
+    let config = "[[ignore]]\nrule = \"table-label\"\ntext = \"结果维护\"\n\n[[ignore]]\nrule = \"section-title\"\ntext = \"五、存在问题及改进措施\"\n";
+    write(dir.path(), "gov-report.toml", config);
+    let expected = "gov-report.toml:5:1: warning[unused-suppression] [[ignore]] 条目（rule = \"section-title\"，text = \"五、存在问题及改进措施\"）在检查的文件中没有抑制任何问题，可以删除。";
+    let run = run_in(dir.path(), &["--check", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("table-label"),
+        "the used entry is not reported: {}",
+        run.stderr
+    );
+    assert_eq!(run_in(dir.path(), &["--check", "--strict", "."]).code, 1);
+    // A run over some files (pre-commit) cannot judge: nothing reported.
+    for partial in [["--check", "drafts/000.txt"], ["--check", "drafts"]] {
+        let run = run_in(dir.path(), &partial);
+        assert!(
+            !run.stderr.contains("unused-suppression"),
+            "{partial:?}: {}",
+            run.stderr
+        );
+    }
+    // The rule's level applies.
+    write(
+        dir.path(),
+        "gov-report.toml",
+        &format!("{config}\n[rules]\nunused-suppression = \"off\"\n"),
+    );
+    let run = run_in(dir.path(), &["--check", "--strict", "."]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("unused-suppression"), "{}", run.stderr);
 }

@@ -59,6 +59,9 @@ text = "五、存在问题及改进措施"
     assert_eq!(s.severities.get("unreadable-table"), Some(&Level::Warning));
     assert_eq!(s.severities.get("table-label"), Some(&Level::Info));
     assert_eq!(s.severities.len(), 4);
+    assert_eq!(c.ignore_location(0), Some((14, 1)));
+    assert_eq!(c.ignore_location(1), Some((18, 1)));
+    assert_eq!(c.ignore_location(2), None);
     assert_eq!(
         s.ignore,
         [

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::diagnostic::Severity;
 use crate::fix::FixMode;
 use crate::rules;
 use check::{Outcome, Summary};
@@ -187,6 +188,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     // checked, its settings how.
     let mut inputs = Vec::with_capacity(found.len());
     let mut settings = Vec::with_capacity(found.len());
+    let mut configs = Vec::with_capacity(found.len());
     let mut config_errors: Vec<String> = Vec::new();
     for input in found {
         let path = match &input.source {
@@ -223,6 +225,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
         inputs.push(input);
         settings.push(s);
+        configs.push(config);
     }
     if !config_errors.is_empty() {
         // A broken configuration would check files with the wrong settings: stop.
@@ -342,6 +345,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
         None => out,
     };
+    // [[ignore]] entries that silenced nothing in a run over their whole folder.
+    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let unused_ignores = resolve::unused_ignores(&folders, &configs, &outcomes);
     if args.statistics {
         let json = args.format == Format::Json;
         emit::statistics::emit(report, &results, json, args.unsafe_fixes)?;
@@ -353,11 +359,27 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         };
         emit::emit(args.format, report, &results, &summary, style)?;
     }
+    if args.format == Format::Github && !args.statistics {
+        // Unreadable files become annotations too, so CI shows why the run failed.
+        let failed = outcomes.iter().filter_map(|o| match o {
+            Outcome::Failed(e) => Some(e),
+            _ => None,
+        });
+        for e in errors.iter().chain(failed) {
+            emit::github::failure(report, &e.path, &e.reason)?;
+        }
+    }
+    for (_, line) in &unused_ignores {
+        writeln!(err, "{line}")?;
+    }
+    let ignore_fails = unused_ignores.iter().any(|(severity, _)| {
+        *severity == Severity::Error || (args.strict && *severity == Severity::Warning)
+    });
     Ok(if summary.failed > 0 {
         EXIT_TROUBLE
     } else if args.exit_zero {
         0
-    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) {
+    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) || ignore_fails {
         1
     } else {
         0
