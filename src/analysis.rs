@@ -24,6 +24,9 @@ pub struct Analysis {
     /// Findings, sorted by position, with configured severities applied
     /// (rules set to `off` produce nothing).
     pub diagnostics: Vec<Diagnostic>,
+    /// For each `[[ignore]]` entry of the settings, how many findings it
+    /// silenced in this text (an entry silencing nothing anywhere is unused).
+    pub ignore_hits: Vec<usize>,
 }
 
 impl Analysis {
@@ -84,6 +87,7 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
         info,
         report,
         diagnostics,
+        ignore_hits: outcome.ignore_hits,
     }
 }
 

@@ -32,6 +32,9 @@ use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 use crate::rules;
 use crate::settings::{AgencyKind, IgnoreEntry, Level, Settings};
 
+/// A 1-based line and character column in the configuration file.
+type LineCol = (usize, usize);
+
 /// File names looked for in each folder, in order of preference.
 pub const FILE_NAMES: [&str; 2] = ["gov-report.toml", ".gov-report.toml"];
 
@@ -59,6 +62,8 @@ pub struct Config {
     exclude: Vec<String>,
     include_set: GlobSet,
     exclude_set: GlobSet,
+    /// 1-based line and column of each `[[ignore]]` entry (parallel to `settings.ignore`).
+    ignore_at: Vec<(usize, usize)>,
 }
 
 impl Default for Config {
@@ -70,6 +75,7 @@ impl Default for Config {
             exclude: Vec::new(),
             include_set: GlobSet::empty(),
             exclude_set: GlobSet::empty(),
+            ignore_at: Vec::new(),
         }
     }
 }
@@ -158,6 +164,11 @@ impl Config {
         included && !matches_any(&self.exclude_set, &rel)
     }
 
+    /// 1-based line and column of the `i`-th `[[ignore]]` entry in the file.
+    pub fn ignore_location(&self, i: usize) -> Option<(usize, usize)> {
+        self.ignore_at.get(i).copied()
+    }
+
     /// What `--show-settings` prints.
     pub fn shown(&self) -> ShownSettings {
         let rules = rules::ALL
@@ -228,10 +239,15 @@ fn matches_any(set: &GlobSet, rel: &str) -> bool {
     }
 }
 
-/// Builds a glob; a pattern without `/` matches at any depth (`**/name`).
+/// Builds a glob; a pattern without `/` matches at any depth (`**/name`),
+/// a leading `/` anchors it to the configuration's folder (as in `.gitignore`).
 fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
-    let full = if trimmed.contains('/') {
+    let anchored = pattern.starts_with('/');
+    let trimmed = pattern
+        .trim_start_matches('/')
+        .trim_start_matches("./")
+        .trim_end_matches('/');
+    let full = if anchored || trimmed.contains('/') {
         trimmed.to_string()
     } else {
         format!("**/{trimmed}")
@@ -245,11 +261,17 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, span: Option<Range<usize>>, key: Option<&str>, message: String) -> ConfigError {
+    /// 1-based line and character column of a span's start.
+    fn location(&self, span: Option<Range<usize>>) -> LineCol {
         let offset = span.map_or(0, |s| s.start).min(self.text.len());
         let before = &self.text[..floor_char_boundary(self.text, offset)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    fn error(&self, span: Option<Range<usize>>, key: Option<&str>, message: String) -> ConfigError {
+        let (line, column) = self.location(span);
         ConfigError {
             path: self.path.to_path_buf(),
             line,
@@ -305,7 +327,11 @@ impl Parser<'_> {
                         ));
                     }
                 }
-                "ignore" => config.settings.ignore = self.ignore(key, item)?,
+                "ignore" => {
+                    let entries = self.ignore(key, item)?;
+                    config.ignore_at = entries.iter().map(|(_, at)| *at).collect();
+                    config.settings.ignore = entries.into_iter().map(|(e, _)| e).collect();
+                }
                 _ => {
                     return Err(self.unknown(key.span(), name, name, &TOP_KEYS, "配置项"));
                 }
@@ -457,7 +483,8 @@ impl Parser<'_> {
         })
     }
 
-    fn ignore(&self, key: &Key, item: &Item) -> Result<Vec<IgnoreEntry>, ConfigError> {
+    /// The entries, each with its 1-based line and column.
+    fn ignore(&self, key: &Key, item: &Item) -> Result<Vec<(IgnoreEntry, LineCol)>, ConfigError> {
         let entries: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
             Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
             Item::Value(Value::Array(a)) => {
@@ -513,7 +540,10 @@ impl Parser<'_> {
                 }
             }
             match (rule, text) {
-                (Some(rule), Some(text)) => out.push(IgnoreEntry { rule, text }),
+                (Some(rule), Some(text)) => out.push((
+                    IgnoreEntry { rule, text },
+                    self.location(span.or(key.span())),
+                )),
                 (rule, _) => {
                     let missing = if rule.is_none() { "rule" } else { "text" };
                     return Err(self.error(

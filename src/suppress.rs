@@ -72,12 +72,60 @@ pub struct Directive {
     pub rules: Vec<RuleRef>,
 }
 
-/// Every `<!-- gov-report-… -->` comment of the text, in order.
+/// Byte ranges of fenced code blocks (```` ``` ```` or `~~~`, up to three
+/// spaces of indentation), where `<!-- … -->` is literal text, not a comment.
+/// An unclosed fence runs to the end of the text.
+pub fn code_fences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, u8, usize)> = None; // (start, fence char, fence length)
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let fence = trimmed
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|c| *c == b'`' || *c == b'~');
+        if let (true, Some(c)) = (indent <= 3, fence) {
+            let len = trimmed.bytes().take_while(|&b| b == c).count();
+            match open {
+                None if len >= 3 => open = Some((at, c, len)),
+                Some((start, oc, olen))
+                    if oc == c && len >= olen && trimmed[len..].trim().is_empty() =>
+                {
+                    out.push(start..at + line.len());
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        at += line.len();
+    }
+    if let Some((start, _, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Every `<!-- gov-report-… -->` comment of the text, in order (not those
+/// shown as code inside fenced code blocks).
 pub fn directives(text: &str) -> Vec<Directive> {
+    let fences = code_fences(text);
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("<!--") {
         let start = from + i;
+        if let Some(f) = fences.iter().find(|f| f.contains(&start)) {
+            from = f.end;
+            continue;
+        }
+        // Inside an inline code span (`` `<!-- … -->` ``): literal text.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..start].matches('`').count() % 2 == 1 {
+            from = start + 4;
+            continue;
+        }
         let body_start = start + 4;
         let Some(j) = text[body_start..].find("-->") else {
             break;
@@ -173,6 +221,8 @@ pub struct Outcome {
     pub unused: Vec<Unused>,
     /// How many findings were silenced.
     pub suppressed: usize,
+    /// For each `[[ignore]]` entry of the settings, how many findings it silenced.
+    pub ignore_hits: Vec<usize>,
 }
 
 /// A span of text in which some rule (or every rule) is silenced.
@@ -236,7 +286,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         }
     }
 
-    let ignore_hits: Vec<Vec<Range<usize>>> = settings
+    let occurrences: Vec<Vec<Range<usize>>> = settings
         .ignore
         .iter()
         .map(|e| {
@@ -246,6 +296,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         })
         .collect();
 
+    let mut ignore_counts = vec![0; settings.ignore.len()];
     let before = diagnostics.len();
     diagnostics.retain(|diag| {
         let mut silenced = false;
@@ -257,7 +308,12 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
                 silenced = true;
             }
         }
-        for (entry, hits) in settings.ignore.iter().zip(&ignore_hits) {
+        for ((entry, hits), count) in settings
+            .ignore
+            .iter()
+            .zip(&occurrences)
+            .zip(&mut ignore_counts)
+        {
             if entry.rule != diag.rule {
                 continue;
             }
@@ -266,6 +322,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
                 .iter()
                 .any(|h| h.start <= diag.range.start && diag.range.end <= h.end);
             if inside || found.contains(entry.text.as_str()) {
+                *count += 1;
                 silenced = true;
             }
         }
@@ -315,6 +372,7 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
         directives,
         unused,
         suppressed,
+        ignore_hits: ignore_counts,
     }
 }
 
@@ -462,6 +520,19 @@ mod tests {
         apply(text, &mut ds, &settings);
         let left: Vec<&str> = ds.iter().map(|d| d.rule).collect();
         assert_eq!(left, ["missing-row"]);
+    }
+
+    #[test]
+    fn comments_in_code_fences_are_not_directives() {
+        let text = "```markdown\n<!-- gov-report-disable-file -->\n```\n  ~~~~\n<!-- gov-report-enable -->\n~~~\n~~~~\n<!-- gov-report-disable table-label -->\n";
+        let ds = directives(text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Disable));
+        assert_eq!(code_fences("```\nopen to the end").len(), 1);
+        let inline = "写 `<!-- gov-report-disable-file -->` 即可\n<!-- gov-report-enable -->";
+        let ds = directives(inline);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].kind, Some(DirectiveKind::Enable));
     }
 
     #[test]

@@ -625,3 +625,66 @@ fn extra_labels_from_the_config_are_accepted() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(!run.stdout.contains("table-label"), "{}", run.stdout);
 }
+
+#[test]
+fn only_reports_skips_named_files_that_are_not_reports() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "README.md",
+        "# 草稿仓库\n\n各科室的草稿放在这里。\n",
+    );
+    write(dir.path(), "000.txt", SEED_000);
+    // Named explicitly, a README is checked (and fails: no sections)...
+    assert_eq!(run_in(dir.path(), &["--check", "README.md"]).code, 1);
+    // ...unless --only-reports, as the pre-commit hooks pass it.
+    let run = run_in(
+        dir.path(),
+        &["--check", "--only-reports", "README.md", "000.txt"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(!run.stdout.contains("README.md"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("000.txt:55:1: error[table-label]"),
+        "{}",
+        run.stdout
+    );
+    let run = run_in(dir.path(), &["--check", "--only-reports", "README.md"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn unused_ignore_entries_are_reported_when_their_whole_folder_is_checked() {
+    let dir = tempdir();
+    write(dir.path(), "drafts/000.txt", SEED_000);
+    let config = "[[ignore]]\nrule = \"table-label\"\ntext = \"结果维护\"\n\n[[ignore]]\nrule = \"section-title\"\ntext = \"五、存在问题及改进措施\"\n";
+    write(dir.path(), "gov-report.toml", config);
+    let expected = "gov-report.toml:5:1: warning[unused-suppression] [[ignore]] 条目（rule = \"section-title\"，text = \"五、存在问题及改进措施\"）在检查的文件中没有抑制任何问题，可以删除。";
+    let run = run_in(dir.path(), &["--check", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("table-label"),
+        "the used entry is not reported: {}",
+        run.stderr
+    );
+    assert_eq!(run_in(dir.path(), &["--check", "--strict", "."]).code, 1);
+    // A run over some files (pre-commit) cannot judge: nothing reported.
+    for partial in [["--check", "drafts/000.txt"], ["--check", "drafts"]] {
+        let run = run_in(dir.path(), &partial);
+        assert!(
+            !run.stderr.contains("unused-suppression"),
+            "{partial:?}: {}",
+            run.stderr
+        );
+    }
+    // The rule's level applies.
+    write(
+        dir.path(),
+        "gov-report.toml",
+        &format!("{config}\n[rules]\nunused-suppression = \"off\"\n"),
+    );
+    let run = run_in(dir.path(), &["--check", "--strict", "."]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("unused-suppression"), "{}", run.stderr);
+}

@@ -59,6 +59,9 @@ text = "五、存在问题及改进措施"
     assert_eq!(s.severities.get("unreadable-table"), Some(&Level::Warning));
     assert_eq!(s.severities.get("table-label"), Some(&Level::Info));
     assert_eq!(s.severities.len(), 4);
+    assert_eq!(c.ignore_location(0), Some((14, 1)));
+    assert_eq!(c.ignore_location(1), Some((18, 1)));
+    assert_eq!(c.ignore_location(2), None);
     assert_eq!(
         s.ignore,
         [
@@ -104,6 +107,10 @@ fn include_and_exclude_globs() {
     );
     assert!(!c.includes(Path::new("reports/draft-1.txt")));
     assert!(c.includes(Path::new("./reports/draft-10.txt")));
+    // a leading `/` anchors a name to the configuration's folder
+    let c = parse("exclude = [\"/archive\"]\n");
+    assert!(!c.includes(Path::new("archive/a.txt")));
+    assert!(c.includes(Path::new("reports/archive/a.txt")));
     // no include: everything not excluded
     let c = parse("exclude = [\"tmp/\"]\n");
     assert!(c.includes(Path::new("a.txt")));

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::diagnostic::Severity;
 use crate::fix::FixMode;
 use crate::rules;
 use check::{Outcome, Summary};
@@ -85,6 +86,10 @@ pub struct Args {
     /// 显示对某个文件（默认当前文件夹）生效的配置：TOML，--format json 时为 JSON
     #[arg(long, conflicts_with_all = ["check", "explain"])]
     pub show_settings: bool,
+
+    /// 跳过不像年度报告的文件（没有报告标题且少于两个部分标题），即使在命令行中指定（供 pre-commit 使用，如 README.md）
+    #[arg(long)]
+    pub only_reports: bool,
 }
 
 /// Exit code for a usage or I/O problem.
@@ -172,11 +177,18 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             return Ok(EXIT_TROUBLE);
         }
     };
-    let (found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    let (mut found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    if args.only_reports {
+        // Named files are then treated like files found in a folder.
+        for input in &mut found {
+            input.explicit = false;
+        }
+    }
     // Each file's configuration: its include/exclude decide whether it is
     // checked, its settings how.
     let mut inputs = Vec::with_capacity(found.len());
     let mut settings = Vec::with_capacity(found.len());
+    let mut configs = Vec::with_capacity(found.len());
     let mut config_errors: Vec<String> = Vec::new();
     for input in found {
         let path = match &input.source {
@@ -213,6 +225,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
         inputs.push(input);
         settings.push(s);
+        configs.push(config);
     }
     if !config_errors.is_empty() {
         // A broken configuration would check files with the wrong settings: stop.
@@ -332,6 +345,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
         None => out,
     };
+    // [[ignore]] entries that silenced nothing in a run over their whole folder.
+    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    let unused_ignores = resolve::unused_ignores(&folders, &configs, &outcomes);
     if args.statistics {
         let json = args.format == Format::Json;
         emit::statistics::emit(report, &results, json, args.unsafe_fixes)?;
@@ -343,11 +359,17 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         };
         emit::emit(args.format, report, &results, &summary, style)?;
     }
+    for (_, line) in &unused_ignores {
+        writeln!(err, "{line}")?;
+    }
+    let ignore_fails = unused_ignores.iter().any(|(severity, _)| {
+        *severity == Severity::Error || (args.strict && *severity == Severity::Warning)
+    });
     Ok(if summary.failed > 0 {
         EXIT_TROUBLE
     } else if args.exit_zero {
         0
-    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) {
+    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) || ignore_fails {
         1
     } else {
         0

@@ -115,3 +115,68 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// `[[ignore]]` entries that silenced nothing, as `(severity, message)`
+/// lines. Only configurations whose whole folder this run walked are judged
+/// (a folder argument at or above the configuration's folder): a run over a
+/// few files (pre-commit) cannot tell whether an entry serves another file.
+/// `configs[i]` and `outcomes[i]` belong to the same input.
+pub fn unused_ignores(
+    folders: &[PathBuf],
+    configs: &[Arc<Config>],
+    outcomes: &[crate::cli::check::Outcome],
+) -> Vec<(crate::diagnostic::Severity, String)> {
+    use crate::cli::check::Outcome;
+    let folders: Vec<PathBuf> = folders.iter().map(|f| absolute(f)).collect();
+    let mut seen: Vec<*const Config> = Vec::new();
+    let mut out = Vec::new();
+    for config in configs {
+        let (Some(path), Some(base)) = (config.path(), config.base_dir()) else {
+            continue;
+        };
+        let settings = config.settings();
+        if settings.ignore.is_empty() || seen.contains(&Arc::as_ptr(config)) {
+            continue;
+        }
+        seen.push(Arc::as_ptr(config));
+        let base = absolute(if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        });
+        if !folders.iter().any(|f| base.starts_with(f)) {
+            continue;
+        }
+        let severity = match settings.severities.get("unused-suppression") {
+            Some(level) => match level.severity() {
+                Some(s) => s,
+                None => continue,
+            },
+            None => crate::rules::unused_suppression::RULE.default_severity,
+        };
+        let mut hits = vec![0usize; settings.ignore.len()];
+        for (c, o) in configs.iter().zip(outcomes) {
+            if let (true, Outcome::Checked(r)) = (Arc::ptr_eq(c, config), o) {
+                for (h, n) in hits.iter_mut().zip(&r.analysis.ignore_hits) {
+                    *h += n;
+                }
+            }
+        }
+        for (i, entry) in settings.ignore.iter().enumerate() {
+            if hits[i] > 0 {
+                continue;
+            }
+            let (line, column) = config.ignore_location(i).unwrap_or((1, 1));
+            out.push((
+                severity,
+                format!(
+                    "{}:{line}:{column}: {severity}[unused-suppression] [[ignore]] 条目（rule = \"{}\"，text = \"{}\"）在检查的文件中没有抑制任何问题，可以删除。",
+                    path.display(),
+                    entry.rule,
+                    entry.text
+                ),
+            ));
+        }
+    }
+    out
+}
