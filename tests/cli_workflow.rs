@@ -120,6 +120,19 @@ fn github_annotations() {
     assert!(run
         .stdout
         .contains("::error file=000.txt,line=55,col=1,endLine=55,endColumn=5,"));
+    // A file that cannot be read is annotated as well (and the run exits 2).
+    fs::write(dir.path().join("binary.txt"), b"PK\x03\x04\x00").unwrap();
+    let run = run_in(
+        dir.path(),
+        &["--check", "--format", "github", "binary.txt", "000.txt"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("::error file=binary.txt,title=gov-report-lsp::这是二进制文件"),
+        "{}",
+        run.stdout
+    );
 }
 
 fn json_of(dir: &Path, args: &[&str]) -> Value {

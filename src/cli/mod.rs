@@ -359,6 +359,16 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         };
         emit::emit(args.format, report, &results, &summary, style)?;
     }
+    if args.format == Format::Github && !args.statistics {
+        // Unreadable files become annotations too, so CI shows why the run failed.
+        let failed = outcomes.iter().filter_map(|o| match o {
+            Outcome::Failed(e) => Some(e),
+            _ => None,
+        });
+        for e in errors.iter().chain(failed) {
+            emit::github::failure(report, &e.path, &e.reason)?;
+        }
+    }
     for (_, line) in &unused_ignores {
         writeln!(err, "{line}")?;
     }

@@ -31,4 +31,13 @@ mkdirSync(join(extDir, "server"), { recursive: true });
 const dest = join(extDir, "server", exe);
 copyFileSync(built, dest);
 chmodSync(dest, 0o755);
+// The release profile keeps debug info for profiling; users need only the symbols
+// (for panic backtraces), which --strip-debug keeps. A 57 MB binary becomes ~10 MB.
+if (process.platform === "linux") {
+  try {
+    execFileSync("strip", ["--strip-debug", dest], { stdio: "inherit" });
+  } catch (err) {
+    console.warn(`[build-server] strip unavailable or failed (${err.message}); bundling the unstripped binary`);
+  }
+}
 console.log(`[build-server] copied ${built} -> ${dest} (${(statSync(dest).size / 1e6).toFixed(1)} MB)`);

@@ -142,6 +142,7 @@ function writeUserSettings(userData) {
   writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(quietSettings(), null, 2));
 }
 
+let userDataDir;
 const countOf = (text, needle) => text.split(needle).length - 1;
 
 async function main() {
@@ -160,6 +161,7 @@ async function main() {
   const original = readFileSync(draft, "utf8");
   const before = countOf(original, "结果维护");
   if (before < 2) fail(`seed ${seedPath} should contain 结果维护 at least twice, found ${before}`);
+  userDataDir = dirs.userData;
   writeUserSettings(dirs.userData);
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
   const common = ["--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
@@ -403,15 +405,29 @@ async function main() {
 // replace the text, save. (code-server does not reliably notice a settings.json
 // written behind its back.)
 async function editUserSettings(page, extra) {
-  const json = JSON.stringify({ ...quietSettings(), ...extra });
-  await runCommand(page, "Preferences: Open User Settings (JSON)");
-  await page.waitForSelector('.tab.active[aria-label*="settings.json"]', { timeout: 10000 });
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(json);
-  await page.keyboard.press("Control+S");
-  await page.waitForSelector('.tab.active[aria-label*="settings.json"]:not(.dirty)', { timeout: 10000 });
-  await page.keyboard.press("Control+W");
+  const wanted = { ...quietSettings(), ...extra };
+  const file = join(userDataDir, "User", "settings.json");
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, "Preferences: Open User Settings (JSON)");
+    await page.waitForSelector('.tab.active[aria-label*="settings.json"]', { timeout: 10000 });
+    // Under load the editor can take a moment to take focus; keys typed before go elsewhere.
+    await page.waitForSelector(".editor-instance .monaco-editor.focused", { timeout: 10000 });
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(JSON.stringify(wanted));
+    await page.keyboard.press("Control+S");
+    await page.waitForSelector('.tab.active[aria-label*="settings.json"]:not(.dirty)', { timeout: 10000 });
+    await page.keyboard.press("Control+W");
+    let saved;
+    try {
+      saved = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      saved = undefined;
+    }
+    if (JSON.stringify(saved) === JSON.stringify(wanted)) return;
+    if (attempt === 3) fail(`could not write user settings through the editor; ${file} holds: ${readFileSync(file, "utf8")}`);
+    log(`settings.json edit did not take (attempt ${attempt}), retrying`);
+  }
 }
 
 async function runCommand(page, title) {

@@ -42,6 +42,18 @@ pub fn emit(out: &mut dyn Write, results: &[&FileResult]) -> io::Result<()> {
     Ok(())
 }
 
+/// A file that could not be checked (missing, binary, undecodable, not
+/// written by `--fix`): an error annotation on the file.
+pub fn failure(out: &mut dyn Write, path: &str, reason: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "::error file={},title={}::{}",
+        property(path.strip_prefix("./").unwrap_or(path)),
+        property("gov-report-lsp"),
+        data(reason)
+    )
+}
+
 /// Escape a workflow command's message (`%`, CR, LF).
 pub fn data(s: &str) -> String {
     s.replace('%', "%25")
