@@ -627,3 +627,70 @@ fn five_megabyte_line_is_checked_and_shown_cut() {
         assert!(l.width() <= 120, "cut to the window: {l}");
     }
 }
+
+#[test]
+fn human_output_lists_fixes_and_related_locations_like_the_json() {
+    // Seed 000 with a wrong row total in table three: a finding with an
+    // unsafe fix and the summed cells as related locations.
+    let dir = scratch("related");
+    let seed =
+        std::fs::read_to_string(root().join("tests/examples/000_4ae5941108e95401.txt")).unwrap();
+    let draft = seed.replace(
+        "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1",
+        "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 2",
+    );
+    assert_ne!(draft, seed);
+    std::fs::write(dir.join("draft.txt"), draft).unwrap();
+    let human = run_in(&dir, &["--check", "draft.txt"], None);
+    let doc = json(&run_in(
+        &dir,
+        &["--check", "--format", "json", "draft.txt"],
+        None,
+    ));
+    let diagnostics = doc["files"][0]["diagnostics"].as_array().unwrap();
+    let total = diagnostics
+        .iter()
+        .find(|d| d["rule"] == "total-mismatch")
+        .expect("the injected total is found");
+    assert!(!total["related"].as_array().unwrap().is_empty());
+    for d in diagnostics {
+        let at = |p: &Value| format!("draft.txt:{}:{}", p["line"], p["column"]);
+        let header = format!(
+            "{}: {}[{}] {}",
+            at(&d["range"]["start"]),
+            d["severity"].as_str().unwrap(),
+            d["rule"].as_str().unwrap(),
+            d["message"].as_str().unwrap()
+        );
+        let block: Vec<&str> = human
+            .stdout
+            .split("\n\n")
+            .find(|b| b.starts_with(&header))
+            .unwrap_or_else(|| panic!("no block for {header}"))
+            .lines()
+            .collect();
+        if let Some(fix) = d["fix"].as_object() {
+            let label = if fix["safety"] == "safe" {
+                "建议"
+            } else {
+                "建议（需人工核对）"
+            };
+            let line = format!("= {label}：{}", fix["title"].as_str().unwrap());
+            assert!(
+                block.iter().any(|l| l.trim_start() == line),
+                "{line} in {block:#?}"
+            );
+        }
+        for r in d["related"].as_array().unwrap() {
+            let line = format!(
+                "= 相关：{}: {}",
+                at(&r["range"]["start"]),
+                r["message"].as_str().unwrap()
+            );
+            assert!(
+                block.iter().any(|l| l.trim_start() == line),
+                "{line} in {block:#?}"
+            );
+        }
+    }
+}

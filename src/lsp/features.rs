@@ -109,21 +109,70 @@ pub fn quick_fixes(snap: &Snapshot, range: &Range<usize>) -> Vec<Action> {
         .collect()
 }
 
-/// "Suppress this rule on this line" for Markdown: a comment line above the finding.
+/// "Suppress this rule on this line" for Markdown: a comment line above the
+/// finding. Inside a pipe table a comment line would end the table, so the
+/// whole table is wrapped in a disable/enable pair instead.
 pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
     let d = &snap.diagnostics()[i];
     let line = snap.index.line_of(d.range.start);
     let line_range = snap.index.line_range(line).unwrap_or(0..0);
     let eol = line_ending(&snap.text, line_range.end);
+    let is_row = |l: usize| {
+        snap.index
+            .line_range(l)
+            .is_some_and(|r| snap.text[r].trim_start().starts_with('|'))
+    };
+    if !is_row(line) {
+        return Action {
+            title: format!("在此行停用规则 {}（插入注释）", d.rule),
+            kind: ActionKind::Suppress,
+            diagnostic: Some(i),
+            target: Target::ThisDocument,
+            edits: vec![Edit {
+                range: line_range.start..line_range.start,
+                new_text: format!("<!-- gov-report-disable-next-line {} -->{eol}", d.rule),
+            }],
+            preferred: false,
+        };
+    }
+    let mut first = line;
+    while first > 0 && is_row(first - 1) {
+        first -= 1;
+    }
+    let mut last = line;
+    while last + 1 < snap.index.line_count() && is_row(last + 1) {
+        last += 1;
+    }
+    let start = snap.index.line_range(first).map_or(0, |r| r.start);
+    let end_of_last = snap.index.line_range(last).map_or(0, |r| r.end);
+    // After the last row's line break (or at the end of the text).
+    let after = if last + 1 < snap.index.line_count() {
+        snap.index
+            .line_range(last + 1)
+            .map_or(end_of_last, |r| r.start)
+    } else {
+        end_of_last
+    };
+    let enable = if after == end_of_last {
+        format!("{eol}<!-- gov-report-enable {} -->", d.rule)
+    } else {
+        format!("<!-- gov-report-enable {} -->{eol}", d.rule)
+    };
     Action {
-        title: format!("在此行停用规则 {}（插入注释）", d.rule),
+        title: format!("在此表格中停用规则 {}（插入注释）", d.rule),
         kind: ActionKind::Suppress,
         diagnostic: Some(i),
         target: Target::ThisDocument,
-        edits: vec![Edit {
-            range: line_range.start..line_range.start,
-            new_text: format!("<!-- gov-report-disable-next-line {} -->{eol}", d.rule),
-        }],
+        edits: vec![
+            Edit {
+                range: start..start,
+                new_text: format!("<!-- gov-report-disable {} -->{eol}", d.rule),
+            },
+            Edit {
+                range: after..after,
+                new_text: enable,
+            },
+        ],
         preferred: false,
     }
 }
@@ -569,6 +618,7 @@ pub fn completions(text: &str, index: &PosIndex, offset: usize) -> Vec<Candidate
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
 
     #[test]
     fn minimal_edit_keeps_common_ends_on_char_boundaries() {
@@ -592,6 +642,75 @@ mod tests {
         let c = completions(text, &idx, text.len());
         assert_eq!(&text[c[0].replace.clone()], "五、存");
         assert!(c.iter().any(|c| c.label == "五、存在的主要问题及改进情况"));
+    }
+
+    fn snapshot_with(text: &str, flagged: &str, markdown: bool) -> Snapshot {
+        let at = text.find(flagged).expect("flagged text");
+        let mut analysis = crate::analyze("", &Settings::default());
+        analysis.diagnostics = vec![Diagnostic::new("table-label", at..at + flagged.len(), "x")];
+        Snapshot {
+            doc_id: 1,
+            rev: 1,
+            version: 1,
+            text: text.to_string(),
+            index: PosIndex::new(text),
+            settings: Settings::default(),
+            analysis,
+            linted: true,
+            offer_completions: true,
+            markdown,
+        }
+    }
+
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        let mut out = text.to_string();
+        let mut edits = edits.to_vec();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+        for e in edits {
+            out.replace_range(e.range.clone(), &e.new_text);
+        }
+        out
+    }
+
+    #[test]
+    fn markdown_suppression_above_a_line_or_around_a_table() {
+        let text = "正文 结果维护\r\n下一行\r\n";
+        let snap = snapshot_with(text, "结果维护", true);
+        let a = suppress_in_markdown(&snap, 0);
+        assert_eq!(
+            apply(text, &a.edits),
+            "<!-- gov-report-disable-next-line table-label -->\r\n正文 结果维护\r\n下一行\r\n"
+        );
+        let text = "表四\n| 行政复议 | |\n| 结果维护 | 结果纠正 |\n| 0 | 0 |\n说明";
+        let snap = snapshot_with(text, "结果维护", true);
+        let a = suppress_in_markdown(&snap, 0);
+        assert_eq!(
+            apply(text, &a.edits),
+            "表四\n<!-- gov-report-disable table-label -->\n| 行政复议 | |\n| 结果维护 | 结果纠正 |\n| 0 | 0 |\n<!-- gov-report-enable table-label -->\n说明"
+        );
+        // A table at the very end of the text.
+        let text = "| 结果维护 |";
+        let snap = snapshot_with(text, "结果维护", true);
+        let a = suppress_in_markdown(&snap, 0);
+        assert_eq!(
+            apply(text, &a.edits),
+            "<!-- gov-report-disable table-label -->\n| 结果维护 |\n<!-- gov-report-enable table-label -->"
+        );
+    }
+
+    #[test]
+    fn config_suppression_appends_a_quoted_entry() {
+        let snap = snapshot_with("甲 \"结果\\维护\" 乙", "\"结果\\维护\"", false);
+        let a = suppress_in_config(
+            &snap,
+            0,
+            "/w/gov-report.toml".into(),
+            Some("year = 2023".into()),
+        );
+        assert_eq!(
+            apply("year = 2023", &a.edits),
+            "year = 2023\n\n[[ignore]]\nrule = \"table-label\"\ntext = '\"结果\\维护\"'\n"
+        );
     }
 
     #[test]

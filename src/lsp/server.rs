@@ -617,13 +617,18 @@ impl LanguageServer for Backend {
                 })
                 .ok(),
             };
-            if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.log(
-                    MessageType::WARNING,
-                    format!("cannot watch gov-report.toml files: {e}"),
-                )
-                .await;
-            }
+            // Not awaited here: a client that never answers must not hold a
+            // handler slot.
+            let this = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = this.client.register_capability(vec![registration]).await {
+                    this.log(
+                        MessageType::WARNING,
+                        format!("cannot watch gov-report.toml files: {e}"),
+                    )
+                    .await;
+                }
+            });
         }
     }
 
