@@ -122,6 +122,28 @@ fn main() {
     let initial = c.diagnostics(&uri, 1);
     let lat = latencies(&mut c, &uri, &big, &initial, big_edits);
     report("1 MB document", big.len(), &lat);
+    // The other extreme: 1 MB of whole reports back to back (tables everywhere).
+    let seed_text = seed("000_");
+    let mut many = String::new();
+    while many.len() < 1 << 20 {
+        many.push_str(&seed_text);
+        many.push('\n');
+    }
+    let uri = file_uri("bench-1mb-tables.txt");
+    c.open(&uri, "plaintext", 1, &many);
+    let initial = c.diagnostics(&uri, 1);
+    let lat = latencies(&mut c, &uri, &many, &initial, big_edits);
+    report("1 MB, seed repeated", many.len(), &lat);
+    if full {
+        let t = Instant::now();
+        let a = gov_report_lsp::analyze(&many, &gov_report_lsp::Settings::default());
+        let line = format!(
+            "  (core analyze alone: {} for {} findings)\n",
+            ms(t.elapsed()),
+            a.diagnostics.len()
+        );
+        std::io::Write::write_all(&mut std::io::stdout(), line.as_bytes()).ok();
+    }
     assert!(c.shutdown_and_exit().success());
 
     // Memory: a fresh server with 50 reports (the five seeds, ten times each).

@@ -28,6 +28,11 @@ pub use emit::Format;
     name = "gov-report-lsp",
     version,
     about = "政府信息公开工作年度报告检查工具（命令行检查与语言服务器）",
+    // Chinese headings and help/version flags for users who read no English.
+    help_template = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    next_help_heading = "选项",
     after_help = "示例：\n  gov-report-lsp --check 2023年度报告.txt drafts/\n  gov-report-lsp --check --format json report.md\n  cat draft.txt | gov-report-lsp --check --stdin-filename draft.txt -\n  gov-report-lsp --explain table-label\n\n退出码：0 没有错误级别的问题；1 至少一个错误；2 用法错误或文件无法读取。\n不带任何参数（或仅 --stdio）运行时启动语言服务器。"
 )]
 pub struct Args {
@@ -36,7 +41,7 @@ pub struct Args {
     pub check: bool,
 
     /// 要检查的文件或文件夹
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", help_heading = "参数")]
     pub paths: Vec<PathBuf>,
 
     /// 输出格式
@@ -90,6 +95,14 @@ pub struct Args {
     /// 跳过不像年度报告的文件（没有报告标题且少于两个部分标题），即使在命令行中指定（供 pre-commit 使用，如 README.md）
     #[arg(long)]
     pub only_reports: bool,
+
+    /// 显示帮助
+    #[arg(short = 'h', long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
 }
 
 /// Exit code for a usage or I/O problem.

@@ -27,13 +27,26 @@ pub enum Frame {
 pub struct FrameReader<R> {
     inner: R,
     resync: bool,
+    /// Check each body as JSON-RPC (client input); off for tower-lsp's own output.
+    check: bool,
 }
 
 impl<R: AsyncBufRead + Unpin> FrameReader<R> {
+    /// A reader that checks every message (for what the client sends).
     pub fn new(inner: R) -> Self {
         FrameReader {
             inner,
             resync: false,
+            check: true,
+        }
+    }
+
+    /// A reader that only splits frames (for tower-lsp's well-formed output).
+    pub fn trusted(inner: R) -> Self {
+        FrameReader {
+            inner,
+            resync: false,
+            check: false,
         }
     }
 
@@ -90,7 +103,11 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
         };
         let mut body = vec![0; length];
         self.inner.read_exact(&mut body).await?;
-        Ok(Some(check(body)))
+        Ok(Some(if self.check {
+            check(body)
+        } else {
+            Frame::Message(body)
+        }))
     }
 }
 

@@ -57,7 +57,7 @@ where
     };
     // client → checked frames → tower-lsp → frames → client (plus our error replies).
     let (server_in, mut feed) = tokio::io::duplex(1 << 16);
-    let (server_out, drain) = tokio::io::duplex(1 << 16);
+    let (server_out, drain) = tokio::io::duplex(1 << 22);
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let reader = tokio::spawn(async move {
         let mut frames = framing::FrameReader::new(BufReader::new(input));
@@ -88,7 +88,7 @@ where
     });
     let writer = tokio::spawn(async move {
         let mut output = output;
-        let mut from_server = framing::FrameReader::new(BufReader::new(drain));
+        let mut from_server = framing::FrameReader::trusted(BufReader::new(drain));
         let mut server_open = true;
         let mut replies_open = true;
         while server_open || replies_open {

@@ -16,12 +16,16 @@ use super::check::{FileResult, Summary};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Readable findings with the source line and a caret underline.
+    #[value(help = "便于阅读：问题、原文和下划线标记")]
     Human,
     /// One JSON document (the stable contract in the README).
+    #[value(help = "一个 JSON 文档（格式见 README，保持稳定）")]
     Json,
     /// GitHub Actions workflow commands (annotations on pull requests).
+    #[value(help = "GitHub Actions 注释（在拉取请求中标出问题）")]
     Github,
     /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    #[value(help = "SARIF 2.1.0（GitHub 代码扫描等工具）")]
     Sarif,
 }
 
