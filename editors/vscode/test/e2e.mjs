@@ -142,6 +142,20 @@ function writeUserSettings(userData) {
   writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(quietSettings(), null, 2));
 }
 
+function findFile(dir, pred) {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(p, pred);
+      if (found) return found;
+    } else if (pred(entry.name)) {
+      return p;
+    }
+  }
+  return undefined;
+}
+
 let userDataDir;
 const countOf = (text, needle) => text.split(needle).length - 1;
 
@@ -230,6 +244,17 @@ async function main() {
     // Reveal it in the editor: the cursor lands on the diagnostic.
     await problemRow.click();
     await page.waitForTimeout(500);
+
+    // The server that answered is the one bundled in the .vsix.
+    const installed = readdirSync(dirs.extensions).find((d) => d.startsWith("gov-report-lsp."));
+    const bundledServer = join(dirs.extensions, installed ?? "?", "server", "gov-report-lsp");
+    if (!existsSync(bundledServer)) fail(`the installed extension has no bundled server at ${bundledServer}`);
+    const outputLog = findFile(join(dirs.userData, "logs"), (name) => name.endsWith("Gov Report.log"));
+    const outputText = outputLog ? readFileSync(outputLog, "utf8") : "";
+    if (!outputText.includes(`使用语言服务器 ${bundledServer}（来源：扩展自带）`)) {
+      fail(`the extension did not start the bundled server ${bundledServer}; its output:\n${outputText}`);
+    }
+    log(`server: ${bundledServer} (bundled)`);
 
     // 2. The squiggle is under 结果维护 (geometry from the rendered page).
     await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 15000 });
@@ -362,7 +387,7 @@ async function main() {
     await page.keyboard.press("Escape");
 
     // 9. A server that keeps crashing: bounded restarts, then a notification.
-    const bundled = join(dirs.extensions, readdirSync(dirs.extensions).find((d) => d.startsWith("gov-report-lsp.")), "server", "gov-report-lsp");
+    const bundled = bundledServer;
     const crasher = join(tmp, "crashing-server.sh");
     writeFileSync(crasher, `#!/bin/sh\nexec timeout 1 '${bundled}' "$@"\n`);
     chmodSync(crasher, 0o755);
