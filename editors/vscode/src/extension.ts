@@ -57,7 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidCloseTextDocument((doc) => reportInfos.delete(doc.uri.toString())),
   );
 
-  await startClient();
+  lifecycle = startClient();
+  await lifecycle;
 }
 
 export async function deactivate(): Promise<void> {
@@ -101,12 +102,8 @@ async function startClient(): Promise<void> {
       "或安装带服务器的扩展包（.vsix），或把 gov-report-lsp 放到 PATH 中。";
     output.appendLine(msg);
     updateStatus();
-    const choice = await vscode.window.showErrorMessage(msg, "打开设置", "显示输出");
-    if (choice === "打开设置") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
-    } else if (choice === "显示输出") {
-      output.show(true);
-    }
+    // Not awaited: activation must not wait for the user to dismiss the message.
+    void vscode.window.showErrorMessage(msg, "打开设置", "显示输出").then(onNotificationChoice);
     return;
   }
   serverPath = found.path;
@@ -156,17 +153,14 @@ async function startClient(): Promise<void> {
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     output.appendLine(`[错误] 语言服务器启动失败：${detail}`);
-    const choice = await vscode.window.showErrorMessage(
-      `年度报告检查：语言服务器 ${found.path} 启动失败（${detail}）。` +
-        "请在“显示服务器输出”中查看原因；如果该文件不是 gov-report-lsp，请修改设置 govReport.server.path。",
-      "显示输出",
-      "打开设置",
-    );
-    if (choice === "显示输出") {
-      output.show(true);
-    } else if (choice === "打开设置") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
-    }
+    void vscode.window
+      .showErrorMessage(
+        `年度报告检查：语言服务器 ${found.path} 启动失败（${detail}）。` +
+          "请在“显示服务器输出”中查看原因；如果该文件不是 gov-report-lsp，请修改设置 govReport.server.path。",
+        "显示输出",
+        "打开设置",
+      )
+      .then(onNotificationChoice);
   }
   updateStatus();
 }
@@ -183,13 +177,7 @@ function onServerClosed(path: string): CloseHandlerResult {
     `年度报告检查：语言服务器 ${path} 在 3 分钟内崩溃了 ${crashes.length} 次，已停止自动重启。` +
     "请查看服务器输出中的错误信息；修复后运行命令“年度报告: 重启语言服务器”。";
   output.appendLine(`[停止] ${msg}`);
-  void vscode.window.showErrorMessage(msg, "显示输出", "重启语言服务器").then((choice) => {
-    if (choice === "显示输出") {
-      output.show(true);
-    } else if (choice === "重启语言服务器") {
-      void restart("用户在崩溃提示中选择重启");
-    }
-  });
+  void vscode.window.showErrorMessage(msg, "显示输出", "重启语言服务器").then(onNotificationChoice);
   return { action: CloseAction.DoNotRestart, handled: true };
 }
 
@@ -206,11 +194,27 @@ async function stopClient(): Promise<void> {
   }
 }
 
-async function restart(why: string): Promise<void> {
-  output.appendLine(`[重启] ${why}`);
-  crashes = [];
-  await stopClient();
-  await startClient();
+function onNotificationChoice(choice: string | undefined): void {
+  if (choice === "打开设置") {
+    void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
+  } else if (choice === "显示输出") {
+    output.show(true);
+  } else if (choice === "重启语言服务器") {
+    void restart("用户在崩溃提示中选择重启");
+  }
+}
+
+/** Restarts run one after another, so quick setting changes never leave two servers. */
+let lifecycle: Promise<void> = Promise.resolve();
+
+function restart(why: string): Promise<void> {
+  lifecycle = lifecycle.catch(() => undefined).then(async () => {
+    output.appendLine(`[重启] ${why}`);
+    crashes = [];
+    await stopClient();
+    await startClient();
+  });
+  return lifecycle;
 }
 
 async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promise<void> {
@@ -297,7 +301,7 @@ function updateStatus(): void {
     statusItem.hide();
     return;
   }
-  if (!client) {
+  if (!client || client.state === State.Stopped) {
     statusItem.text = "$(error) 年度报告检查未运行";
     statusItem.tooltip = serverPath ? `语言服务器：${serverPath}` : "找不到语言服务器 gov-report-lsp（见设置 govReport.server.path）";
     statusItem.command = "govReport.showOutput";

@@ -372,6 +372,8 @@ async function main() {
     const crashedText = (await crashed.innerText()).replace(/\s+/g, " ");
     if (!crashedText.includes(crasher) || !/崩溃了 5 次/.test(crashedText)) fail(`unexpected crash notification: ${crashedText}`);
     log(`crash: ${crashedText.slice(0, 120)}…`);
+    await page.locator(".statusbar-item", { hasText: "年度报告检查未运行" }).first().waitFor({ timeout: 10000 });
+    log("status bar: 年度报告检查未运行");
     await page.keyboard.press("Escape");
 
     // ...and back to the bundled server without reloading the window.
