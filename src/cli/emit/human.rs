@@ -90,7 +90,7 @@ fn diagnostic(
             &format!("{}:{}:{}", result.path, start.line, start.column)
         ),
         paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
-        d.message
+        one_line(&d.message)
     )?;
     let line_no = start.line.to_string();
     let pad = " ".repeat(line_no.len());
@@ -120,7 +120,7 @@ fn diagnostic(
             out,
             "{pad} {eq} {}：{}",
             paint.wrap("1;32", label),
-            fix.title
+            one_line(&fix.title)
         )?;
     }
     for r in &d.related {
@@ -128,10 +128,26 @@ fn diagnostic(
         writeln!(
             out,
             "{pad} {eq} 相关：{}:{}:{}: {}",
-            result.path, p.line, p.column, r.message
+            result.path,
+            p.line,
+            p.column,
+            one_line(&r.message)
         )?;
     }
     Ok(())
+}
+
+/// A message quoting text that spans lines (a label broken across lines)
+/// stays on its header line: line breaks are shown as `⏎`.
+fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains(['\n', '\r']) {
+        message
+            .replace("\r\n", "⏎")
+            .replace(['\n', '\r'], "⏎")
+            .into()
+    } else {
+        message.into()
+    }
 }
 
 /// One source line prepared for display, cut to [`MAX_WIDTH`] columns around
@@ -257,6 +273,13 @@ mod tests {
         // 𠮷 (2) 甲 (2) a (1) tab (4) = 9 columns before the finding.
         assert_eq!(s.source, "𠮷甲a    结果维护|");
         assert_eq!((s.caret_start, s.caret_len), (9, 8));
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        assert_eq!(one_line("标签“需要另\r\n行制作”"), "标签“需要另⏎行制作”");
+        assert_eq!(one_line("甲\n乙\r丙"), "甲⏎乙⏎丙");
+        assert_eq!(one_line("总计应为 12"), "总计应为 12");
     }
 
     #[test]
