@@ -344,6 +344,23 @@ async function main() {
     if (countOf(readFileSync(draft, "utf8"), "结果维护") < 1) fail("no 结果维护 left to prove the rule is off");
     log("govReport.rules {table-label: off}: diagnostic disappeared");
 
+    // govReport.year reaches the server, and the server's govReport/reportInfo the status bar
+    // (the client-side fallback would read 2021 from the text).
+    await editUserSettings(page, { "govReport.year": 2019 });
+    // The tables still follow the 2021 template, which the server now reports as obsolete-format.
+    await page.locator(".statusbar-item", { hasText: "2019 · 2021版格式" }).first().waitFor({ timeout: 20000 });
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "obsolete-format" }).first().waitFor({ timeout: 20000 });
+    log("govReport.year 2019: status bar shows 2019 · 2021版格式, obsolete-format reported");
+
+    // govReport.lint "never": no findings at all.
+    await editUserSettings(page, { "govReport.lint": "never" });
+    await page.waitForFunction(
+      () => document.querySelectorAll(".markers-panel .monaco-tl-contents").length === 0,
+      null,
+      { timeout: 20000 },
+    );
+    log("govReport.lint never: Problems empty");
+
     // ...and back on.
     await editUserSettings(page, {});
     await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 20000 });
