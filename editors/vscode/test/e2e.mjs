@@ -424,6 +424,18 @@ async function main() {
     await page.keyboard.press("Control+Z");
     await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 30000 });
     log("server.path cleared: bundled server restarted, diagnostics back");
+
+    // 10. Commands: restart the server, show its output.
+    await runCommand(page, "年度报告: 重启语言服务器");
+    await waitFor(() => {
+      const f = findFile(join(dirs.userData, "logs"), (name) => name.endsWith("Gov Report.log"));
+      return f !== undefined && /\[重启\] 用户命令[\s\S]*语言服务器已就绪/.test(readFileSync(f, "utf8"));
+    }, 20000, "the restart command to restart the server");
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 30000 });
+    log("restart command: server restarted, diagnostics back");
+    await runCommand(page, "年度报告: 显示服务器输出");
+    await page.locator(".panel .view-lines", { hasText: "使用语言服务器" }).first().waitFor({ timeout: 15000 });
+    log("show-output command: the Gov Report output is visible");
     ok = true;
   } finally {
     if (!ok && page) {
