@@ -39,10 +39,18 @@ export function yearFromText(text: string): number | null {
   return period ? Number(period[1]) : null;
 }
 
+const DOCUMENT_NO: Record<string, string> = { "2021": "国办公开办函〔2021〕30号", "2019": "国办公开办函〔2019〕60号" };
+
+/**
+ * `format` from the server is the template the report's tables follow (detected);
+ * without it, the format the year requires is shown instead.
+ */
 export function statusView(info: ReportInfo): StatusView {
   const parts: string[] = [];
   const year = info.year ?? null;
-  const format = info.format ?? (year !== null ? formatForYear(year) : null);
+  const required = year !== null ? formatForYear(year) : null;
+  const detected = info.format ?? null;
+  const format = detected ?? required;
   parts.push(year !== null ? String(year) : "年度未识别");
   if (format !== null) {
     parts.push(`${format}版格式`);
@@ -56,8 +64,13 @@ export function statusView(info: ReportInfo): StatusView {
     tips.push(info.title);
   }
   tips.push(year !== null ? `报告年度：${year}` : "未能识别报告年度（可在设置 govReport.year 中指定）");
-  if (format !== null) {
-    tips.push(`应使用格式：国办公开办函〔${format}〕${format === "2021" ? "30" : "60"}号`);
+  if (detected !== null) {
+    tips.push(`表格格式：${DOCUMENT_NO[detected] ?? detected}`);
+    if (required !== null && required !== detected) {
+      tips.push(`${year} 年度的报告应使用 ${DOCUMENT_NO[required]} 格式`);
+    }
+  } else if (required !== null) {
+    tips.push(`应使用格式：${DOCUMENT_NO[required]}`);
   }
   tips.push(`错误 ${errors} 个，警告 ${warnings} 个，提示 ${info.infos ?? 0} 个`);
   tips.push("点击打开“问题”面板");

@@ -142,6 +142,20 @@ function writeUserSettings(userData) {
   writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(quietSettings(), null, 2));
 }
 
+function findFile(dir, pred) {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(p, pred);
+      if (found) return found;
+    } else if (pred(entry.name)) {
+      return p;
+    }
+  }
+  return undefined;
+}
+
 let userDataDir;
 const countOf = (text, needle) => text.split(needle).length - 1;
 
@@ -231,6 +245,17 @@ async function main() {
     await problemRow.click();
     await page.waitForTimeout(500);
 
+    // The server that answered is the one bundled in the .vsix.
+    const installed = readdirSync(dirs.extensions).find((d) => d.startsWith("gov-report-lsp."));
+    const bundledServer = join(dirs.extensions, installed ?? "?", "server", "gov-report-lsp");
+    if (!existsSync(bundledServer)) fail(`the installed extension has no bundled server at ${bundledServer}`);
+    const outputLog = findFile(join(dirs.userData, "logs"), (name) => name.endsWith("Gov Report.log"));
+    const outputText = outputLog ? readFileSync(outputLog, "utf8") : "";
+    if (!outputText.includes(`使用语言服务器 ${bundledServer}（来源：扩展自带）`)) {
+      fail(`the extension did not start the bundled server ${bundledServer}; its output:\n${outputText}`);
+    }
+    log(`server: ${bundledServer} (bundled)`);
+
     // 2. The squiggle is under 结果维护 (geometry from the rendered page).
     await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 15000 });
     const under = await page.evaluate(() => {
@@ -319,6 +344,23 @@ async function main() {
     if (countOf(readFileSync(draft, "utf8"), "结果维护") < 1) fail("no 结果维护 left to prove the rule is off");
     log("govReport.rules {table-label: off}: diagnostic disappeared");
 
+    // govReport.year reaches the server, and the server's govReport/reportInfo the status bar
+    // (the client-side fallback would read 2021 from the text).
+    await editUserSettings(page, { "govReport.year": 2019 });
+    // The tables still follow the 2021 template, which the server now reports as obsolete-format.
+    await page.locator(".statusbar-item", { hasText: "2019 · 2021版格式" }).first().waitFor({ timeout: 20000 });
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "obsolete-format" }).first().waitFor({ timeout: 20000 });
+    log("govReport.year 2019: status bar shows 2019 · 2021版格式, obsolete-format reported");
+
+    // govReport.lint "never": no findings at all.
+    await editUserSettings(page, { "govReport.lint": "never" });
+    await page.waitForFunction(
+      () => document.querySelectorAll(".markers-panel .monaco-tl-contents").length === 0,
+      null,
+      { timeout: 20000 },
+    );
+    log("govReport.lint never: Problems empty");
+
     // ...and back on.
     await editUserSettings(page, {});
     await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().waitFor({ timeout: 20000 });
@@ -362,7 +404,7 @@ async function main() {
     await page.keyboard.press("Escape");
 
     // 9. A server that keeps crashing: bounded restarts, then a notification.
-    const bundled = join(dirs.extensions, readdirSync(dirs.extensions).find((d) => d.startsWith("gov-report-lsp.")), "server", "gov-report-lsp");
+    const bundled = bundledServer;
     const crasher = join(tmp, "crashing-server.sh");
     writeFileSync(crasher, `#!/bin/sh\nexec timeout 1 '${bundled}' "$@"\n`);
     chmodSync(crasher, 0o755);

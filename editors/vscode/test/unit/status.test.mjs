@@ -7,7 +7,14 @@ test("status text shows year, format and error count", () => {
   assert.equal(statusView({ uri: "x", year: 2023, format: "2021", errors: 3 }).text, "2023 · 2021版格式 · $(error) 3 个错误");
   assert.equal(statusView({ uri: "x", year: 2020, errors: 0 }).text, "2020 · 2019版格式 · $(check) 无错误");
   assert.equal(statusView({ uri: "x", year: null, format: null, errors: 1 }).text, "年度未识别 · $(error) 1 个错误");
-  assert.match(statusView({ uri: "x", year: 2019 }).tooltip, /国办公开办函〔2019〕60号/);
+  assert.match(statusView({ uri: "x", year: 2019 }).tooltip, /应使用格式：国办公开办函〔2019〕60号/);
+});
+
+test("a detected format that does not fit the year is shown as detected, with the required one in the tooltip", () => {
+  const v = statusView({ uri: "x", year: 2019, format: "2021", errors: 6 });
+  assert.equal(v.text, "2019 · 2021版格式 · $(error) 6 个错误");
+  assert.match(v.tooltip, /表格格式：国办公开办函〔2021〕30号/);
+  assert.match(v.tooltip, /2019 年度的报告应使用 国办公开办函〔2019〕60号 格式/);
 });
 
 test("format follows the year", () => {
