@@ -140,14 +140,14 @@ pub fn key_without_ordinal(s: &str) -> String {
 
 /// Whether `text` is mostly traditional: more characters change under t2s than a stray few.
 pub fn is_traditional(text: &str) -> bool {
-    let sample: String = text.chars().take(20_000).collect();
-    let simplified = fast2s::convert(&sample);
-    let changed = sample
-        .chars()
-        .zip(simplified.chars())
-        .filter(|(a, b)| a != b)
-        .count();
-    let cjk = sample.chars().filter(|&c| is_cjk(c)).count();
+    // A sample of the first CJK characters is enough to tell the script.
+    let (mut cjk, mut changed) = (0_usize, 0_usize);
+    for c in text.chars().filter(|&c| is_cjk(c)).take(600) {
+        cjk += 1;
+        if simplified(c) != c {
+            changed += 1;
+        }
+    }
     cjk > 0 && changed * 20 > cjk
 }
 

@@ -610,3 +610,27 @@ fn format_from_citation_when_no_table_is_readable() {
     assert_eq!(run(text).info.format, Some(Format::F2019));
     assert_eq!(run(text).info.year, Some(2020));
 }
+
+#[test]
+fn template_checks_are_expanded_from_the_sums() {
+    use gov_report_lsp::template;
+    let t3 = template::get(Format::F2021)
+        .tables
+        .iter()
+        .find(|t| t.id == "t3")
+        .unwrap();
+    // 25 row totals + 7 column totals + 7 balances.
+    assert_eq!(t3.checks.len(), 25 + 7 + 7);
+    let t3_2019 = template::get(Format::F2019)
+        .tables
+        .iter()
+        .find(|t| t.id == "t3")
+        .unwrap();
+    assert_eq!(t3_2019.checks.len(), 23 + 7 + 7);
+    let t4 = template::get(Format::F2021)
+        .tables
+        .iter()
+        .find(|t| t.id == "t4")
+        .unwrap();
+    assert_eq!(t4.checks.len(), 3);
+}

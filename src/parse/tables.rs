@@ -991,122 +991,34 @@ fn valid_part(s: &str, kind: CellKind) -> bool {
     int_ok && frac_ok
 }
 
-/// Instantiate the template's sums on the cells that were read.
+/// Instantiate the template's checks on the cells that were read. A check
+/// with a cell that is absent is left out.
 fn identities(tpl: &'static TableTpl, cells: &[Cell]) -> Vec<Identity> {
-    // Cells come row by row; a (row key, column) → index map of at most a few
-    // hundred entries, searched linearly by row first.
-    let mut by_row: Vec<(&str, Vec<Option<usize>>)> = Vec::new();
-    for (i, c) in cells.iter().enumerate() {
-        if by_row.last().is_none_or(|(r, _)| *r != c.row) {
-            by_row.push((c.row, Vec::new()));
-        }
-        if let Some((_, cols)) = by_row.last_mut() {
-            if cols.len() <= c.col {
-                cols.resize(c.col + 1, None);
-            }
-            cols[c.col] = c.range.is_some().then_some(i);
-        }
-    }
-    let index = Index(by_row);
     let rows: Vec<&RowTpl> = tpl.rows().collect();
-    let n_cols = tpl.columns.len();
-    let mut out = Vec::new();
-    for sum in &tpl.sums {
-        let mut push = |refs: Vec<Vec<(&str, usize)>>, scope: String| {
-            let resolved: Option<Vec<Vec<usize>>> = refs
-                .iter()
-                .map(|side| side.iter().map(|&(r, c)| index.get(r, c)).collect())
-                .collect();
-            if let Some(mut sides) = resolved {
-                let right = sides.pop().unwrap_or_default();
-                let left = sides.pop().unwrap_or_default();
-                out.push(Identity {
-                    kind: sum.kind.identity(),
-                    left,
-                    right,
-                    scope,
-                });
-            }
-        };
-        match sum.each {
-            Some(Each::Row) => {
-                for row in &rows {
-                    let col = |s: &String| s.parse::<usize>().ok();
-                    let (Some(t), Some(parts)) = (
-                        sum.total.as_ref().and_then(col),
-                        sum.parts.iter().map(col).collect::<Option<Vec<_>>>(),
-                    ) else {
-                        continue;
-                    };
-                    let label = if row.label.is_empty() {
-                        "数据"
-                    } else {
-                        row.label.as_str()
-                    };
-                    push(
-                        vec![
-                            vec![(row.row.as_str(), t)],
-                            parts.iter().map(|&p| (row.row.as_str(), p)).collect(),
-                        ],
-                        format!("“{label}”行"),
-                    );
-                }
-            }
-            Some(Each::Column) => {
-                for c in 0..n_cols {
-                    let (left, right) = match sum.kind {
-                        template::SumKind::Total => (
-                            sum.total.iter().map(|r| (r.as_str(), c)).collect(),
-                            col_refs(&sum.parts, c),
-                        ),
-                        template::SumKind::Balance => {
-                            (col_refs(&sum.left, c), col_refs(&sum.right, c))
-                        }
-                    };
-                    push(vec![left, right], format!("“{}”列", tpl.columns[c]));
-                }
-            }
-            None => {
-                let cell = |r: &'static String| cell_ref(r);
-                let (left, right): (Option<Vec<_>>, Option<Vec<_>>) = match sum.kind {
-                    template::SumKind::Total => (
-                        sum.total.iter().map(cell).collect(),
-                        sum.parts.iter().map(cell).collect(),
-                    ),
-                    template::SumKind::Balance => (
-                        sum.left.iter().map(cell).collect(),
-                        sum.right.iter().map(cell).collect(),
-                    ),
-                };
-                if let (Some(l), Some(r)) = (left, right) {
-                    push(vec![l, r], sum.scope.clone());
-                }
-            }
-        }
-    }
-    out
-}
-
-struct Index<'a>(Vec<(&'a str, Vec<Option<usize>>)>);
-
-impl Index<'_> {
-    fn get(&self, row: &str, col: usize) -> Option<usize> {
-        self.0
+    let mut grid: Vec<Vec<Option<usize>>> = vec![Vec::new(); rows.len()];
+    for (i, c) in cells.iter().enumerate() {
+        // Cells point at the template's own row keys.
+        let Some(r) = rows
             .iter()
-            .find(|(r, _)| *r == row)?
-            .1
-            .get(col)
-            .copied()
-            .flatten()
+            .position(|row| std::ptr::eq(row.row.as_str(), c.row))
+        else {
+            continue;
+        };
+        if grid[r].len() <= c.col {
+            grid[r].resize(c.col + 1, None);
+        }
+        grid[r][c.col] = c.range.is_some().then_some(i);
     }
-}
-
-fn col_refs(v: &[String], c: usize) -> Vec<(&str, usize)> {
-    v.iter().map(|r| (r.as_str(), c)).collect()
-}
-
-/// `"R:4"` → row `R`, column 4.
-fn cell_ref(r: &str) -> Option<(&str, usize)> {
-    let (rk, c) = r.split_once(':')?;
-    Some((rk, c.parse().ok()?))
+    let at = |&(r, c): &(usize, usize)| grid.get(r)?.get(c).copied().flatten();
+    tpl.checks
+        .iter()
+        .filter_map(|check| {
+            Some(Identity {
+                kind: check.kind,
+                left: check.left.iter().map(at).collect::<Option<_>>()?,
+                right: check.right.iter().map(at).collect::<Option<_>>()?,
+                scope: check.scope.clone(),
+            })
+        })
+        .collect()
 }

@@ -82,6 +82,10 @@ pub fn ascii_number(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Digits with optional sign, decimal points and inner dashes (glued cells such as `11-83`).
 fn is_numeric(s: &str) -> bool {
+    let first = s.trim_start_matches(['-', '－']).chars().next();
+    if !first.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return false;
+    }
     let s = ascii_number(s);
     let s = s.strip_prefix('-').unwrap_or(&s);
     !s.is_empty()

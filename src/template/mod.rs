@@ -42,6 +42,20 @@ pub struct TableTpl {
     pub items: Vec<Item>,
     #[serde(default)]
     pub sums: Vec<SumTpl>,
+    /// `sums` expanded over rows and columns, with rows as indices into
+    /// `rows()` (filled in at load time).
+    #[serde(skip)]
+    pub checks: Vec<Check>,
+}
+
+/// One identity of a table on template coordinates: `(row index, column)`.
+#[derive(Debug)]
+pub struct Check {
+    pub kind: IdentityKind,
+    pub left: Vec<(usize, usize)>,
+    pub right: Vec<(usize, usize)>,
+    /// Human description, e.g. `“自然人”列`.
+    pub scope: String,
 }
 
 /// A header label or a data row, in reading order.
@@ -190,10 +204,81 @@ fn data() -> &'static Data {
     })
 }
 
-/// Precompute the matching keys of every label.
+/// Expand the sums of a table into checks on template coordinates.
+fn resolve_checks(table: &TableTpl) -> Vec<Check> {
+    let rows: Vec<&RowTpl> = table.rows().collect();
+    let row_idx = |key: &str| rows.iter().position(|r| r.row == key);
+    let cell = |r: &str| -> Option<(usize, usize)> {
+        let (rk, c) = r.split_once(':')?;
+        Some((row_idx(rk)?, c.parse().ok()?))
+    };
+    let mut out = Vec::new();
+    for sum in &table.sums {
+        let (left, right): (&[String], &[String]) = match sum.kind {
+            SumKind::Total => (sum.total.as_slice(), &sum.parts),
+            SumKind::Balance => (&sum.left, &sum.right),
+        };
+        match sum.each {
+            Some(Each::Row) => {
+                let col = |v: &[String]| -> Option<Vec<usize>> {
+                    v.iter().map(|c| c.parse().ok()).collect()
+                };
+                let (Some(l), Some(r)) = (col(left), col(right)) else {
+                    continue;
+                };
+                for (i, row) in rows.iter().enumerate() {
+                    let label = if row.label.is_empty() {
+                        "数据"
+                    } else {
+                        row.label.as_str()
+                    };
+                    out.push(Check {
+                        kind: sum.kind.identity(),
+                        left: l.iter().map(|&c| (i, c)).collect(),
+                        right: r.iter().map(|&c| (i, c)).collect(),
+                        scope: format!("“{label}”行"),
+                    });
+                }
+            }
+            Some(Each::Column) => {
+                let idx =
+                    |v: &[String]| -> Option<Vec<usize>> { v.iter().map(|k| row_idx(k)).collect() };
+                let (Some(l), Some(r)) = (idx(left), idx(right)) else {
+                    continue;
+                };
+                for (c, name) in table.columns.iter().enumerate() {
+                    out.push(Check {
+                        kind: sum.kind.identity(),
+                        left: l.iter().map(|&i| (i, c)).collect(),
+                        right: r.iter().map(|&i| (i, c)).collect(),
+                        scope: format!("“{name}”列"),
+                    });
+                }
+            }
+            None => {
+                let refs = |v: &[String]| -> Option<Vec<(usize, usize)>> {
+                    v.iter().map(|r| cell(r)).collect()
+                };
+                let (Some(l), Some(r)) = (refs(left), refs(right)) else {
+                    continue;
+                };
+                out.push(Check {
+                    kind: sum.kind.identity(),
+                    left: l,
+                    right: r,
+                    scope: sum.scope.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Precompute the matching keys of every label and the checks of every table.
 fn fill_keys(tpl: &mut Template) {
     use crate::normalize::{key, key_without_ordinal};
     for table in &mut tpl.tables {
+        table.checks = resolve_checks(table);
         for item in &mut table.items {
             match item {
                 Item::Header(h) => h.key = key(&h.header),
