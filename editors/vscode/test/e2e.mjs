@@ -14,7 +14,8 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import {
-  chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+  chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
+  writeFileSync,
 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -49,9 +50,21 @@ function run(cmd, args, opts = {}) {
   return r;
 }
 
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Packages the extension when the .vsix is missing or older than its sources (TypeScript or Rust). */
 function ensureVsix() {
-  if (existsSync(vsix)) return;
-  log(`${vsix} missing: running npm run package`);
+  if (process.env.GOV_REPORT_E2E_VSIX) return;
+  const sources = Math.max(newestMtime(join(extDir, "src")), newestMtime(join(repo, "src")), statSync(join(extDir, "package.json")).mtimeMs);
+  if (existsSync(vsix) && statSync(vsix).mtimeMs >= sources) return;
+  log(`${vsix} ${existsSync(vsix) ? "is older than its sources" : "is missing"}: running npm run package`);
   run("npm", ["run", "package"], { cwd: extDir });
 }
 
@@ -227,7 +240,7 @@ async function main() {
     await page.waitForSelector(`.tab[aria-label*="${SEED}"]`, { timeout: 15000 });
     log("draft opened");
 
-    // 1. Problems entry for 结果维护 (server started by the extension, diagnostics pushed).
+    // 1. Problems entry for 结果维护 (server started by the extension; VS Code pulls diagnostics).
     await page.keyboard.press("Control+Shift+M");
     const problemRow = page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first();
     await problemRow.waitFor({ timeout: 60000 });
