@@ -32,6 +32,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const extDir = resolve(here, "..");
 const repo = resolve(extDir, "..", "..");
 const SEED = "000_4ae5941108e95401.txt";
+const NOTE = "会议记录.md";
 const seedPath = join(repo, "tests", "examples", SEED);
 const vsix = process.env.GOV_REPORT_E2E_VSIX ? resolve(process.env.GOV_REPORT_E2E_VSIX) : join(extDir, "gov-report-lsp.vsix");
 const screenshot = join(extDir, "screenshot.png");
@@ -183,6 +184,7 @@ async function main() {
     ["userData", "extensions", "xdgConfig", "xdgData", "workspace"].map((d) => [d, join(tmp, d)]),
   );
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
+  writeFileSync(join(dirs.workspace, NOTE), "# 会议记录\n\n讨论了表四中“结果维护”的写法，下周再定。\n");
   const draft = join(dirs.workspace, SEED);
   copyFileSync(seedPath, draft);
   const original = readFileSync(draft, "utf8");
@@ -449,6 +451,21 @@ async function main() {
     await runCommand(page, "年度报告: 显示服务器输出");
     await page.locator(".panel .view-lines", { hasText: "使用语言服务器" }).first().waitFor({ timeout: 15000 });
     log("show-output command: the Gov Report output is visible");
+
+    // 11. A Markdown note that is not a report stays clean (lint "auto"), until lint is "always".
+    await page.keyboard.press("Control+Shift+M");
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await page.keyboard.type(NOTE);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${NOTE}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tab.active[aria-label*="${NOTE}"]`, { timeout: 15000 });
+    await page.waitForTimeout(3000);
+    const noteRows = () => page.locator(".markers-panel .monaco-tl-contents", { hasText: NOTE }).count();
+    if ((await noteRows()) !== 0) fail(`${NOTE} is not a report but got findings with lint "auto"`);
+    await editUserSettings(page, { "govReport.lint": "always" });
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: NOTE }).first().waitFor({ timeout: 20000 });
+    log(`${NOTE}: clean with lint "auto", findings with lint "always"`);
     ok = true;
   } finally {
     if (!ok && page) {
