@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["out/**", "node_modules/**", "server/**"] },
+  { ignores: ["out/**", "dist/**", "node_modules/**", "server/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
