@@ -247,6 +247,7 @@ async function fixAll(): Promise<void> {
   }
   const doc = editor.document;
   let applied = 0;
+  const done: string[] = [];
   // Fixes that overlap are skipped by the server in one pass; a few passes converge.
   for (let pass = 0; pass < 5; pass++) {
     const whole = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
@@ -266,6 +267,7 @@ async function fixAll(): Promise<void> {
         const before = doc.version;
         if (await vscode.workspace.applyEdit(action.edit)) {
           changed = changed || doc.version !== before;
+          done.push(action.title);
         }
       }
       if (action.command) {
@@ -279,6 +281,9 @@ async function fixAll(): Promise<void> {
   }
   if (applied === 0) {
     void vscode.window.showInformationMessage("年度报告检查：没有可以自动修复的问题。");
+  } else {
+    // The server's title says how many fixes it applied, e.g. 修复全部可安全修复的问题（2 处）.
+    vscode.window.setStatusBarMessage(`$(check) 已应用：${done.join("；")}`, 5000);
   }
 }
 

@@ -384,6 +384,9 @@ async function main() {
     // 6. Command: fix all problems in this report.
     await page.keyboard.press("Control+1");
     await runCommand(page, "修复本报告中的所有问题");
+    const applied = page.locator(".statusbar-item", { hasText: "已应用" }).first();
+    await applied.waitFor({ timeout: 20000 });
+    log(`fix-all status message: ${(await applied.innerText()).trim()}`);
     await page.waitForFunction(
       () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes("结果维护")),
       null,
