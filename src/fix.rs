@@ -1,6 +1,12 @@
 //! Applying fixes to a text. Pure: returns the new text.
 
+use crate::analysis::{analyze, Analysis};
 use crate::diagnostic::{Diagnostic, Edit, Safety};
+use crate::settings::Settings;
+
+/// Bound on fix passes: fixes do not create new fixable findings in practice;
+/// the bound only guards against a rule whose fix keeps producing new ones.
+const MAX_PASSES: usize = 10;
 
 /// Which fixes to apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,4 +55,39 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (St
     }
     out.push_str(&text[last..]);
     (out, n_fixes)
+}
+
+/// The text after fixing, and what is left.
+#[derive(Debug)]
+pub struct Fixed {
+    pub text: String,
+    /// Fixes applied over all passes.
+    pub applied: usize,
+    /// The analysis of the fixed text: what remains.
+    pub analysis: Analysis,
+}
+
+/// Apply fixes to `text` (whose analysis is `first`) until none applies.
+/// `None` when no fix applies at all.
+pub fn fix_text(text: &str, first: &Analysis, settings: &Settings, mode: FixMode) -> Option<Fixed> {
+    let mut current: Option<(String, Analysis)> = None;
+    let mut applied = 0;
+    for _ in 0..MAX_PASSES {
+        let (now, diagnostics) = match &current {
+            Some((t, a)) => (t.as_str(), &a.diagnostics),
+            None => (text, &first.diagnostics),
+        };
+        let (next, n) = apply_fixes(now, diagnostics, mode);
+        if n == 0 {
+            break;
+        }
+        applied += n;
+        let analysis = analyze(&next, settings);
+        current = Some((next, analysis));
+    }
+    current.map(|(text, analysis)| Fixed {
+        text,
+        applied,
+        analysis,
+    })
 }

@@ -7,14 +7,6 @@ use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::analysis::{analyze, Analysis};
-use crate::fix::{apply_fixes, FixMode};
-use crate::settings::Settings;
-
-/// At most this many fix passes per file (fixes that overlap another are
-/// applied on a later pass; real drafts converge in two or three).
-const MAX_PASSES: usize = 10;
-
 /// What a file held when it was checked: its length and a hash of its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp {
@@ -31,41 +23,6 @@ impl Stamp {
             hash: h.finish(),
         }
     }
-}
-
-/// The text after fixing, and what is left.
-#[derive(Debug)]
-pub struct Fixed {
-    pub text: String,
-    /// Fixes applied over all passes.
-    pub applied: usize,
-    /// The analysis of the fixed text: what remains.
-    pub analysis: Analysis,
-}
-
-/// Apply fixes to `text` (whose analysis is `first`) until none applies.
-/// `None` when no fix applies at all.
-pub fn fix_text(text: &str, first: &Analysis, settings: &Settings, mode: FixMode) -> Option<Fixed> {
-    let mut current: Option<(String, Analysis)> = None;
-    let mut applied = 0;
-    for _ in 0..MAX_PASSES {
-        let (now, diagnostics) = match &current {
-            Some((t, a)) => (t.as_str(), &a.diagnostics),
-            None => (text, &first.diagnostics),
-        };
-        let (next, n) = apply_fixes(now, diagnostics, mode);
-        if n == 0 {
-            break;
-        }
-        applied += n;
-        let analysis = analyze(&next, settings);
-        current = Some((next, analysis));
-    }
-    current.map(|(text, analysis)| Fixed {
-        text,
-        applied,
-        analysis,
-    })
 }
 
 /// `--diff`: a unified diff from `old` to `new`, headed with the path.

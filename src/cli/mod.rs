@@ -277,7 +277,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if fixing {
         for (o, s) in outcomes.iter_mut().zip(&settings) {
             let Outcome::Checked(r) = o else { continue };
-            let Some(fixed) = fix::fix_text(r.text(), &r.analysis, s, mode) else {
+            let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
                 if r.file.is_none() && args.fix && !args.diff {
                     fixed_stdin = Some(r.decoded.encode(r.text()));
                 }

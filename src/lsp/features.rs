@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::position::PosIndex;
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Edit, Safety};
-use crate::fix::{apply_fixes, FixMode};
+use crate::fix::{fix_text, FixMode};
 use crate::model::{IdentityKind, Table, Value};
 use crate::settings::Settings;
 use crate::template;
@@ -249,20 +249,8 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     if !snap.linted {
         return None;
     }
-    let mut text = snap.text.clone();
-    let mut diags = snap.analysis.diagnostics.clone();
-    let mut total = 0;
-    // Fixes do not create new fixable findings in practice; the bound only
-    // guards against a rule whose fix keeps producing new findings.
-    for _ in 0..16 {
-        let (next, n) = apply_fixes(&text, &diags, FixMode::Safe);
-        if n == 0 {
-            break;
-        }
-        total += n;
-        text = next;
-        diags = crate::analyze(&text, &snap.settings).diagnostics;
-    }
+    let fixed = fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?;
+    let (text, total) = (fixed.text, fixed.applied);
     if total == 0 || text == snap.text {
         return None;
     }
