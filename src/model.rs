@@ -204,9 +204,9 @@ pub struct Table {
 }
 
 impl Table {
-    /// The cell whose text contains `offset`.
-    pub fn cell_at(&self, offset: usize) -> Option<&Cell> {
-        self.cells.iter().find(|c| {
+    /// The index in `cells` of the cell whose text contains `offset`.
+    pub fn cell_at(&self, offset: usize) -> Option<usize> {
+        self.cells.iter().position(|c| {
             c.range
                 .as_ref()
                 .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))

@@ -292,11 +292,7 @@ pub fn hover(snap: &Snapshot, offset: usize) -> Option<(String, Range<usize>)> {
     let mut parts = Vec::new();
     let mut range = None;
     for table in &snap.analysis.report.tables {
-        if let Some(idx) = table.cells.iter().position(|c| {
-            c.range
-                .as_ref()
-                .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
-        }) {
+        if let Some(idx) = table.cell_at(offset) {
             parts.push(cell_hover(table, idx));
             range = table.cells[idx].range.clone();
             break;
