@@ -1,6 +1,7 @@
 //! The pure pipeline: text → model → rules → diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
 use crate::model::{Format, Report, Wording};
 use crate::parse;
 use crate::rules::{self, Context};
@@ -44,10 +45,22 @@ impl Analysis {
     }
 }
 
-/// Analyse one report text.
+/// Analyse one report text (a `.txt` or `.md` file, or an editor buffer).
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
+    analyze_document(&Document::from_text(text), settings)
+}
+
+/// Analyse a document as a reader produced it. Diagnostic ranges are byte
+/// offsets into `doc.text`.
+pub fn analyze_document(doc: &Document, settings: &Settings) -> Analysis {
+    let text = doc.text.as_str();
     // Comments are invisible in rendered Markdown: the parser does not see them.
-    let report = parse::parse(&crate::suppress::mask_comments(text));
+    // Masking keeps every byte offset, so the grids still point at their cells.
+    let masked = Document {
+        text: crate::suppress::mask_comments(text).into_owned(),
+        grids: doc.grids.clone(),
+    };
+    let report = parse::parse_document(&masked);
     let year = settings.year.or_else(|| parse::infer_year(&report));
     let format = parse::table_format(&report);
     let ctx = Context {

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod fix;
 pub mod lsp;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod suppress;
 pub mod template;
 pub mod text;
 
-pub use analysis::{analyze, Analysis, ReportInfo};
+pub use analysis::{analyze, analyze_document, Analysis, ReportInfo};
 pub use diagnostic::{Diagnostic, Edit, Fix, Related, Safety, Severity};
+pub use document::{Document, Grid, GridCell};
 pub use settings::Settings;

@@ -6,10 +6,17 @@ mod sections;
 mod tables;
 mod tokens;
 
+use crate::document::Document;
 use crate::model::{Format, Report};
 
-/// Read a report.
+/// Read a report from plain text.
 pub fn parse(text: &str) -> Report {
+    parse_document(&Document::from_text(text))
+}
+
+/// Read a report from a document as a reader produced it.
+pub fn parse_document(doc: &Document) -> Report {
+    let text = doc.text.as_str();
     let mut report = Report {
         traditional: crate::normalize::is_traditional(text),
         ..Report::default()
