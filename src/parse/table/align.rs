@@ -82,15 +82,32 @@ impl<'a> Stream<'a> {
         self.keys.len()
     }
 
-    /// Source range of key characters `span`.
+    /// Source range of key characters `span`. A span that starts (ends) where
+    /// its token's key characters start (end) takes the token's brackets and
+    /// punctuation there too (`（一）予与公开`, not `一）予与公开`).
     pub fn src(&self, span: &Range<usize>) -> Range<usize> {
-        match (
+        let (Some(a), Some(b)) = (
             self.keys.get(span.start),
             span.end.checked_sub(1).and_then(|e| self.keys.get(e)),
-        ) {
-            (Some(a), Some(b)) if span.start < span.end => a.src.start..b.src.end,
-            _ => self.region.start..self.region.start,
+        ) else {
+            return self.region.start..self.region.start;
+        };
+        if span.start >= span.end {
+            return self.region.start..self.region.start;
         }
+        let first = self.ktok[span.start];
+        let last = self.ktok[span.end - 1];
+        let start = if self.lspan[first].start == span.start {
+            self.tokens[first].range.start
+        } else {
+            a.src.start
+        };
+        let end = if self.lspan[last].end == span.end {
+            self.tokens[last].range.end
+        } else {
+            b.src.end
+        };
+        start..end
     }
 
     fn key_str(&self, span: &Range<usize>) -> &str {

@@ -133,19 +133,23 @@ impl<'g> Layout<'g> {
                             }
                         }
                         Some(i) => {
-                            let same_span = open.is_some_and(|(j, _)| {
+                            let same_span = open.filter(|&(j, _)| {
                                 j == i
                                     || (!self.grid.explicit_spans && self.keys[j] == self.keys[i])
                             });
-                            if !same_span {
-                                if let Some((_, start)) = open {
-                                    next.push(start..c);
-                                } else if seg_start < c {
-                                    next.push(seg_start..c);
+                            match same_span {
+                                // The open label again: the same span.
+                                Some((j, _)) => paths[c].push(j),
+                                None => {
+                                    if let Some((_, start)) = open {
+                                        next.push(start..c);
+                                    } else if seg_start < c {
+                                        next.push(seg_start..c);
+                                    }
+                                    open = Some((i, c));
+                                    paths[c].push(i);
                                 }
-                                open = Some((i, c));
                             }
-                            paths[c].push(i);
                         }
                         None => {
                             // A blank right of a label continues it (text grids only:
