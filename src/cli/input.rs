@@ -50,11 +50,20 @@ pub fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Whether a path found in a folder is a draft to check (`*.txt`, `*.md`).
+/// Whether a path found in a folder is a draft to check (`*.txt`, `*.md`,
+/// `*.docx`, `*.html`, `*.htm`, `*.pdf`). Word's lock files (`~$报告.docx`,
+/// left beside a document while it is open) are not.
 fn is_draft(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    let lock = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"));
+    !lock
+        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            crate::read::Format::EXTENSIONS
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -66,8 +75,8 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 }
 
 /// Expand the command-line paths: files are taken as they are, folders are
-/// walked recursively for `*.txt` and `*.md` (hidden files and folders are
-/// skipped), `-` is standard input. The result is sorted by displayed path
+/// walked recursively for the formats the checker reads (hidden files and
+/// folders and Word's `~$` lock files are skipped), `-` is standard input. The result is sorted by displayed path
 /// and free of duplicates, so output does not depend on argument order.
 pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec<FileError>) {
     let mut inputs = Vec::new();

@@ -36,7 +36,7 @@ pub use emit::Format;
     after_help = "示例：\n  gov-report-lsp --check 2023年度报告.txt drafts/\n  gov-report-lsp --check --format json report.md\n  cat draft.txt | gov-report-lsp --check --stdin-filename draft.txt -\n  gov-report-lsp --explain table-label\n\n退出码：0 没有错误级别的问题；1 至少一个错误；2 用法错误或文件无法读取。\n不带任何参数（或仅 --stdio）运行时启动语言服务器。"
 )]
 pub struct Args {
-    /// 检查文件和文件夹（文件夹递归查找 *.txt、*.md）；`-` 表示标准输入
+    /// 检查文件和文件夹（文件夹递归查找 *.txt、*.md、*.docx、*.html、*.htm）；`-` 表示标准输入
     #[arg(long)]
     pub check: bool,
 
@@ -277,16 +277,33 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if fixing {
         for (o, s) in outcomes.iter_mut().zip(&settings) {
             let Outcome::Checked(r) = o else { continue };
-            let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
-                if r.file.is_none() && args.fix && !args.diff {
-                    fixed_stdin = Some(r.decoded.encode(r.text()));
+            let fixed = match crate::read::fix(&r.read, &r.analysis, s, mode) {
+                Ok(Some(fixed)) => fixed,
+                Ok(None) => {
+                    if r.file.is_none() && args.fix && !args.diff {
+                        fixed_stdin = Some(r.read.bytes());
+                    }
+                    continue;
                 }
-                continue;
+                Err(reason) => {
+                    errors.push(input::FileError {
+                        path: r.path.clone(),
+                        reason,
+                    });
+                    continue;
+                }
             };
             if args.diff {
-                write!(out, "{}", fix::unified_diff(&r.path, r.text(), &fixed.text))?;
+                let diff = if r.has_lines() {
+                    fix::unified_diff(&r.path, r.text(), &fixed.read.decoded.text)
+                } else {
+                    // A Word file: the document's text before and after.
+                    let label = format!("{}（正文文本）", r.path);
+                    fix::unified_diff(&label, &r.read.doc.text, &fixed.read.doc.text)
+                };
+                write!(out, "{diff}")?;
             } else if let Some(file) = &r.file {
-                if let Err(e) = fix::write_atomic(file, &r.decoded.encode(&fixed.text), r.stamp) {
+                if let Err(e) = fix::write_atomic(file, &fixed.bytes, r.stamp) {
                     errors.push(input::FileError {
                         path: r.path.clone(),
                         reason: e.to_string(),
@@ -294,12 +311,13 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     continue;
                 }
             } else {
-                fixed_stdin = Some(r.decoded.encode(&fixed.text));
+                fixed_stdin = Some(fixed.bytes.clone());
             }
             n_fixed += fixed.applied;
             n_fixed_files += 1;
-            r.decoded.text = fixed.text;
-            r.analysis = fixed.analysis;
+            r.read = fixed.read;
+            r.analysis = fixed.placed.analysis;
+            r.places = fixed.placed.places;
         }
     }
 
@@ -310,13 +328,8 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     for o in &outcomes {
         match o {
             Outcome::Checked(r) => {
-                if r.decoded.encoding != input::Encoding::Utf8 {
-                    writeln!(
-                        err,
-                        "note: {} 不是 UTF-8 编码，已按 {} 编码读取",
-                        r.path,
-                        r.decoded.encoding.as_str()
-                    )?;
+                if let Some(note) = &r.read.note {
+                    writeln!(err, "note: {} {note}", r.path)?;
                 }
                 results.push(&**r);
             }

@@ -59,6 +59,11 @@ pub struct Docx {
     pub texts: Vec<TextElem>,
     /// Non-empty paragraphs outside data tables, in order (Word's 第 N 段).
     pub paragraphs: Vec<Paragraph>,
+    /// The package as read (empty when only `document.xml` was given).
+    pub package: Vec<u8>,
+    /// `word/numbering.xml` and `word/styles.xml`, to read the document again after edits.
+    pub numbering: Option<Vec<u8>>,
+    pub styles: Option<Vec<u8>>,
 }
 
 /// Why a package could not be read (a Chinese reason for the user).
@@ -129,7 +134,11 @@ pub fn read(bytes: &[u8]) -> Result<Docx, Error> {
     // Numbering and styles only add list numbers: a broken one is ignored.
     let numbering = part(&mut zip, "word/numbering.xml")?;
     let styles = part(&mut zip, "word/styles.xml")?;
-    read_xml(xml, numbering.as_deref(), styles.as_deref())
+    let mut d = read_xml(xml, numbering.as_deref(), styles.as_deref())?;
+    d.package = bytes.to_vec();
+    d.numbering = numbering;
+    d.styles = styles;
+    Ok(d)
 }
 
 // ---------------------------------------------------------------------------
@@ -534,23 +543,21 @@ fn parse(xml: &[u8]) -> Result<(Vec<Block>, Vec<TextElem>), Error> {
                 let s = t.decode().map_err(|e| xml_error(xml, pos as u64, e))?;
                 p.text(&s, pos);
             }
-            Event::GeneralRef(g) => {
-                if p.skip == 0 && p.in_t.is_some() {
-                    let c = match g.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        Ok(None) => match &*g {
-                            b"amp" => Some('&'),
-                            b"lt" => Some('<'),
-                            b"gt" => Some('>'),
-                            b"quot" => Some('"'),
-                            b"apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
-                    if let Some(c) = c.filter(|&c| c != '\u{AD}') {
-                        p.inline(Inline::Spelled(c.to_string(), pos..end));
-                    }
+            Event::GeneralRef(g) if p.skip == 0 && p.in_t.is_some() => {
+                let c = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    Ok(None) => match &*g {
+                        b"amp" => Some('&'),
+                        b"lt" => Some('<'),
+                        b"gt" => Some('>'),
+                        b"quot" => Some('"'),
+                        b"apos" => Some('\''),
+                        _ => None,
+                    },
+                    Err(_) => None,
+                };
+                if let Some(c) = c.filter(|&c| c != '\u{AD}') {
+                    p.inline(Inline::Spelled(c.to_string(), pos..end));
                 }
             }
             Event::Eof => break,
@@ -729,6 +736,9 @@ pub fn read_xml(
         xml,
         texts,
         paragraphs: w.paragraphs,
+        package: Vec::new(),
+        numbering: None,
+        styles: None,
     })
 }
 

@@ -483,8 +483,8 @@ fn is_markup(rest: &str) -> bool {
 
 /// Length of the markup starting at `rest` (which starts with `<`).
 fn markup_len(rest: &str) -> usize {
-    if rest.starts_with("<!--") {
-        return rest[4..].find("-->").map_or(rest.len(), |i| i + 7);
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        return comment.find("-->").map_or(rest.len(), |i| i + 7);
     }
     if rest.starts_with("<!") || rest.starts_with("<?") {
         return rest.find('>').map_or(rest.len(), |i| i + 1);

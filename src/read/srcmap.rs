@@ -105,6 +105,7 @@ impl SourceMap {
                     prev.src.end
                 }
             };
+            #[allow(clippy::single_range_in_vec_init)]
             return Some(vec![at..at]);
         }
         let mut out: Vec<Range<usize>> = Vec::new();
@@ -227,6 +228,7 @@ impl TextBuilder {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
