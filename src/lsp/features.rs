@@ -34,6 +34,10 @@ pub struct Snapshot {
     pub offer_completions: bool,
     /// Markdown (comments available for suppressions) rather than plain text.
     pub markdown: bool,
+    /// A web page: findings and fixes are in the page source; the report's
+    /// own ranges (hover, outline) are in the rendered text, so those
+    /// features are not offered.
+    pub html: bool,
 }
 
 impl Snapshot {
@@ -249,7 +253,13 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     if !snap.linted {
         return None;
     }
-    let fixed = fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?;
+    let fixed = if snap.html {
+        crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
+            crate::read::analyze_page(t, &snap.settings)
+        })?
+    } else {
+        fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?
+    };
     let (text, total) = (fixed.text, fixed.applied);
     if total == 0 || text == snap.text {
         return None;
@@ -286,7 +296,7 @@ pub fn minimal_edit(old: &str, new: &str) -> Edit {
 
 /// Markdown hover text for the byte `offset`, and the range it describes.
 pub fn hover(snap: &Snapshot, offset: usize) -> Option<(String, Range<usize>)> {
-    if !snap.linted {
+    if !snap.linted || snap.html {
         return None;
     }
     let mut parts = Vec::new();
@@ -456,7 +466,7 @@ pub struct OutlineItem {
 /// The six sections (missing ones marked, where they would go) with the
 /// tables nested in the section they belong to.
 pub fn outline(snap: &Snapshot) -> Vec<OutlineItem> {
-    if !snap.linted {
+    if !snap.linted || snap.html {
         return Vec::new();
     }
     let report = &snap.analysis.report;
@@ -643,6 +653,7 @@ mod tests {
             linted: true,
             offer_completions: true,
             markdown,
+            html: false,
         }
     }
 

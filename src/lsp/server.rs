@@ -80,6 +80,8 @@ struct OpenDoc {
     rev: u64,
     version: i32,
     markdown: bool,
+    /// A web page: read through the HTML reader, findings in the page source.
+    html: bool,
     doc: Document,
     snapshot: Option<Arc<Snapshot>>,
     notify: Arc<Notify>,
@@ -235,11 +237,16 @@ struct Job {
     settings: Settings,
     policy: Policy,
     markdown: bool,
+    html: bool,
 }
 
 impl Job {
     fn run(self) -> Snapshot {
-        let analysis = crate::analyze(&self.text, &self.settings);
+        let analysis = if self.html {
+            crate::read::analyze_page(&self.text, &self.settings)
+        } else {
+            crate::analyze(&self.text, &self.settings)
+        };
         let linted = match self.policy {
             Policy::Always => true,
             Policy::Never => false,
@@ -254,10 +261,18 @@ impl Job {
             settings: self.settings,
             analysis,
             linted,
-            offer_completions: self.policy != Policy::Never,
+            offer_completions: self.policy != Policy::Never && !self.html,
             markdown: self.markdown,
+            html: self.html,
         }
     }
+}
+
+fn is_html(uri: &Url, language_id: &str) -> bool {
+    language_id == "html"
+        || uri.path().rsplit('.').next().is_some_and(|ext| {
+            ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
+        })
 }
 
 fn is_markdown(uri: &Url, language_id: &str) -> bool {
@@ -321,7 +336,8 @@ impl Backend {
             if let Some(s) = doc.snapshot.as_ref().filter(|s| s.rev == doc.rev) {
                 return Some(s.clone());
             }
-            let (doc_id, rev, version, markdown) = (doc.id, doc.rev, doc.version, doc.markdown);
+            let (doc_id, rev, version, markdown, html) =
+                (doc.id, doc.rev, doc.version, doc.markdown, doc.html);
             let text = doc.doc.text();
             let (file, config_error) = state.file_config(uri);
             let job = Job {
@@ -332,6 +348,7 @@ impl Backend {
                 settings: state.settings(file.as_deref()),
                 policy: state.policy(uri, file.as_deref()),
                 markdown,
+                html,
             };
             (job, config_error)
         };
@@ -667,6 +684,7 @@ impl LanguageServer for Backend {
                 rev: id,
                 version: td.version,
                 markdown: is_markdown(&td.uri, &td.language_id),
+                html: is_html(&td.uri, &td.language_id),
                 doc: Document::new(&td.text),
                 snapshot: None,
                 notify: notify.clone(),

@@ -160,6 +160,25 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
     }
 }
 
+/// A web page's source text (an editor buffer) as read.
+pub fn page(source: &str) -> Read {
+    let (doc, map) = html::read(source);
+    Read {
+        format: Format::Html,
+        doc,
+        decoded: shown(source.to_owned()),
+        origin: Origin::Html(map),
+        note: None,
+        lossless: true,
+    }
+}
+
+/// The findings of a web page's source text, placed in the source (the
+/// language server's analysis of an open `.html` file).
+pub fn analyze_page(source: &str, settings: &Settings) -> Analysis {
+    analyze(&page(source), settings).analysis
+}
+
 /// A read file's analysis, placed in the file.
 #[derive(Clone, Debug)]
 pub struct Placed {
