@@ -270,9 +270,11 @@ impl Job {
 
 fn is_html(uri: &Url, language_id: &str) -> bool {
     language_id == "html"
-        || uri.path().rsplit('.').next().is_some_and(|ext| {
-            ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
-        })
+        || uri
+            .path()
+            .rsplit('.')
+            .next()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"))
 }
 
 fn is_markdown(uri: &Url, language_id: &str) -> bool {

@@ -529,6 +529,7 @@ fn parse(xml: &[u8]) -> Result<(Vec<Block>, Vec<TextElem>), Error> {
         tracked: 0,
         fields: Vec::new(),
     };
+    let mut depth = 0usize;
     loop {
         let pos = r.buffer_position() as usize;
         let ev = r
@@ -536,9 +537,15 @@ fn parse(xml: &[u8]) -> Result<(Vec<Block>, Vec<TextElem>), Error> {
             .map_err(|e| xml_error(xml, r.error_position(), e))?;
         let end = r.buffer_position() as usize;
         match ev {
-            Event::Start(e) => p.start(&e, pos..end, false),
+            Event::Start(e) => {
+                depth += 1;
+                p.start(&e, pos..end, false);
+            }
             Event::Empty(e) => p.start(&e, pos..end, true),
-            Event::End(e) => p.end(e.local_name().as_ref(), pos..end),
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                p.end(e.local_name().as_ref(), pos..end);
+            }
             Event::Text(t) => {
                 let s = t.decode().map_err(|e| xml_error(xml, pos as u64, e))?;
                 p.text(&s, pos);
@@ -559,6 +566,13 @@ fn parse(xml: &[u8]) -> Result<(Vec<Block>, Vec<TextElem>), Error> {
                 if let Some(c) = c.filter(|&c| c != '\u{AD}') {
                     p.inline(Inline::Spelled(c.to_string(), pos..end));
                 }
+            }
+            Event::Eof if depth > 0 => {
+                return Err(xml_error(
+                    xml,
+                    end as u64,
+                    "元素没有结束，内容在结尾处被截断",
+                ));
             }
             Event::Eof => break,
             _ => {}
@@ -799,6 +813,7 @@ impl Docx {
     ) -> Result<Vec<(Range<usize>, String)>, Manual> {
         let mut out: Vec<(Range<usize>, String)> = Vec::new();
         for edit in &fix.edits {
+            let edit = &super::narrow(&self.doc.text, edit);
             let ranges = self
                 .map
                 .edit_ranges(edit.range.clone())
@@ -933,19 +948,20 @@ mod tests {
     fn a_word_split_over_runs_reads_whole_and_fixes_in_the_first_run() {
         let d = read_body(&p(&format!("{}{}", r("结果"), r("维护"))));
         assert_eq!(d.doc.text, "结果维护\n");
+        // Only the changed character is rewritten: 护, in the second run.
         let xml = fix(&d, "结果维护", "结果维持").unwrap();
         assert!(
-            xml.contains("<w:t>结果维持</w:t></w:r><w:r><w:t></w:t>"),
+            xml.contains("<w:t>结果</w:t></w:r><w:r><w:t>维持</w:t>"),
             "{xml}"
         );
         assert_eq!(
             read_xml(xml.into_bytes(), None, None).unwrap().doc.text,
             "结果维持\n"
         );
-        // Only the changed characters: 维护 → 维持 touches one character of the second run.
-        let xml = fix(&d, "护", "持").unwrap();
+        // A change across both runs: the first run takes the new text, the second gives up its part.
+        let xml = fix(&d, "结果维护", "维持结果").unwrap();
         assert!(
-            xml.contains("<w:t>结果</w:t></w:r><w:r><w:t>维持</w:t>"),
+            xml.contains("<w:t>维持结果</w:t></w:r><w:r><w:t></w:t>"),
             "{xml}"
         );
     }
@@ -956,9 +972,9 @@ mod tests {
             p(r#"<w:r><w:t>结果</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>维护</w:t></w:r>"#);
         let d = read_body(&body);
         assert_eq!(d.doc.text, "结果维护\n");
-        assert_eq!(fix(&d, "结果维护", "结果维持"), Err(Manual::Formatting));
-        // Within the bold run alone it is fine, and the bold is kept.
-        let xml = fix(&d, "维护", "维持").unwrap();
+        assert_eq!(fix(&d, "结果维护", "维持结果"), Err(Manual::Formatting));
+        // A change within the bold run alone is fine, and the bold is kept.
+        let xml = fix(&d, "结果维护", "结果维持").unwrap();
         assert!(
             xml.contains("<w:rPr><w:b/></w:rPr><w:t>维持</w:t>"),
             "{xml}"
@@ -1010,8 +1026,8 @@ mod tests {
         let d = read_body(&body);
         assert_eq!(d.doc.text, "结果维护\n");
         // The soft hyphen sits between copied text: an edit across it keeps it out.
-        let xml = fix(&d, "果维", "果维").unwrap();
-        assert!(xml.contains("结果维"), "{xml}");
+        let xml = fix(&d, "果维护", "果纬护").unwrap();
+        assert!(xml.contains("<w:t>结果\u{AD}纬</w:t>"), "{xml}");
     }
 
     #[test]
@@ -1088,7 +1104,8 @@ mod tests {
         );
         let d = read_numbered(&body, Some(numbering));
         assert_eq!(d.doc.text, "一、总体情况\n正文\n二、主动公开政府信息情况\n");
-        assert_eq!(fix(&d, "一、总体", "一、概况"), Err(Manual::NotText));
+        assert_eq!(fix(&d, "一、总体", "二、总体"), Err(Manual::NotText));
+        assert!(fix(&d, "一、总体", "一、概况").is_ok());
         assert_eq!(d.paragraphs.len(), 3);
     }
 
@@ -1173,8 +1190,8 @@ mod tests {
     fn entities_map_to_their_bytes() {
         let d = read_body(&p(&r("A&amp;B&#x7ED3;果")));
         assert_eq!(d.doc.text, "A&B结果\n");
-        let xml = fix(&d, "B结", "B结").unwrap();
-        assert!(xml.contains("A&amp;B结果"), "{xml}");
+        let xml = fix(&d, "B结", "B洁").unwrap();
+        assert!(xml.contains("<w:t>A&amp;B洁果</w:t>"), "{xml}");
         let xml = fix(&d, "&", "与").unwrap();
         assert!(xml.contains("<w:t>A与B&#x7ED3;果</w:t>"), "{xml}");
     }
@@ -1182,7 +1199,7 @@ mod tests {
     #[test]
     fn spaces_at_the_edge_of_a_run_are_preserved() {
         let d = read_body(&p(&format!("{}{}", r("结果"), r("维护 "))));
-        let xml = fix(&d, "结果维护", "结果维持").unwrap();
+        let xml = fix(&d, "结果维护", "结果").unwrap();
         assert!(
             xml.contains(r#"<w:t xml:space="preserve"> </w:t>"#),
             "{xml}"

@@ -118,6 +118,10 @@ fn shown(text: String) -> Decoded {
 /// The error is a Chinese reason naming what is wrong.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
     let format = Format::of(name);
+    let file_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if file_name.starts_with("~$") && format == Format::Docx {
+        return Err("这是 Word 打开文档时生成的临时锁定文件（以 ~$ 开头），不是报告；请检查不带 ~$ 的原文件".into());
+    }
     match format {
         Format::Text | Format::Markdown => {
             let decoded = text::decode(bytes).map_err(|e| e.to_string())?;
@@ -233,7 +237,7 @@ fn place(read: &Read, mut analysis: Analysis) -> Placed {
         .collect();
     if let Origin::Html(map) = &read.origin {
         for d in &mut analysis.diagnostics {
-            to_page(map, d);
+            to_page(&read.doc.text, map, d);
         }
     }
     Placed { analysis, places }
@@ -248,10 +252,37 @@ fn manual_in_word(d: &docx::Docx, f: &Fix) -> Option<String> {
     reason.map(|r| format!("请在 Word 中手动修改（{r}）"))
 }
 
+/// The part of an edit that changes anything: the common beginning and end
+/// of the old and new text are left alone (结果维护 → 结果维持 only
+/// rewrites 护), so unchanged runs, spans and entities stay as they are.
+pub fn narrow(text: &str, e: &Edit) -> Edit {
+    let Some(old) = text.get(e.range.clone()) else {
+        return e.clone();
+    };
+    let new = e.new_text.as_str();
+    let prefix: usize = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let suffix: usize = old[prefix..]
+        .chars()
+        .rev()
+        .zip(new[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    Edit {
+        range: e.range.start + prefix..e.range.end - suffix,
+        new_text: new[prefix..new.len() - suffix].to_owned(),
+    }
+}
+
 /// Move a finding of the rendered page onto the page source. A fix whose
 /// text cannot be edited in the source (it spans generated line breaks, or
 /// inserts new lines) is dropped.
-fn to_page(map: &SourceMap, d: &mut Diagnostic) {
+fn to_page(text: &str, map: &SourceMap, d: &mut Diagnostic) {
     d.range = map.range(d.range.clone());
     for r in &mut d.related {
         r.range = map.range(r.range.clone());
@@ -260,6 +291,7 @@ fn to_page(map: &SourceMap, d: &mut Diagnostic) {
         let mut edits = Vec::new();
         let mut ok = true;
         for e in &fix.edits {
+            let e = &narrow(text, e);
             match map.edit_ranges(e.range.clone()) {
                 Some(ranges) if !e.new_text.contains('\n') => {
                     for (k, r) in ranges.into_iter().enumerate() {

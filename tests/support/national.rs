@@ -54,7 +54,10 @@ fn v(row: &'static str, col: usize) -> Spec {
 }
 
 fn vc(row: &'static str, col: usize, cols: usize) -> Spec {
-    Spec { cols, ..v(row, col) }
+    Spec {
+        cols,
+        ..v(row, col)
+    }
 }
 
 fn values(row: &'static str, n: usize) -> Vec<Spec> {
@@ -70,7 +73,12 @@ fn table2(format: Format) -> Vec<Vec<Spec>> {
     match format {
         Format::F2021 => vec![
             vec![lc("第二十条第（一）项", 4)],
-            vec![l("信息内容"), l("本年制发件数"), l("本年废止件数"), l("现行有效件数")],
+            vec![
+                l("信息内容"),
+                l("本年制发件数"),
+                l("本年废止件数"),
+                l("现行有效件数"),
+            ],
             with(vec![l("规章")], values("R1.1", 3)),
             with(vec![l("行政规范性文件")], values("R1.2", 3)),
             vec![lc("第二十条第（五）项", 4)],
@@ -86,15 +94,30 @@ fn table2(format: Format) -> Vec<Vec<Spec>> {
         ],
         Format::F2019 => vec![
             vec![lc("第二十条第（一）项", 4)],
-            vec![l("信息内容"), l("本年新制作数量"), l("本年新公开数量"), l("对外公开总数量")],
+            vec![
+                l("信息内容"),
+                l("本年新制作数量"),
+                l("本年新公开数量"),
+                l("对外公开总数量"),
+            ],
             with(vec![l("规章")], values("R1.1", 3)),
             with(vec![l("规范性文件")], values("R1.2", 3)),
             vec![lc("第二十条第（五）项", 4)],
-            vec![l("信息内容"), l("上一年项目数量"), l("本年增/减"), l("处理决定数量")],
+            vec![
+                l("信息内容"),
+                l("上一年项目数量"),
+                l("本年增/减"),
+                l("处理决定数量"),
+            ],
             with(vec![l("行政许可")], values("R5.1", 3)),
             with(vec![l("其他对外管理服务事项")], values("R5.2", 3)),
             vec![lc("第二十条第（六）项", 4)],
-            vec![l("信息内容"), l("上一年项目数量"), l("本年增/减"), l("处理决定数量")],
+            vec![
+                l("信息内容"),
+                l("上一年项目数量"),
+                l("本年增/减"),
+                l("处理决定数量"),
+            ],
             with(vec![l("行政处罚")], values("R6.1", 3)),
             with(vec![l("行政强制")], values("R6.2", 3)),
             vec![lc("第二十条第（八）项", 4)],
@@ -109,7 +132,9 @@ fn table2(format: Format) -> Vec<Vec<Spec>> {
 
 fn table3(format: Format) -> Vec<Vec<Spec>> {
     let row = |label: &'static str, key: &'static str| with(vec![l(label)], values(key, 7));
-    let wide = |label: &'static str, key: &'static str, cols: usize| with(vec![lc(label, cols)], values(key, 7));
+    let wide = |label: &'static str, key: &'static str, cols: usize| {
+        with(vec![lc(label, cols)], values(key, 7))
+    };
     let results_rows = match format {
         Format::F2021 => 22,
         Format::F2019 => 20,
@@ -118,17 +143,36 @@ fn table3(format: Format) -> Vec<Vec<Spec>> {
         vec![
             Spec {
                 rows: 3,
-                ..lc("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3)
+                ..lc(
+                    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                    3,
+                )
             },
             lc("申请人情况", 7),
         ],
         vec![lr("自然人", 2), lc("法人或其他组织", 5), lr("总计", 2)],
-        vec![l("商业企业"), l("科研机构"), l("社会公益组织"), l("法律服务机构"), l("其他")],
+        vec![
+            l("商业企业"),
+            l("科研机构"),
+            l("社会公益组织"),
+            l("法律服务机构"),
+            l("其他"),
+        ],
         wide("一、本年新收政府信息公开申请数量", "R1", 3),
         wide("二、上年结转政府信息公开申请数量", "R2", 3),
-        with(vec![lr("三、本年度办理结果", results_rows)], wide("（一）予以公开", "R3.1", 2)),
-        wide("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "R3.2", 2),
-        with(vec![lr("（三）不予公开", 8)], row("1.属于国家秘密", "R3.3.1")),
+        with(
+            vec![lr("三、本年度办理结果", results_rows)],
+            wide("（一）予以公开", "R3.1", 2),
+        ),
+        wide(
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "R3.2",
+            2,
+        ),
+        with(
+            vec![lr("（三）不予公开", 8)],
+            row("1.属于国家秘密", "R3.3.1"),
+        ),
         row("2.其他法律行政法规禁止公开", "R3.3.2"),
         row("3.危及“三安全一稳定”", "R3.3.3"),
         row("4.保护第三方合法权益", "R3.3.4"),
@@ -136,10 +180,16 @@ fn table3(format: Format) -> Vec<Vec<Spec>> {
         row("6.属于四类过程性信息", "R3.3.6"),
         row("7.属于行政执法案卷", "R3.3.7"),
         row("8.属于行政查询事项", "R3.3.8"),
-        with(vec![lr("（四）无法提供", 3)], row("1.本机关不掌握相关政府信息", "R3.4.1")),
+        with(
+            vec![lr("（四）无法提供", 3)],
+            row("1.本机关不掌握相关政府信息", "R3.4.1"),
+        ),
         row("2.没有现成信息需要另行制作", "R3.4.2"),
         row("3.补正后申请内容仍不明确", "R3.4.3"),
-        with(vec![lr("（五）不予处理", 5)], row("1.信访举报投诉类申请", "R3.5.1")),
+        with(
+            vec![lr("（五）不予处理", 5)],
+            row("1.信访举报投诉类申请", "R3.5.1"),
+        ),
         row("2.重复申请", "R3.5.2"),
         row("3.要求提供公开出版物", "R3.5.3"),
         row("4.无正当理由大量反复申请", "R3.5.4"),
@@ -149,9 +199,15 @@ fn table3(format: Format) -> Vec<Vec<Spec>> {
         Format::F2021 => {
             rows.push(with(
                 vec![lr("（六）其他处理", 3)],
-                row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "R3.6.1"),
+                row(
+                    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                    "R3.6.1",
+                ),
             ));
-            rows.push(row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "R3.6.2"));
+            rows.push(row(
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                "R3.6.2",
+            ));
             rows.push(row("3.其他", "R3.6.3"));
         }
         Format::F2019 => rows.push(wide("（六）其他处理", "R3.6", 2)),
@@ -190,7 +246,11 @@ pub enum Block {
 }
 
 /// Fill a layout with the wording and numbers the text version holds.
-fn fill(layout: Vec<Vec<Spec>>, table: &gov_report_lsp::model::Table, text: &str) -> Vec<Vec<Cell>> {
+fn fill(
+    layout: Vec<Vec<Spec>>,
+    table: &gov_report_lsp::model::Table,
+    text: &str,
+) -> Vec<Vec<Cell>> {
     // Each template label in the order the text has it (a label may repeat: 信息内容, 结果维持).
     let mut labels: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut found: Vec<_> = table.labels.iter().collect();
@@ -285,7 +345,9 @@ pub fn blocks(text: &str, analysis: &Analysis) -> Vec<Block> {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Labels of four characters or more are split in two runs or spans, as
@@ -361,11 +423,11 @@ fn word_table(rows: &[Vec<Cell>]) -> String {
             while origin[r].get(c).copied().flatten().is_some() {
                 c += 1;
             }
-            for rr in r..(r + cell.rows).min(n_rows) {
-                if origin[rr].len() < c + cell.cols {
-                    origin[rr].resize(c + cell.cols, None);
+            for covered in origin.iter_mut().skip(r).take(cell.rows) {
+                if covered.len() < c + cell.cols {
+                    covered.resize(c + cell.cols, None);
                 }
-                for slot in &mut origin[rr][c..c + cell.cols] {
+                for slot in &mut covered[c..c + cell.cols] {
                     *slot = Some((r, i));
                 }
             }
@@ -393,10 +455,20 @@ fn word_table(rows: &[Vec<Cell>]) -> String {
                 pr.push_str(&format!("<w:gridSpan w:val=\"{}\"/>", cell.cols));
             }
             if cell.rows > 1 {
-                pr.push_str(if or == r { "<w:vMerge w:val=\"restart\"/>" } else { "<w:vMerge/>" });
+                pr.push_str(if or == r {
+                    "<w:vMerge w:val=\"restart\"/>"
+                } else {
+                    "<w:vMerge/>"
+                });
             }
-            let content = if or == r { runs(&cell.text) } else { String::new() };
-            out.push_str(&format!("<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{content}</w:p></w:tc>"));
+            let content = if or == r {
+                runs(&cell.text)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{content}</w:p></w:tc>"
+            ));
             c += cell.cols;
         }
         out.push_str("</w:tr>");
@@ -426,7 +498,8 @@ pub fn document_xml(blocks: &[Block]) -> String {
 /// A Word package holding `document_xml` (and whatever extra parts are given).
 pub fn package(document_xml: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let parts: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
         ("_rels/.rels", RELS.as_bytes()),
