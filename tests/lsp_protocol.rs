@@ -751,3 +751,35 @@ fn process_ends_on_exit_and_when_stdin_closes() {
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit().code(), Some(0));
 }
+
+#[test]
+fn a_short_content_length_or_an_endless_header_line_does_not_lose_the_next_request() {
+    let mut c = LspClient::start();
+    c.initialize(None, false, Value::Null);
+    let request = |id: i64| {
+        let body =
+            json!({"jsonrpc": "2.0", "id": id, "method": "gov/unknown", "params": {}}).to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    };
+    // A Content-Length 20 bytes short, the next request glued to the body.
+    let mut bytes = b"Content-Length: 20\r\n\r\n".to_vec();
+    bytes.extend_from_slice(br#"{"jsonrpc":"2.0","id":900,"method":"gov/unknown","params":{}}"#);
+    bytes.extend_from_slice(&request(901));
+    c.send_raw(&bytes);
+    assert_eq!(c.wait_response(&Value::Null)["error"]["code"], -32700);
+    assert_eq!(c.wait_response(&json!(901))["error"]["code"], -32601);
+    // 16 MB without a line break, then a request.
+    let mut bytes = vec![b'x'; 16 << 20];
+    bytes.extend_from_slice(&request(902));
+    c.send_raw(&bytes);
+    let err = c.wait_response(&Value::Null);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("header line longer than"),
+        "{err}"
+    );
+    assert_eq!(c.wait_response(&json!(902))["error"]["code"], -32601);
+    assert!(c.shutdown_and_exit().success());
+}

@@ -8,6 +8,7 @@ pub mod emit;
 pub mod fix;
 pub mod input;
 pub mod resolve;
+pub mod write;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -190,7 +191,14 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             return Ok(EXIT_TROUBLE);
         }
     };
-    let (mut found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    let input::Collected {
+        inputs: mut found,
+        mut errors,
+        notes,
+    } = input::collect(&paths, args.stdin_filename.as_deref());
+    for note in &notes {
+        writeln!(err, "note: {}", emit::terminal_safe(note))?;
+    }
     if args.only_reports {
         // Named files are then treated like files found in a folder.
         for input in &mut found {
@@ -226,8 +234,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     .map_or_else(String::new, |p| p.display().to_string());
                 writeln!(
                     err,
-                    "note: {} 被 {from} 的 include/exclude 排除，未检查",
-                    input.display
+                    "note: {} 被 {} 的 include/exclude 排除，未检查",
+                    emit::terminal_safe(&input.display),
+                    emit::terminal_safe(&from)
                 )?;
             }
             continue;
@@ -243,7 +252,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if !config_errors.is_empty() {
         // A broken configuration would check files with the wrong settings: stop.
         for message in &config_errors {
-            writeln!(err, "error: {message}")?;
+            writeln!(err, "error: {}", emit::terminal_safe(message))?;
         }
         return Ok(EXIT_TROUBLE);
     }
@@ -274,8 +283,10 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     };
     let mut fixed_stdin: Option<Vec<u8>> = None;
     let (mut n_fixed, mut n_fixed_files) = (0, 0);
+    // Fixes that could not be written: counted apart from unreadable paths.
+    let mut unwritten: Vec<input::FileError> = Vec::new();
     if fixing {
-        for (o, s) in outcomes.iter_mut().zip(&settings) {
+        for ((o, s), input) in outcomes.iter_mut().zip(&settings).zip(&inputs) {
             let Outcome::Checked(r) = o else { continue };
             let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
                 if r.file.is_none() && args.fix && !args.diff {
@@ -284,10 +295,13 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                 continue;
             };
             if args.diff {
-                write!(out, "{}", fix::unified_diff(&r.path, r.text(), &fixed.text))?;
+                let shown = emit::terminal_safe(&r.path);
+                write!(out, "{}", fix::unified_diff(&shown, r.text(), &fixed.text))?;
             } else if let Some(file) = &r.file {
-                if let Err(e) = fix::write_atomic(file, &r.decoded.encode(&fixed.text), r.stamp) {
-                    errors.push(input::FileError {
+                let bytes = r.decoded.encode(&fixed.text);
+                if let Err(e) = write::write_checked(file, &bytes, r.stamp, input.folder.as_deref())
+                {
+                    unwritten.push(input::FileError {
                         path: r.path.clone(),
                         reason: e.to_string(),
                     });
@@ -303,8 +317,8 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
     }
 
-    for e in &errors {
-        writeln!(err, "error: {e}")?;
+    for e in errors.iter().chain(&unwritten) {
+        writeln!(err, "error: {}", emit::terminal_safe(&e.to_string()))?;
     }
     let mut results = Vec::new();
     for o in &outcomes {
@@ -314,18 +328,19 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     writeln!(
                         err,
                         "note: {} 不是 UTF-8 编码，已按 {} 编码读取",
-                        r.path,
+                        emit::terminal_safe(&r.path),
                         r.decoded.encoding.as_str()
                     )?;
                 }
                 results.push(&**r);
             }
-            Outcome::Failed(e) => writeln!(err, "error: {e}")?,
+            Outcome::Failed(e) => writeln!(err, "error: {}", emit::terminal_safe(&e.to_string()))?,
             Outcome::Skipped(_) => {}
         }
     }
     let mut summary = Summary::of(&outcomes);
     summary.failed += errors.len();
+    summary.unwritten = unwritten.len();
     if args.diff {
         if n_fixed > 0 {
             writeln!(
@@ -378,17 +393,17 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             Outcome::Failed(e) => Some(e),
             _ => None,
         });
-        for e in errors.iter().chain(failed) {
+        for e in errors.iter().chain(&unwritten).chain(failed) {
             emit::github::failure(report, &e.path, &e.reason)?;
         }
     }
     for (_, line) in &unused_ignores {
-        writeln!(err, "{line}")?;
+        writeln!(err, "{}", emit::terminal_safe(line))?;
     }
     let ignore_fails = unused_ignores.iter().any(|(severity, _)| {
         *severity == Severity::Error || (args.strict && *severity == Severity::Warning)
     });
-    Ok(if summary.failed > 0 {
+    Ok(if summary.failed > 0 || summary.unwritten > 0 {
         EXIT_TROUBLE
     } else if args.exit_zero {
         0

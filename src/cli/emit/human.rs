@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{Positions, Style};
+use super::{terminal_safe, Positions, Style};
 use crate::cli::check::{FileResult, Summary};
 use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::text::LineIndex;
@@ -87,7 +87,12 @@ fn diagnostic(
         "{}: {} {}",
         paint.wrap(
             "1",
-            &format!("{}:{}:{}", result.path, start.line, start.column)
+            &format!(
+                "{}:{}:{}",
+                terminal_safe(&result.path),
+                start.line,
+                start.column
+            )
         ),
         paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
         one_line(&d.message)
@@ -128,7 +133,7 @@ fn diagnostic(
         writeln!(
             out,
             "{pad} {eq} 相关：{}:{}:{}: {}",
-            result.path,
+            terminal_safe(&result.path),
             p.line,
             p.column,
             one_line(&r.message)
@@ -252,6 +257,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if s.failed > 0 {
         line.push_str(&format!("{} 个路径无法读取（见上方错误）。", s.failed));
+    }
+    if s.unwritten > 0 {
+        line.push_str(&format!(
+            "{} 个文件的修复无法写入（见上方错误）。",
+            s.unwritten
+        ));
     }
     line
 }
