@@ -53,7 +53,7 @@ fn initialize_negotiates_the_position_encoding() {
         // Only what is implemented is advertised.
         assert_eq!(caps["textDocumentSync"]["change"], 2);
         assert_eq!(caps["hoverProvider"], true);
-        assert_eq!(caps["documentSymbolProvider"], true);
+        assert_eq!(caps["documentSymbolProvider"]["label"], "年度报告结构");
         assert!(caps["completionProvider"].is_object());
         let kinds = &caps["codeActionProvider"]["codeActionKinds"];
         assert_eq!(kinds, &json!(["quickfix", "source.fixAll.gov-report"]));

@@ -39,6 +39,9 @@ impl Notification for ReportInfo {
     const METHOD: &'static str = "govReport/reportInfo";
 }
 
+/// The outline's name (`DocumentSymbolOptions.label`).
+pub const OUTLINE_LABEL: &str = "年度报告结构";
+
 /// Whether a document is linted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
@@ -598,7 +601,12 @@ impl LanguageServer for Backend {
                 resolve_provider: Some(false),
                 ..CodeActionOptions::default()
             })),
-            document_symbol_provider: Some(OneOf::Left(true)),
+            // The label names this outline where an editor shows several (VS Code
+            // lists Markdown's own headings as a second group beside it).
+            document_symbol_provider: Some(OneOf::Right(DocumentSymbolOptions {
+                label: Some(OUTLINE_LABEL.to_string()),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: vec![SUPPRESSION_WRITTEN.to_string()],
                 ..ExecuteCommandOptions::default()

@@ -33,6 +33,7 @@ const extDir = resolve(here, "..");
 const repo = resolve(extDir, "..", "..");
 const SEED = "000_4ae5941108e95401.txt";
 const NOTE = "会议记录.md";
+const MD_REPORT = "年度报告.md";
 const seedPath = join(repo, "tests", "examples", SEED);
 const vsix = process.env.GOV_REPORT_E2E_VSIX ? resolve(process.env.GOV_REPORT_E2E_VSIX) : join(extDir, "gov-report-lsp.vsix");
 const screenshot = join(extDir, "images", "screenshot.png");
@@ -185,6 +186,8 @@ async function main() {
   );
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   writeFileSync(join(dirs.workspace, NOTE), "# 会议记录\n\n讨论了表四中“结果维护”的写法，下周再定。\n");
+  // The seed as a Markdown draft with `##` headings: VS Code's own Markdown outline lists them too.
+  writeFileSync(join(dirs.workspace, MD_REPORT), readFileSync(seedPath, "utf8").replace(/^([一二三四五六]、)/gm, "## $1"));
   const draft = join(dirs.workspace, SEED);
   copyFileSync(seedPath, draft);
   const original = readFileSync(draft, "utf8");
@@ -547,6 +550,37 @@ async function main() {
     await editUserSettings(page, { "govReport.lint": "always" });
     await page.locator(".markers-panel .monaco-tl-contents", { hasText: NOTE }).first().waitFor({ timeout: 20000 });
     log(`${NOTE}: clean with lint "auto", findings with lint "always"`);
+
+    // 11b. A Markdown report: VS Code shows every outline provider's symbols as a group; ours is named.
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await page.keyboard.type(MD_REPORT);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${MD_REPORT}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tab.active[aria-label*="${MD_REPORT}"]`, { timeout: 15000 });
+    await runCommand(page, "Explorer: Focus on Outline View");
+    const group = page.locator(".outline-pane .monaco-list-row, .pane-body .monaco-list-row", { hasText: "年度报告结构" }).first();
+    await group.waitFor({ timeout: 20000 });
+    const outlineRows = (await page.locator(".outline-pane .monaco-list-row, .pane-body.outline-pane .monaco-list-row").allInnerTexts())
+      .map((t) => t.replace(/\s+/g, " ").trim());
+    log(`outline of ${MD_REPORT}: ${JSON.stringify(outlineRows.slice(0, 12))}`);
+    if (outlineRows[0] !== "年度报告结构" || !outlineRows.some((t) => t.startsWith("一、总体情况第一部分"))) {
+      fail(`the outline lacks the named group 年度报告结构 with our sections: ${JSON.stringify(outlineRows)}`);
+    }
+    // The other group(s), for the record (VS Code's Markdown headings: see README, Outline).
+    await page.keyboard.press("End");
+    await page.waitForTimeout(300);
+    const lastRows = (await page.locator(".outline-pane .monaco-list-row, .pane-body.outline-pane .monaco-list-row").allInnerTexts())
+      .map((t) => t.replace(/\s+/g, " ").trim());
+    log(`outline, scrolled to the end: ${JSON.stringify(lastRows.slice(-6))}`);
+    await page.keyboard.press("Control+1");
+    // Closed, so its findings leave the Problems panel (whose list only renders what fits).
+    await page.keyboard.press("Control+W");
+    await page.waitForFunction(
+      (name) => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes(name)),
+      MD_REPORT,
+      { timeout: 20000 },
+    );
 
     // 12. A report pasted into a new, unsaved tab whose language VS Code took for "Ini".
     const rowsWith = (text) => page.locator(".markers-panel .monaco-tl-contents", { hasText: text }).count();
