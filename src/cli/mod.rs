@@ -31,6 +31,7 @@ pub use emit::Format;
     about = "政府信息公开工作年度报告检查工具（命令行检查与语言服务器）",
     // Chinese headings and help/version flags for users who read no English.
     help_template = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}",
+    override_usage = "gov-report-lsp [选项] [PATH]...",
     disable_help_flag = true,
     disable_version_flag = true,
     next_help_heading = "选项",
@@ -45,8 +46,14 @@ pub struct Args {
     #[arg(value_name = "PATH", help_heading = "参数")]
     pub paths: Vec<PathBuf>,
 
-    /// 输出格式
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// 输出格式：human（默认，便于阅读）、json（JSON 文档）、github（GitHub Actions 注释）、sarif（SARIF 2.1.0）
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Format::Human,
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
     pub format: Format,
 
     /// 从标准输入读取时显示的文件名（与 `-` 一起使用）
@@ -57,8 +64,8 @@ pub struct Args {
     #[arg(long, value_name = "RULE", conflicts_with = "check")]
     pub explain: Option<String>,
 
-    /// 指定报告年度（统计年度），不从文中推断
-    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    /// 指定报告年度（统计年度，2008 到 2100），不从文中推断
+    #[arg(long, value_name = "YYYY", value_parser = parse_year)]
     pub year: Option<i32>,
 
     /// 自动修复并写回文件（只应用安全修复：标题、栏目名称），然后报告剩余问题
@@ -109,15 +116,98 @@ pub struct Args {
 /// Exit code for a usage or I/O problem.
 const EXIT_TROUBLE: u8 = 2;
 
+/// `--year`: the same range as `year` in `gov-report.toml`.
+fn parse_year(s: &str) -> Result<i32, String> {
+    let range = crate::config::YEARS;
+    match s.trim().parse::<i64>() {
+        Ok(y) if range.contains(&y) => i32::try_from(y).map_err(|e| e.to_string()),
+        _ => Err(format!(
+            "报告年度应为 {} 到 {} 之间的整数，例如 --year 2023",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// A command-line error in Chinese: what was wrong and what is accepted
+/// (clap's own messages are English).
+fn usage_error_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    // `--format <FORMAT>` → `--format`
+    let arg = get(ContextKind::InvalidArg)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let value = get(ContextKind::InvalidValue);
+    let mut message = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let mut m = format!("不认识的选项 `{arg}`");
+            let suggested = get(ContextKind::SuggestedArg);
+            if !suggested.is_empty() {
+                m.push_str(&format!("，是否想用 `{suggested}`？"));
+            } else if arg.starts_with('-') {
+                m.push_str(&format!(
+                    "。如果这是文件名，请写在 `--` 之后：`gov-report-lsp --check -- {arg}`"
+                ));
+            }
+            m
+        }
+        ErrorKind::InvalidValue if value.is_empty() => format!("选项 `{arg}` 需要一个值"),
+        ErrorKind::InvalidValue => {
+            let mut m = format!("选项 `{arg}` 的值 `{value}` 无效");
+            let valid = get(ContextKind::ValidValue);
+            if !valid.is_empty() {
+                m.push_str(&format!("。可用的值：{valid}"));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("选项 `{arg}` 的值 `{value}` 无效：{reason}")
+        }
+        ErrorKind::ArgumentConflict => {
+            let prior = get(ContextKind::PriorArg);
+            let prior = prior.split_whitespace().next().unwrap_or_default();
+            format!("选项 `{arg}` 不能与 `{prior}` 同时使用")
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("选项 `{arg}` 不接受这个值（`{value}`）")
+        }
+        ErrorKind::TooFewValues | ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数 `{arg}`")
+        }
+        ErrorKind::InvalidUtf8 => "命令行参数不是有效的 UTF-8 文本".to_owned(),
+        _ => "命令行参数有误".to_owned(),
+    };
+    message.push('。');
+    message = message.replace("？。", "？").replace("。。", "。");
+    message
+}
+
 /// Run the command line with `args` (without the program name).
 pub fn run(args: Vec<OsString>) -> ExitCode {
     let argv = std::iter::once(OsString::from("gov-report-lsp")).chain(args);
     let args = match Args::try_parse_from(argv) {
         Ok(a) => a,
         Err(e) => {
-            // Help and version go to stdout with status 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_TROUBLE));
+            use clap::error::ErrorKind;
+            // Help (our Chinese template) and version go to stdout with status 0.
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let _ = usage(&mut io::stderr().lock(), &usage_error_zh(&e));
+            return ExitCode::from(EXIT_TROUBLE);
         }
     };
     let stdout = io::stdout();
@@ -181,6 +271,12 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         return usage(err, "--stdin-filename 需要与 `-`（标准输入）一起使用");
     }
 
+    if args.fix && args.diff {
+        return usage(
+            err,
+            "--fix 与 --diff 不能同时使用：--diff 只显示将要做的修复，不写入文件；要写入文件请只用 --fix",
+        );
+    }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return usage(err, "--unsafe-fixes 需要与 --fix 或 --diff 一起使用");
     }
@@ -289,7 +385,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         for ((o, s), input) in outcomes.iter_mut().zip(&settings).zip(&inputs) {
             let Outcome::Checked(r) = o else { continue };
             let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
-                if r.file.is_none() && args.fix && !args.diff {
+                if r.file.is_none() && args.fix {
                     fixed_stdin = Some(r.decoded.encode(r.text()));
                 }
                 continue;
