@@ -195,13 +195,14 @@ fn exercise(text: &str) {
     }
     let (fixed, _) = apply_fixes(text, &analysis.diagnostics, FixMode::All);
     let _ = analyze(&fixed, &Settings::default());
-    let result = FileResult::new(
+    // Built from the text (a mutant may hold NUL bytes, which reading the file refuses).
+    let result = FileResult::of(
         "mutant.txt".to_owned(),
         None,
-        text.as_bytes(),
+        gov_report_lsp::read::text(text),
+        gov_report_lsp::cli::write::Stamp::of(text.as_bytes()),
         &Settings::default(),
-    )
-    .unwrap();
+    );
     for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
         let mut out = Vec::new();
         emit(

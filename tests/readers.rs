@@ -565,8 +565,7 @@ mod lsp_client;
 
 /// An opened `.html` file is checked like text: findings underline the page
 /// source (UTF-16 columns past an astral character), quick fixes and
-/// fix-all edit the source; hover and outline (positions of the rendered
-/// text) are not offered.
+/// fix-all edit the source; a hover shows the finding.
 #[test]
 fn the_language_server_checks_an_open_web_page() {
     use lsp_client::{apply_edits, range, workspace_edits, Enc, LspClient};
@@ -628,6 +627,13 @@ fn the_language_server_checks_an_open_web_page() {
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": labels[1]["range"]["start"]}),
     );
-    assert!(hover["result"].is_null(), "{hover}");
+    // The finding's hover, at the finding's source range (cell hovers need
+    // rendered-text ranges and are not offered in a page).
+    assert_eq!(hover["result"]["range"], labels[1]["range"], "{hover}");
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with(labels[1]["message"].as_str().unwrap()),
+        "{shown}"
+    );
     assert!(c.shutdown_and_exit().success());
 }

@@ -1,5 +1,6 @@
 //! Checking files: read, decode, analyse, on all cores, in a stable order.
 
+use std::io::Read as _;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -29,16 +30,26 @@ pub fn too_large(len: Option<u64>) -> String {
     )
 }
 
-/// Read a file, refusing (without reading it) one over [`MAX_FILE_BYTES`].
+/// Read a file, at most [`MAX_FILE_BYTES`]: a larger regular file is refused
+/// without reading it, and anything else (a device such as `/dev/zero`, a
+/// FIFO) is read only up to one byte over the limit.
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| input::io_reason(&e))?;
+    let file = std::fs::File::open(path).map_err(|e| input::io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| input::io_reason(&e))?;
     if meta.is_dir() {
         return Err("这是文件夹，不是文件".to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(Some(meta.len())));
     }
-    std::fs::read(path).map_err(|e| input::io_reason(&e))
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| input::io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
 }
 
 /// The result of checking one file: everything an output format or `--fix` needs.
@@ -53,7 +64,7 @@ pub struct FileResult {
     /// page source of a web page, the document text of a Word file).
     pub read: Read,
     /// What the file held when it was read (`--fix` does not overwrite a file changed since).
-    pub stamp: super::fix::Stamp,
+    pub stamp: super::write::Stamp,
     /// Findings with ranges in [`FileResult::text`].
     pub analysis: Analysis,
     /// For each finding, its place in words (and whether its fix must be made by hand).
@@ -69,15 +80,32 @@ impl FileResult {
         settings: &Settings,
     ) -> Result<FileResult, String> {
         let read = read::read(&path, bytes)?;
-        let Placed { analysis, places } = read::analyze(&read, settings);
-        Ok(FileResult {
+        Ok(FileResult::of(
             path,
             file,
             read,
-            stamp: super::fix::Stamp::of(bytes),
+            super::write::Stamp::of(bytes),
+            settings,
+        ))
+    }
+
+    /// Check a file already read.
+    pub fn of(
+        path: String,
+        file: Option<PathBuf>,
+        read: Read,
+        stamp: super::write::Stamp,
+        settings: &Settings,
+    ) -> FileResult {
+        let Placed { analysis, places } = read::analyze(&read, settings);
+        FileResult {
+            path,
+            file,
+            read,
+            stamp,
             analysis,
             places,
-        })
+        }
     }
 
     /// The text findings are placed in.
@@ -162,6 +190,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Paths that could not be read.
     pub failed: usize,
+    /// Files whose fixes could not be written (`--fix`).
+    pub unwritten: usize,
 }
 
 impl Summary {

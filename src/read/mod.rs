@@ -164,6 +164,18 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
     }
 }
 
+/// A text already decoded (an editor buffer, a test's text) as a text file.
+pub fn text(text: &str) -> Read {
+    Read {
+        format: Format::Text,
+        doc: Document::from_text(text),
+        decoded: shown(text.to_owned()),
+        origin: Origin::Text,
+        note: None,
+        lossless: true,
+    }
+}
+
 /// A web page's source text (an editor buffer) as read.
 pub fn page(source: &str) -> Read {
     let (doc, map) = html::read(source);

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{Positions, Style};
+use super::{terminal_safe, Positions, Style};
 use crate::cli::check::{FileResult, Summary};
 use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::text::LineIndex;
@@ -85,16 +85,17 @@ fn diagnostic(
     let start = positions.get(d.range.start);
     let codes = Paint::severity_codes(d.severity);
     // Word and PDF files have no lines to go to: the place in words instead.
+    let path = terminal_safe(&result.path);
     let words = |loc: Option<&crate::read::Location>| {
         let w = loc.map(crate::read::Location::words).unwrap_or_default();
         if w.is_empty() {
-            result.path.clone()
+            path.to_string()
         } else {
-            format!("{}: {w}", result.path)
+            format!("{path}: {w}")
         }
     };
     let head = if result.has_lines() {
-        format!("{}:{}:{}", result.path, start.line, start.column)
+        format!("{path}:{}:{}", start.line, start.column)
     } else {
         words(place.map(|p| &p.location))
     };
@@ -147,7 +148,7 @@ fn diagnostic(
     for (k, r) in d.related.iter().enumerate() {
         let at = if result.has_lines() {
             let p = positions.get(r.range.start);
-            format!("{}:{}:{}", result.path, p.line, p.column)
+            format!("{}:{}:{}", terminal_safe(&result.path), p.line, p.column)
         } else {
             words(place.and_then(|p| p.related.get(k)))
         };
@@ -271,6 +272,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if s.failed > 0 {
         line.push_str(&format!("{} 个路径无法读取（见上方错误）。", s.failed));
+    }
+    if s.unwritten > 0 {
+        line.push_str(&format!(
+            "{} 个文件的修复无法写入（见上方错误）。",
+            s.unwritten
+        ));
     }
     line
 }
