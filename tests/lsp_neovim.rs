@@ -27,7 +27,7 @@ fn seed_000() -> (PathBuf, String) {
 
 /// Runs headless Neovim on a copy of seed 000 with `tests/nvim/<script>`,
 /// extra environment variables, and returns what the script wrote.
-fn run_nvim(script: &str, env: &[(&str, &std::path::Path)]) -> Value {
+fn run_nvim(script: &str, env: &[(&str, &str)]) -> Value {
     let nvim = Command::new("nvim").arg("--version").output();
     assert!(
         nvim.is_ok_and(|o| o.status.success()),
@@ -78,6 +78,16 @@ fn run_nvim(script: &str, env: &[(&str, &std::path::Path)]) -> Value {
     result
 }
 
+/// The buffer's lines the script recorded.
+fn buffer_lines(result: &Value) -> Vec<&str> {
+    result["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l.as_str().expect("a line"))
+        .collect()
+}
+
 /// The README's Neovim 0.7 fix-all snippet (between its markers).
 fn readme_fix_all_snippet() -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
@@ -106,26 +116,12 @@ fn readme_fix_all_snippet_for_neovim_07_fixes_every_safe_problem() {
         !snippet.contains("apply = true"),
         "Neovim 0.7's code_action has no `apply`"
     );
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let file = std::env::temp_dir().join(format!(
-        "gov-report-nvim-snippet-{}-{nanos}.lua",
-        std::process::id()
-    ));
-    std::fs::write(&file, &snippet).unwrap();
-    let result = run_nvim("fix_all.lua", &[("NVIM_SNIPPET", &file)]);
-    let _ = std::fs::remove_file(&file);
+    let result = run_nvim("fix_all.lua", &[("NVIM_SNIPPET", &snippet)]);
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
     assert_eq!(result["labels_before"], 3, "{result}");
     assert_eq!(result["labels_after"], 0, "{result}");
     let (_, text) = seed_000();
-    let buffer: Vec<&str> = result["lines"]
-        .as_array()
-        .expect("lines")
-        .iter()
-        .map(|l| l.as_str().unwrap())
-        .collect();
+    let buffer = buffer_lines(&result);
     let expected = text.replace("结果维护", "结果维持");
     let expected: Vec<&str> = expected.trim_end_matches('\n').split('\n').collect();
     assert_eq!(buffer, expected);
@@ -177,12 +173,7 @@ fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
         .any(|t| t == "改为“结果维持”"));
 
     // After the quick fix: the first label corrected in the buffer, two findings left.
-    let buffer: Vec<&str> = result["lines"]
-        .as_array()
-        .expect("lines")
-        .iter()
-        .map(|l| l.as_str().unwrap())
-        .collect();
+    let buffer = buffer_lines(&result);
     let (first_line, _) = expected[0];
     assert_eq!(
         buffer[first_line],

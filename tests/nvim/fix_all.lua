@@ -1,5 +1,5 @@
 -- Driven by tests/lsp_neovim.rs: attach gov-report-lsp to the current buffer,
--- load the README's Neovim 0.7 fix-all snippet (NVIM_SNIPPET), run the
+-- run the README's Neovim 0.7 fix-all snippet (NVIM_SNIPPET, its text), run the
 -- command it defines, and record the buffer and diagnostics afterwards.
 local server = assert(os.getenv("GOV_REPORT_LSP"), "GOV_REPORT_LSP")
 local out_path = assert(os.getenv("NVIM_OUT"), "NVIM_OUT")
@@ -29,7 +29,7 @@ local ok, err = pcall(function()
   end
   result.labels_before = labels()
   result.version = vim.version()
-  dofile(snippet)
+  assert(loadstring(snippet, "README snippet"))()
   vim.cmd("GovReportFixAll")
   vim.wait(20000, function() return labels() == 0 end, 10)
   result.labels_after = labels()
