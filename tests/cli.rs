@@ -173,8 +173,10 @@ fn json_contract_shape_over_the_examples() {
         for d in f["diagnostics"].as_array().unwrap() {
             assert_eq!(
                 keys(d),
-                ["fix", "message", "range", "related", "rule", "severity"]
+                ["fix", "location", "message", "range", "related", "rule", "severity"]
             );
+            // A text file's location names its section (and table), never a page.
+            assert!(d["location"].is_object() && d["location"].get("page").is_none());
             assert!(gov_report_lsp::rules::get(d["rule"].as_str().unwrap()).is_some());
             match d["severity"].as_str().unwrap() {
                 "error" => errors += 1,
@@ -522,7 +524,7 @@ fn binary_file_is_a_clear_error() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: scan.txt: 这是二进制文件，不是文本（第 8 字节是 NUL 字节），请提供 .txt 或 .md 文本\n"
+        "error: scan.txt: 这是二进制文件，不是文本（第 8 字节是 NUL 字节）；可检查的文件为 .txt、.md、.docx、.html/.htm 和 .pdf\n"
     );
 }
 
