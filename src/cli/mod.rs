@@ -565,9 +565,15 @@ fn show_settings(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "# {} 使用的配置", path.display())?;
+        // Escaped: a line break in a name would end the comment and start TOML.
+        let shown_path = path.display().to_string();
+        writeln!(out, "# {} 使用的配置", emit::terminal_safe(&shown_path))?;
         match config.path() {
-            Some(p) => writeln!(out, "# 配置文件：{}", p.display())?,
+            Some(p) => writeln!(
+                out,
+                "# 配置文件：{}",
+                emit::terminal_safe(&p.display().to_string())
+            )?,
             None => writeln!(out, "# 没有找到 gov-report.toml，使用默认配置")?,
         }
         if !path.is_dir() && !included {
