@@ -386,7 +386,7 @@ fn tracked_changes_and_list_numbers_from_libreoffice() {
 }
 
 #[test]
-fn folders_pick_up_word_and_web_files_but_not_lock_files() {
+fn folders_pick_up_word_web_and_pdf_files_but_not_lock_files() {
     let dir = scratch("walk");
     let text = seed_text("000_");
     let blocks = national::blocks(&text, &analyze(&text, &Settings::default()));
@@ -396,6 +396,11 @@ fn folders_pick_up_word_and_web_files_but_not_lock_files() {
     // Word's lock file beside an open document: 162 bytes of owner name, not a zip.
     std::fs::write(dir.join("~$报告.docx"), b"\x06Wang   ").unwrap();
     std::fs::write(dir.join("notes.pdf.bak"), b"x").unwrap();
+    std::fs::copy(
+        root().join("tests/corpus/pdf/hzq2024.pdf"),
+        dir.join("洪泽.pdf"),
+    )
+    .unwrap();
     let r = run_in(&dir, &["--check", "--format", "json", "."]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -405,7 +410,10 @@ fn folders_pick_up_word_and_web_files_but_not_lock_files() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["./报告.docx", "./报告.htm", "./报告.html"]);
+    assert_eq!(
+        paths,
+        ["./报告.docx", "./报告.htm", "./报告.html", "./洪泽.pdf"]
+    );
     assert_eq!(r.stderr, "");
 }
 
@@ -471,7 +479,7 @@ fn unreadable_word_files_get_a_clear_reason() {
 /// The corpus page: positions are line:column in the page source.
 #[test]
 fn a_published_page_is_checked_at_source_positions() {
-    let page = root().join("../shared/corpus/015.html");
+    let page = root().join("tests/corpus/015.html");
     let source = std::fs::read_to_string(&page).unwrap();
     let r = run_in(
         &root(),
@@ -636,4 +644,113 @@ fn the_language_server_checks_an_open_web_page() {
         "{shown}"
     );
     assert!(c.shutdown_and_exit().success());
+}
+
+// ---------------------------------------------------------------------------
+// PDF
+
+/// Acceptance: each published PDF gives the findings of its `pdftotext
+/// -layout` text, and each finding names its page.
+#[test]
+fn pdfs_give_their_texts_findings() {
+    let settings = Settings::default();
+    for (pdf, txt) in [
+        ("hzq2023.pdf", "013.txt"),
+        ("hzq2024.pdf", "014.txt"),
+        ("huaian2024.pdf", "002.txt"),
+    ] {
+        let bytes = std::fs::read(root().join("tests/corpus/pdf").join(pdf)).unwrap();
+        let r = read::read(pdf, &bytes).unwrap();
+        let read::Origin::Pdf(pages) = &r.origin else {
+            panic!("{pdf} read as a PDF")
+        };
+        assert!(pages.len() >= 4, "{pdf}: {} pages", pages.len());
+        let placed = read::analyze(&r, &settings);
+        let text = std::fs::read_to_string(root().join("tests/corpus").join(txt)).unwrap();
+        let want = findings(&analyze(&text, &settings));
+        assert_eq!(findings(&placed.analysis), want, "{pdf} vs {txt}");
+        for p in &placed.places {
+            assert!(
+                p.location.page.is_some_and(|n| n <= pages.len()),
+                "{pdf}: {p:?}"
+            );
+        }
+    }
+    // 013's wrong label is on page 3, in table 三.
+    let r = run_in(
+        &root().join("tests/corpus/pdf"),
+        &["--check", "hzq2023.pdf"],
+    );
+    assert!(
+        r.stdout
+            .contains("hzq2023.pdf: 第 3 页 第 3 部分 表三: error[table-label]"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A PDF of one page whose content draws no text.
+fn pdf_without_text() -> Vec<u8> {
+    use pdf_extract::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        b"0 0 1 rg 0 0 100 100 re f".to_vec(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page.into()],
+            "Count" => 1,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn scanned_and_damaged_pdfs_get_a_clear_reason() {
+    let dir = scratch("pdf");
+    let real = std::fs::read(root().join("tests/corpus/pdf/hzq2024.pdf")).unwrap();
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("扫描件.pdf", pdf_without_text(), "没有文字层"),
+        (
+            "截断.pdf",
+            real[..real.len() / 3].to_vec(),
+            "PDF 文件已损坏",
+        ),
+        (
+            "乱码.pdf",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog".to_vec(),
+            "PDF 文件已损坏",
+        ),
+        (
+            "图片.pdf",
+            b"\x89PNG\r\n\x1a\n".to_vec(),
+            "文件开头不是 %PDF",
+        ),
+    ];
+    for (name, bytes, reason) in cases {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        let r = run_in(&dir, &["--check", name]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stdout);
+        assert!(
+            r.stderr.starts_with(&format!("error: {name}: ")),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(reason), "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+    }
 }

@@ -38,7 +38,7 @@ pub use emit::Format;
     after_help = "示例：\n  gov-report-lsp --check 2023年度报告.txt drafts/\n  gov-report-lsp --check --format json report.md\n  cat draft.txt | gov-report-lsp --check --stdin-filename draft.txt -\n  gov-report-lsp --explain table-label\n\n退出码：0 没有错误级别的问题；1 至少一个错误；2 用法错误或文件无法读取。\n不带任何参数（或仅 --stdio）运行时启动语言服务器。"
 )]
 pub struct Args {
-    /// 检查文件和文件夹（文件夹递归查找 `*.txt`、`*.md`、`*.docx`、`*.html`、`*.htm`）；`-` 表示标准输入
+    /// 检查文件和文件夹（文件夹递归查找 `*.txt`、`*.md`、`*.docx`、`*.html`、`*.htm`、`*.pdf`）；`-` 表示标准输入
     #[arg(long)]
     pub check: bool,
 

@@ -14,6 +14,7 @@ pub mod html;
 pub mod layout;
 pub mod location;
 pub mod numbering;
+pub mod pdf;
 pub mod srcmap;
 pub mod text;
 
@@ -125,8 +126,12 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
     match format {
         Format::Text | Format::Markdown => {
             let decoded = text::decode(bytes).map_err(|e| e.to_string())?;
-            let note = (decoded.encoding != Encoding::Utf8)
-                .then(|| format!("不是 UTF-8 编码，已按 {} 编码读取", decoded.encoding.as_str()));
+            let note = (decoded.encoding != Encoding::Utf8).then(|| {
+                format!(
+                    "不是 UTF-8 编码，已按 {} 编码读取",
+                    decoded.encoding.as_str()
+                )
+            });
             Ok(Read {
                 format,
                 doc: Document::from_text(decoded.text.clone()),
@@ -160,7 +165,17 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
                 lossless: true,
             })
         }
-        Format::Pdf => Err("暂不支持 PDF 文件：没有找到能正确读取中文 PDF 文字的纯 Rust 组件（见 README）；请检查同名的 .docx、.html 或文本版本".into()),
+        Format::Pdf => {
+            let p = pdf::read(bytes)?;
+            Ok(Read {
+                format,
+                decoded: shown(p.doc.text.clone()),
+                doc: p.doc,
+                origin: Origin::Pdf(p.pages),
+                note: None,
+                lossless: true,
+            })
+        }
     }
 }
 
