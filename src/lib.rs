@@ -15,6 +15,7 @@ pub mod lsp;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+pub mod read;
 pub mod rules;
 pub mod settings;
 pub mod suppress;

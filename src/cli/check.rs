@@ -1,12 +1,14 @@
 //! Checking files: read, decode, analyse, on all cores, in a stable order.
 
+use std::io::Read as _;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::input::{self, Decoded, FileError, Input, Source};
-use crate::analysis::{analyze, Analysis};
+use super::input::{self, FileError, Input, Source};
+use crate::analysis::Analysis;
 use crate::diagnostic::Severity;
+use crate::read::{self, Place, Placed, Read};
 use crate::settings::Settings;
 
 /// The largest file checked. Real annual reports are well under 1 MB; a file
@@ -28,16 +30,26 @@ pub fn too_large(len: Option<u64>) -> String {
     )
 }
 
-/// Read a file, refusing (without reading it) one over [`MAX_FILE_BYTES`].
+/// Read a file, at most [`MAX_FILE_BYTES`]: a larger regular file is refused
+/// without reading it, and anything else (a device such as `/dev/zero`, a
+/// FIFO) is read only up to one byte over the limit.
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| input::io_reason(&e))?;
+    let file = std::fs::File::open(path).map_err(|e| input::io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| input::io_reason(&e))?;
     if meta.is_dir() {
         return Err("这是文件夹，不是文件".to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(Some(meta.len())));
     }
-    std::fs::read(path).map_err(|e| input::io_reason(&e))
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| input::io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
 }
 
 /// The result of checking one file: everything an output format or `--fix` needs.
@@ -47,16 +59,64 @@ pub struct FileResult {
     pub path: String,
     /// The file on disk (`None` for standard input).
     pub file: Option<PathBuf>,
-    /// The text and how it was stored (encoding, BOM, line endings).
-    pub decoded: Decoded,
+    /// The file as read: its format, the document the core read, and the
+    /// text findings are placed in (`read.decoded`: the file's text, the
+    /// page source of a web page, the document text of a Word file).
+    pub read: Read,
     /// What the file held when it was read (`--fix` does not overwrite a file changed since).
-    pub stamp: super::fix::Stamp,
+    pub stamp: super::write::Stamp,
+    /// Findings with ranges in [`FileResult::text`].
     pub analysis: Analysis,
+    /// For each finding, its place in words (and whether its fix must be made by hand).
+    pub places: Vec<Place>,
 }
 
 impl FileResult {
+    /// Check a file's bytes (`path` is shown and chooses the format).
+    pub fn new(
+        path: String,
+        file: Option<PathBuf>,
+        bytes: &[u8],
+        settings: &Settings,
+    ) -> Result<FileResult, String> {
+        let read = read::read(&path, bytes)?;
+        Ok(FileResult::of(
+            path,
+            file,
+            read,
+            super::write::Stamp::of(bytes),
+            settings,
+        ))
+    }
+
+    /// Check a file already read.
+    pub fn of(
+        path: String,
+        file: Option<PathBuf>,
+        read: Read,
+        stamp: super::write::Stamp,
+        settings: &Settings,
+    ) -> FileResult {
+        let Placed { analysis, places } = read::analyze(&read, settings);
+        FileResult {
+            path,
+            file,
+            read,
+            stamp,
+            analysis,
+            places,
+        }
+    }
+
+    /// The text findings are placed in.
     pub fn text(&self) -> &str {
-        &self.decoded.text
+        &self.read.decoded.text
+    }
+
+    /// Findings are shown by line and column (text, Markdown, HTML), not
+    /// by location in words (Word, PDF).
+    pub fn has_lines(&self) -> bool {
+        self.read.format.has_lines()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -109,22 +169,14 @@ fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcom
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return fail(too_large(None));
     }
-    let decoded = match input::decode(bytes) {
-        Ok(d) => d,
-        Err(e) => return fail(e.to_string()),
+    let result = match FileResult::new(input.display.clone(), file, bytes, settings) {
+        Ok(r) => r,
+        Err(reason) => return fail(reason),
     };
-    let stamp = super::fix::Stamp::of(bytes);
-    let analysis = analyze(&decoded.text, settings);
-    if !input.explicit && !analysis.looks_like_report() {
+    if !input.explicit && !result.analysis.looks_like_report() {
         return Outcome::Skipped(input.display.clone());
     }
-    Outcome::Checked(Box::new(FileResult {
-        path: input.display.clone(),
-        file,
-        decoded,
-        stamp,
-        analysis,
-    }))
+    Outcome::Checked(Box::new(result))
 }
 
 /// Totals over a run.
@@ -138,6 +190,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Paths that could not be read.
     pub failed: usize,
+    /// Files whose fixes could not be written (`--fix`).
+    pub unwritten: usize,
 }
 
 impl Summary {

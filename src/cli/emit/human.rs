@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{Positions, Style};
+use super::{terminal_safe, Positions, Style};
 use crate::cli::check::{FileResult, Summary};
 use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::text::LineIndex;
@@ -63,8 +63,9 @@ pub fn emit(
         }
         let positions = Positions::for_result(result);
         let index = LineIndex::new(result.text());
-        for d in &result.analysis.diagnostics {
-            diagnostic(out, &paint, result, &index, &positions, d)?;
+        for (i, d) in result.analysis.diagnostics.iter().enumerate() {
+            let place = result.places.get(i);
+            diagnostic(out, &paint, result, &index, &positions, d, place)?;
             writeln!(out)?;
         }
     }
@@ -78,21 +79,39 @@ fn diagnostic(
     index: &LineIndex,
     positions: &Positions,
     d: &Diagnostic,
+    place: Option<&crate::read::Place>,
 ) -> io::Result<()> {
     let text = result.text();
     let start = positions.get(d.range.start);
     let codes = Paint::severity_codes(d.severity);
+    // Word and PDF files have no lines to go to: the place in words instead.
+    let path = terminal_safe(&result.path);
+    let words = |loc: Option<&crate::read::Location>| {
+        let w = loc.map(crate::read::Location::words).unwrap_or_default();
+        if w.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}: {w}")
+        }
+    };
+    let head = if result.has_lines() {
+        format!("{path}:{}:{}", start.line, start.column)
+    } else {
+        words(place.map(|p| &p.location))
+    };
     writeln!(
         out,
         "{}: {} {}",
-        paint.wrap(
-            "1",
-            &format!("{}:{}:{}", result.path, start.line, start.column)
-        ),
+        paint.wrap("1", &head),
         paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
         one_line(&d.message)
     )?;
-    let line_no = start.line.to_string();
+    // The source line is numbered only where the file has lines.
+    let line_no = if result.has_lines() {
+        start.line.to_string()
+    } else {
+        String::new()
+    };
     let pad = " ".repeat(line_no.len());
     let bar = paint.wrap("1;34", "|");
     let line = index.line_range(text, start.line - 1);
@@ -123,16 +142,17 @@ fn diagnostic(
             one_line(&fix.title)
         )?;
     }
-    for r in &d.related {
-        let p = positions.get(r.range.start);
-        writeln!(
-            out,
-            "{pad} {eq} 相关：{}:{}:{}: {}",
-            result.path,
-            p.line,
-            p.column,
-            one_line(&r.message)
-        )?;
+    if let Some(manual) = place.and_then(|p| p.manual.as_ref()) {
+        writeln!(out, "{pad} {eq} {manual}")?;
+    }
+    for (k, r) in d.related.iter().enumerate() {
+        let at = if result.has_lines() {
+            let p = positions.get(r.range.start);
+            format!("{}:{}:{}", terminal_safe(&result.path), p.line, p.column)
+        } else {
+            words(place.and_then(|p| p.related.get(k)))
+        };
+        writeln!(out, "{pad} {eq} 相关：{at}: {}", one_line(&r.message))?;
     }
     Ok(())
 }
@@ -252,6 +272,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if s.failed > 0 {
         line.push_str(&format!("{} 个路径无法读取（见上方错误）。", s.failed));
+    }
+    if s.unwritten > 0 {
+        line.push_str(&format!(
+            "{} 个文件的修复无法写入（见上方错误）。",
+            s.unwritten
+        ));
     }
     line
 }

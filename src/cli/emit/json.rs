@@ -8,6 +8,7 @@ use super::{Position, Positions};
 use crate::cli::check::{FileResult, Summary};
 use crate::diagnostic::{Safety, Severity};
 use crate::model::Verdict;
+use crate::read::{Location, Place};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -64,7 +65,10 @@ struct Diagnostic<'a> {
     rule: &'static str,
     severity: Severity,
     message: &'a str,
-    range: Range,
+    /// `null` for files without lines (Word, PDF): see `location`.
+    range: Option<Range>,
+    /// The place in words' terms (section, table, row, column, paragraph, page, text).
+    location: &'a Location,
     fix: Option<Fix<'a>>,
     /// Not in the minimal contract; consumers ignore fields they do not know.
     related: Vec<Related<'a>>,
@@ -75,17 +79,22 @@ struct Fix<'a> {
     title: &'a str,
     safety: Safety,
     edits: Vec<Edit<'a>>,
+    /// Why `--fix` cannot apply this fix to this file (Word, PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manual: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct Edit<'a> {
-    range: Range,
+    range: Option<Range>,
     new_text: &'a str,
 }
 
 #[derive(Serialize)]
 struct Related<'a> {
-    range: Range,
+    range: Option<Range>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a Location>,
     message: &'a str,
 }
 
@@ -104,8 +113,24 @@ fn range(p: &Positions, r: &std::ops::Range<usize>) -> Range {
     }
 }
 
+static NOWHERE: Place = Place {
+    location: Location {
+        section: None,
+        table: None,
+        row: None,
+        column: None,
+        paragraph: None,
+        page: None,
+        text: None,
+    },
+    related: Vec::new(),
+    manual: None,
+};
+
 fn file(result: &FileResult) -> File<'_> {
     let p = Positions::for_result(result);
+    let lines = result.has_lines();
+    let range = |r: &std::ops::Range<usize>| lines.then(|| range(&p, r));
     let info = &result.analysis.info;
     File {
         path: &result.path,
@@ -144,31 +169,39 @@ fn file(result: &FileResult) -> File<'_> {
             .analysis
             .diagnostics
             .iter()
-            .map(|d| Diagnostic {
-                rule: d.rule,
-                severity: d.severity,
-                message: &d.message,
-                range: range(&p, &d.range),
-                fix: d.fix.as_ref().map(|f| Fix {
-                    title: &f.title,
-                    safety: f.safety,
-                    edits: f
-                        .edits
+            .enumerate()
+            .map(|(i, d)| {
+                let place = result.places.get(i).unwrap_or(&NOWHERE);
+                Diagnostic {
+                    rule: d.rule,
+                    severity: d.severity,
+                    message: &d.message,
+                    range: range(&d.range),
+                    location: &place.location,
+                    fix: d.fix.as_ref().map(|f| Fix {
+                        title: &f.title,
+                        safety: f.safety,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| Edit {
+                                range: range(&e.range),
+                                new_text: &e.new_text,
+                            })
+                            .collect(),
+                        manual: place.manual.as_deref(),
+                    }),
+                    related: d
+                        .related
                         .iter()
-                        .map(|e| Edit {
-                            range: range(&p, &e.range),
-                            new_text: &e.new_text,
+                        .enumerate()
+                        .map(|(k, r)| Related {
+                            range: range(&r.range),
+                            location: place.related.get(k),
+                            message: &r.message,
                         })
                         .collect(),
-                }),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| Related {
-                        range: range(&p, &r.range),
-                        message: &r.message,
-                    })
-                    .collect(),
+                }
             })
             .collect(),
     }

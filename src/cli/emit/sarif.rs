@@ -81,23 +81,34 @@ fn rule_descriptors() -> Vec<Value> {
 fn results(result: &FileResult) -> Vec<Value> {
     let p = Positions::for_result(result);
     let uri = uri(&result.path);
+    let lines = result.has_lines();
     let location = |r: &Range<usize>| {
-        json!({
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri },
-                "region": region(&p, r),
-            }
-        })
+        if lines {
+            json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri },
+                    "region": region(&p, r),
+                }
+            })
+        } else {
+            // Word and PDF: the file, with the place in words in the message.
+            json!({ "physicalLocation": { "artifactLocation": { "uri": uri } } })
+        }
     };
     result
         .analysis
         .diagnostics
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
+            let text = match result.places.get(i).map(|p| p.location.words()) {
+                Some(w) if !lines && !w.is_empty() => format!("{w}：{}", d.message),
+                _ => d.message.clone(),
+            };
             let mut v = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),
-                "message": { "text": d.message },
+                "message": { "text": text },
                 "locations": [location(&d.range)],
             });
             if let Some(index) = rules::ALL.iter().position(|r| r.id == d.rule) {
@@ -116,7 +127,7 @@ fn results(result: &FileResult) -> Vec<Value> {
                     })
                     .collect();
             }
-            if let Some(fix) = &d.fix {
+            if let Some(fix) = d.fix.as_ref().filter(|_| lines) {
                 let safety = match fix.safety {
                     Safety::Safe => "safe",
                     Safety::Unsafe => "unsafe",
