@@ -91,7 +91,8 @@ pub fn period(text: &str) -> Option<Period> {
         &PERIOD,
         r"(?x)
         (?:统计(?:期限|时限|时间段|时段|区间|期间|周期|范围)|统计数据|所列数据|数据统计)
-        [^。\n]{0,24}?
+        # A line break may fall inside the sentence (text extracted from PDF).
+        [^。]{0,24}?
         (?P<sy>[12][0-9]{3})\s*年?\s*(?P<sm>[0-9]{1,2})\s*月?\s*(?P<sd>[0-9]{1,2})\s*日?\s*起?\s*
         (?:至|到|—|－|-|~|～)\s*
         (?:

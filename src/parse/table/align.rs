@@ -105,7 +105,8 @@ impl<'a> Stream<'a> {
         let end = if self.lspan[last].end == span.end {
             self.tokens[last].range.end
         } else {
-            b.src.end
+            let prev = self.text[..b.src.end].chars().next_back().unwrap_or(' ');
+            b.src.end + crate::normalize::residue_after(prev, &self.text[b.src.end..])
         };
         start..end
     }
@@ -139,6 +140,71 @@ impl<'a> Stream<'a> {
             at = start + 1;
         }
         None
+    }
+
+    /// Where a row label stands in `from..to`: of its occurrences (under any of
+    /// its keys, the fuller key first), the first directly followed by a
+    /// number, else the first. A label repeated as a heading above its table
+    /// is not the row; the one with the numbers is. Returns the key's index too.
+    fn best_occurrence(
+        &self,
+        keys: &[String],
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<(usize, Range<usize>)> {
+        let mut all: Vec<(usize, Range<usize>)> = Vec::new();
+        for (n, k) in keys.iter().enumerate() {
+            let mut at = from;
+            while all.len() < 16 {
+                let Some(span) = self.find(k, at, to, used) else {
+                    break;
+                };
+                at = span.end;
+                if !all
+                    .iter()
+                    .any(|(_, s)| s.start < span.end && span.start < s.end)
+                {
+                    all.push((n, span));
+                }
+            }
+        }
+        let followed = |span: &Range<usize>| {
+            let last = self.ktok[span.end - 1];
+            self.lspan[last].end == span.end
+                && self
+                    .tokens
+                    .get(last + 1)
+                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
+        };
+        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
+            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
+        };
+        first(&mut all.iter().filter(|(_, s)| followed(s))).or_else(|| first(&mut all.iter()))
+    }
+
+    /// The first stretch holding the characters of `needle` in order, close
+    /// together (as [`Stream::find_loose`]).
+    fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
+        let n = needle.chars().count();
+        let limit = n * 8 + 16;
+        let first = needle.chars().next()?;
+        (0..self.keys.len())
+            .filter(|&start| self.keys[start].c == first)
+            .find_map(|start| {
+                let mut it = needle.chars().peekable();
+                let mut end = start;
+                for (i, k) in self.keys[start..self.keys.len().min(start + limit)]
+                    .iter()
+                    .enumerate()
+                {
+                    if it.peek() == Some(&k.c) {
+                        it.next();
+                        end = start + i + 1;
+                    }
+                }
+                it.peek().is_none().then_some(start..end)
+            })
     }
 
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
@@ -345,11 +411,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let to = (cursor + ANCHOR_WINDOW).min(s.len());
-        let found = row
-            .keys
-            .iter()
-            .enumerate()
-            .find_map(|(n, k)| s.find(k, cursor, to, &used).map(|span| (n, span)));
+        let found = s.best_occurrence(&row.keys, cursor, to, &used);
         if let Some((n, span)) = found {
             cursor = span.end;
             anchors[i] = Some(exact(s, row, n, span, &mut used));
@@ -498,10 +560,17 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let elsewhere = row.keys.iter().find_map(|k| {
-            s.find(k, 0, s.len(), &[]).or_else(|| {
-                s.take_loose(k, 0, s.len(), &[])
-                    .map(|took| took[0].start..took[took.len() - 1].end)
-            })
+            s.find(k, 0, s.len(), &[])
+                .or_else(|| {
+                    s.take_loose(k, 0, s.len(), &[])
+                        .map(|took| took[0].start..took[took.len() - 1].end)
+                })
+                .or_else(|| {
+                    // All its characters in order, close together: a label that
+                    // extraction mixed with another (only for labels long enough
+                    // not to be spelled out by chance).
+                    (k.chars().count() >= 6).then(|| s.loose_span(k)).flatten()
+                })
         });
         if let Some(span) = elsewhere {
             misplaced.push((i, s.src(&span)));
@@ -618,7 +687,7 @@ fn near_miss(
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
         let k = s.key_str(&span);
-        if k == target || !plausible(target, k) || interleaved(target, k) {
+        if k == target || !plausible(target, k) || !typo_like(target, k) {
             continue;
         }
         let score = similarity(target, k);
@@ -662,22 +731,45 @@ fn near_miss(
     Some(Near::Typo(span))
 }
 
-/// Whether `hay` is all of `needle` with a run of two or more other
-/// characters inserted (text of a neighbouring cell run into the label);
-/// a single inserted character is a typo (`本年度处理决定数量`).
-fn interleaved(needle: &str, hay: &str) -> bool {
-    let (n, h): (Vec<char>, Vec<char>) = (needle.chars().collect(), hay.chars().collect());
-    if h.len() < n.len() + 2 {
-        return false;
+/// Whether `found` differs from `label` the way a typo does: a few
+/// characters changed, added or left out, in at most two places. Text of a
+/// neighbouring cell run into the label, or a label cut and mixed with
+/// another, differs by more.
+fn typo_like(label: &str, found: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
     }
-    let prefix = n.iter().zip(&h).take_while(|(a, b)| a == b).count();
-    let suffix = n[prefix..]
-        .iter()
-        .rev()
-        .zip(h[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    prefix + suffix == n.len()
+    // Walk one alignment, counting the places where the two differ.
+    let (mut i, mut j, mut gaps, mut in_gap) = (0, 0, 0, false);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            i += 1;
+            j += 1;
+            in_gap = false;
+            continue;
+        }
+        if !in_gap {
+            gaps += 1;
+            in_gap = true;
+        }
+        if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    let common = lcs[0][0];
+    let edits = (n - common) + (m - common);
+    gaps <= 2 && edits * 3 <= (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.

@@ -127,8 +127,19 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
     let open: Vec<usize> = (0..cands.len())
         .filter(|&i| out[i].is_none() && cands[i].len() > 1)
         .collect();
+    // A reading that breaks identities is only believed where the table was
+    // otherwise followed: where rows were lost, digits may belong elsewhere.
+    let followed = !out.iter().any(|o| {
+        matches!(
+            o,
+            Some(RowOutcome::Unreadable {
+                structural: true,
+                ..
+            })
+        )
+    });
     if !open.is_empty() {
-        let chosen = joint(&cands, &checks);
+        let chosen = joint(&cands, &checks, followed);
         for i in open {
             match chosen[i] {
                 Some(k) => {
@@ -149,6 +160,9 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             }
         }
     }
+    if !followed {
+        distrust_split_rows(&mut out, &cands, &checks);
+    }
     out.into_iter()
         .zip(cands)
         .map(|(o, c)| {
@@ -166,6 +180,46 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             })
         })
         .collect()
+}
+
+/// Where rows of the table were lost, a split of glued digits that breaks an
+/// identity is not believed (the digits may belong to a row that was lost):
+/// such rows become unreadable.
+fn distrust_split_rows(out: &mut [Option<RowOutcome>], cands: &[Vec<Cand>], checks: &[&Check]) {
+    let value = |(r, c): (usize, usize)| -> Option<i64> {
+        if out[r].is_some() {
+            return None;
+        }
+        cands[r].first()?.cells.get(c)?.as_ref()?.1.as_i64()
+    };
+    let mut suspect: Vec<usize> = Vec::new();
+    for check in checks {
+        let side = |cells: &[(usize, usize)]| cells.iter().map(|&c| value(c)).sum::<Option<i64>>();
+        let (Some(l), Some(r)) = (side(&check.left), side(&check.right)) else {
+            continue;
+        };
+        if l != r {
+            suspect.extend(
+                check
+                    .left
+                    .iter()
+                    .chain(&check.right)
+                    .map(|&(row, _)| row)
+                    .filter(|&row| cands[row].len() == 1 && cands[row][0].split),
+            );
+        }
+    }
+    for row in suspect {
+        if out[row].is_none() {
+            out[row] = Some(RowOutcome::Unreadable {
+                reason:
+                    "数字粘连在一起，读出的数字不符合合计关系，而表格其他部分也未能读取，无法判断"
+                        .into(),
+                at: span_of(&cands[row]),
+                structural: false,
+            });
+        }
+    }
 }
 
 fn span_of(cands: &[Cand]) -> Range<usize> {
@@ -392,7 +446,7 @@ struct Ident<'c> {
 
 /// The joint reading: for every row with several candidates, the index of
 /// the forced one, or `None` when the identities do not force one.
-fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
+fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
     let idents: Vec<Ident> = checks
         .iter()
@@ -428,25 +482,41 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
     if s.budget > 0 && !sols.is_empty() {
         return agree(n, &sols, sols.len() < MAX_SOLUTIONS);
     }
-    if s.budget == 0 {
+    if s.budget == 0 || !followed {
         return vec![None; n];
     }
-    // 2. None holds: the unique reading violating the fewest identities, and
-    // forced by the identities it keeps.
+    // 2. None holds: the unique reading violating the fewest identities, in
+    // which every row is the only reading of that row doing as well on the
+    // row's own identities (so a row with a wrong total must split one way only).
     let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
     s.minimise(0, 0, &mut best);
     if s.budget == 0 || best.1.len() != 1 {
         return vec![None; n];
     }
     let reading = best.1.remove(0);
-    let kept: Vec<usize> = (0..idents.len())
-        .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
-        .collect();
-    let mut sols = Vec::new();
-    s.assign = vec![None; n];
-    s.satisfy(0, &kept, &mut sols);
-    if s.budget == 0 || sols.len() != 1 {
-        return vec![None; n];
+    for r in (0..n).filter(|&r| cands[r].len() > 1) {
+        let local: Vec<usize> = (0..idents.len())
+            .filter(|&i| idents[i].rows == [r])
+            .collect();
+        let violated = |k: usize| -> Vec<usize> {
+            let mut assign = vec![None; n];
+            assign[r] = Some(k);
+            local
+                .iter()
+                .copied()
+                .filter(|&i| s.holds(&idents[i], &assign) == Some(false))
+                .collect()
+        };
+        let Some(chosen) = reading[r] else {
+            return vec![None; n];
+        };
+        let worst = violated(chosen);
+        let as_good = (0..cands[r].len())
+            .filter(|&k| violated(k).iter().all(|i| worst.contains(i)))
+            .count();
+        if as_good != 1 {
+            return vec![None; n];
+        }
     }
     reading
 }
