@@ -733,9 +733,11 @@ fn report_year_from_every_place_the_report_states_it() {
         let text = base.replacen(title, other, 1);
         assert_eq!(run(&text).info.year, Some(2023), "{other}");
     }
-    let untitled = base
-        .replacen(title, "", 1)
-        .replacen("现发布《原州区医疗保障局2023年政府信息公开工作年度报告》，", "", 1);
+    let untitled = base.replacen(title, "", 1).replacen(
+        "现发布《原州区医疗保障局2023年政府信息公开工作年度报告》，",
+        "",
+        1,
+    );
     let copied = untitled.replacen("从2023年1月1日", "从2022年1月1日", 1);
     // From the opening of 总体情况 (`2023年原州区医疗保障局坚持…`).
     let a = run(&copied);
@@ -744,7 +746,11 @@ fn report_year_from_every_place_the_report_states_it() {
     // From a preface naming the year's 总体情况.
     let preface = copied
         .replacen("2023年原州区医疗保障局坚持", "原州区医疗保障局坚持", 1)
-        .replacen("要求，", "要求，本报告包括2023年总体情况、主动公开政府信息情况等六部分。", 1);
+        .replacen(
+            "要求，",
+            "要求，本报告包括2023年总体情况、主动公开政府信息情况等六部分。",
+            1,
+        );
     let a = run(&preface);
     assert_eq!(a.info.year, Some(2023));
     assert!(a.diagnostics.iter().any(|d| d.rule == "period-mismatch"));

@@ -8,6 +8,7 @@
 //! - (b) one line, cells of a row run together (rows still apart);
 //! - (c) (b) with rows run together too, so an item number (`2.`) glues to
 //!   the previous row's last digits.
+#![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
 

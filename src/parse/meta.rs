@@ -210,10 +210,19 @@ pub fn stated_years(text: &str, sections: &[Section]) -> Vec<YearClaim> {
         &OPENING,
         r"^[\s　]*(?:[（(][一二三四五六七八九十][）)][^。\n]{0,24}\n[\s　]*)?([12][0-9]{3})\s*年\s*度?\s*[，,、\s]?[^以来]",
     );
+    // `编制了 2024 年度政务公开工作报告` (a line break may fall inside).
+    static COMPILED: OnceLock<Regex> = OnceLock::new();
+    let compiled = re(
+        &COMPILED,
+        r"编[制写]了?[^。]{0,24}?([12][0-9]{3})\s*年\s*度?[^。0-9]{0,24}?(?:政府信息公开|政务公开)[^。]{0,10}?报\s*告",
+    );
     let mut out = Vec::new();
     let first = sections.iter().find(|s| s.number == 1);
     let head_end = first.map_or(0, |s| s.range.start);
-    if let Some(c) = preface.captures(&text[..head_end]) {
+    let preface_match = preface
+        .captures(&text[..head_end])
+        .or_else(|| compiled.captures(&text[..head_end]));
+    if let Some(c) = preface_match {
         if let Some(y) = c.get(1) {
             out.push(YearClaim {
                 year: y.as_str().parse().unwrap_or(0),
@@ -227,7 +236,10 @@ pub fn stated_years(text: &str, sections: &[Section]) -> Vec<YearClaim> {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        if let Some(y) = opening.captures(&text[s.body.start..end]).and_then(|c| c.get(1)) {
+        if let Some(y) = opening
+            .captures(&text[s.body.start..end])
+            .and_then(|c| c.get(1))
+        {
             out.push(YearClaim {
                 year: y.as_str().parse().unwrap_or(0),
                 range: s.body.start + y.start()..s.body.start + y.end(),

@@ -142,6 +142,17 @@ impl<'a> Stream<'a> {
         None
     }
 
+    /// Every occurrence of `needle`, left to right, not overlapping.
+    fn find_all(&self, needle: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(span) = self.find(needle, at, self.keys.len(), &[]) {
+            at = span.end;
+            out.push(span);
+        }
+        out
+    }
+
     /// Where a row label stands in `from..to`: of its occurrences (under any of
     /// its keys, the fuller key first), the first directly followed by a
     /// number, else the first. A label repeated as a heading above its table
@@ -330,13 +341,12 @@ impl<'a> Stream<'a> {
             if !free || token_ends {
                 if let Some(s) = start.take() {
                     let end = if free { k + 1 } else { k };
-                    // Pieces join within one line only: a near miss is a typo,
-                    // not fragments that a converter scattered over lines.
+                    // Pieces join when nothing stands between them (a label
+                    // wrapped onto the next line joins; fragments of other
+                    // labels mixed in are told apart by `typo_like`).
                     let joins = free && !last && !self.broken_after(k) && {
                         let n = k + 1;
                         !used.iter().any(|u| u.start <= n && n < u.end)
-                            && !self.text[self.keys[k].src.end..self.keys[n].src.start]
-                                .contains('\n')
                     };
                     pieces.push((s..end, joins));
                 }
@@ -448,6 +458,18 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     }
 
     // 2. Near misses for the rows not found, between their found neighbours.
+    // Headers written exactly bound the candidates too (a row label glued to
+    // the header run before it, in a page flattened onto one line).
+    let header_marks: Vec<Range<usize>> = tpl
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            // Short ones (`其他`, `总计`) also occur inside row labels.
+            Item::Header(h) if h.key.chars().count() >= 4 => Some(h.key.as_str()),
+            _ => None,
+        })
+        .flat_map(|k| s.find_all(k))
+        .collect();
     for i in 0..rows.len() {
         if anchors[i].is_some() || rows[i].label.is_empty() {
             continue;
@@ -481,7 +503,8 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let rivals = unfound_keys(tpl, &anchors, i);
-        let (span, near_miss) = match near_miss(s, target, lo, hi, &used, &rivals) {
+        let bounds: Vec<Range<usize>> = used.iter().chain(&header_marks).cloned().collect();
+        let (span, near_miss) = match near_miss(s, target, lo, hi, &bounds, &rivals) {
             Some(Near::Typo(span)) => (span, true),
             Some(Near::Fragment(span)) => (span, false),
             None => continue,
@@ -623,7 +646,10 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     })
 }
 
-/// An exact anchor at `span` (found with the row's key number `n`), marked as used.
+/// An exact anchor at `span` (found with the row's key number `n`), marked as
+/// used. A label found by a short form (`（二）部分公开`) that goes on in the
+/// text with the rest of the full label takes it in, as written: exactly, or
+/// as a near miss when the rest has a typo.
 fn exact(
     s: &Stream,
     row: &RowTpl,
@@ -631,15 +657,67 @@ fn exact(
     span: Range<usize>,
     used: &mut Vec<Range<usize>>,
 ) -> Anchor {
+    let (span, near_miss) = extend_short_form(s, row, n, span, used);
     used.push(span.clone());
     // Key 1 is the label without its numbering: was an item number (`2.`) left out?
     let lacks_item = n == 1 && row.label.starts_with(|c: char| c.is_ascii_digit());
     Anchor {
         src: s.src(&span),
         span,
-        near_miss: false,
+        near_miss,
         lacks_item,
     }
+}
+
+fn extend_short_form(
+    s: &Stream,
+    row: &RowTpl,
+    n: usize,
+    span: Range<usize>,
+    used: &[Range<usize>],
+) -> (Range<usize>, bool) {
+    match row.keys.first() {
+        Some(full) if n > 0 => extend_prefix(s, full, span, used),
+        _ => (span, false),
+    }
+}
+
+/// `span` holds the start of `full`: take in as much of the rest of `full` as
+/// the text goes on with (up to a break). Returns the span and whether what
+/// was taken in differs from `full` like a typo.
+fn extend_prefix(
+    s: &Stream,
+    full: &str,
+    span: Range<usize>,
+    used: &[Range<usize>],
+) -> (Range<usize>, bool) {
+    let short_len = span.len();
+    let rest: String = full.chars().skip(short_len).collect();
+    let rest_len = rest.chars().count();
+    if rest_len < 3 || !full.starts_with(s.key_str(&span)) {
+        return (span, false);
+    }
+    // The key characters after the match, up to a break (a number, a cell boundary).
+    let mut end = span.end;
+    while end < s.len()
+        && end < span.end + rest_len + 3
+        && !s.broken_after(end - 1)
+        && !used.iter().any(|u| u.start <= end && end < u.end)
+    {
+        end += 1;
+    }
+    let hay: Vec<char> = s.keys[span.end..end].iter().map(|k| k.c).collect();
+    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, &rest) else {
+        return (span, false);
+    };
+    let extended = span.start..span.end + len;
+    if sim >= 1.0 {
+        return (extended, false);
+    }
+    if sim >= 0.8 && typo_like(full, s.key_str(&extended)) {
+        return (extended, true);
+    }
+    (span, false)
 }
 
 /// Keys of every label of the table.
@@ -792,7 +870,14 @@ impl HeaderCtx<'_, '_> {
         let s = self.s;
         let (lo, hi) = (self.lo, self.hi);
         let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
-        order.sort_by_key(|h| std::cmp::Reverse(h.key.chars().count()));
+        // Longest first, the note last: other headers written into the note's
+        // lines (PDF text) must be taken before the note is read to its end.
+        order.sort_by_key(|h| {
+            (
+                h.role == Role::Note,
+                std::cmp::Reverse(h.key.chars().count()),
+            )
+        });
         let mut found = 0;
         let mut first: Option<usize> = None;
         let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
@@ -804,6 +889,25 @@ impl HeaderCtx<'_, '_> {
                 _ => s.find(k, lo, hi, self.used),
             };
             match span {
+                Some(span) if h.role == Role::Note => {
+                    // As much of the note as is written: exactly, or with a typo.
+                    let (span, typo) = extend_prefix(s, k, span, self.used);
+                    found += 1;
+                    first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
+                    self.used.push(span.clone());
+                    if typo {
+                        let src = s.src(&span);
+                        self.labels.push((
+                            LabelMatch {
+                                expected: &h.header,
+                                found: s.text[src.clone()].to_string(),
+                                range: src,
+                                near_miss: true,
+                            },
+                            self.row_idx,
+                        ));
+                    }
+                }
                 Some(span) => {
                     found += 1;
                     first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
@@ -817,6 +921,39 @@ impl HeaderCtx<'_, '_> {
             match h.role {
                 Role::Note => {}
                 Role::Group => {
+                    if s.take_loose(k, lo, hi, self.used).is_some() {
+                        continue;
+                    }
+                    // A group label written differently, where it stands, or (PDF
+                    // text centres it among its rows) anywhere in the table.
+                    let mut near = near_miss(s, k, lo, hi, self.used, self.all_keys);
+                    if near.is_none() {
+                        if s.take_loose(k, 0, s.len(), self.used).is_some() {
+                            continue;
+                        }
+                        near = near_miss(s, k, 0, s.len(), self.used, self.all_keys);
+                    }
+                    match near {
+                        Some(Near::Typo(span)) => {
+                            self.used.push(span.clone());
+                            let src = s.src(&span);
+                            self.labels.push((
+                                LabelMatch {
+                                    expected: &h.header,
+                                    found: s.text[src.clone()].to_string(),
+                                    range: src,
+                                    near_miss: true,
+                                },
+                                self.row_idx,
+                            ));
+                            continue;
+                        }
+                        Some(Near::Fragment(span)) => {
+                            self.used.push(span);
+                            continue;
+                        }
+                        None => {}
+                    }
                     // A group label spans many rows; PDF text scatters it widely.
                     if !s.chars_in_order(k) && !h.optional {
                         let at = self.missing_at();

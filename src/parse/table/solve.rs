@@ -160,9 +160,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             }
         }
     }
-    if !followed {
-        distrust_split_rows(&mut out, &cands, &checks);
-    }
+    distrust_split_rows(&mut out, &cands, &checks, followed);
     out.into_iter()
         .zip(cands)
         .map(|(o, c)| {
@@ -182,39 +180,43 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         .collect()
 }
 
-/// Where rows of the table were lost, a split of glued digits that breaks an
-/// identity is not believed (the digits may belong to a row that was lost):
-/// such rows become unreadable.
-fn distrust_split_rows(out: &mut [Option<RowOutcome>], cands: &[Vec<Cand>], checks: &[&Check]) {
+/// A split of glued digits that breaks an identity is only believed where
+/// the table was otherwise followed and one wrong number explains every
+/// identity broken; else (the digits may belong to a row that was lost, or a
+/// stray number ran in) the rows split that way become unreadable.
+fn distrust_split_rows(
+    out: &mut [Option<RowOutcome>],
+    cands: &[Vec<Cand>],
+    checks: &[&Check],
+    followed: bool,
+) {
     let value = |(r, c): (usize, usize)| -> Option<i64> {
         if out[r].is_some() {
             return None;
         }
         cands[r].first()?.cells.get(c)?.as_ref()?.1.as_i64()
     };
-    let mut suspect: Vec<usize> = Vec::new();
-    for check in checks {
-        let side = |cells: &[(usize, usize)]| cells.iter().map(|&c| value(c)).sum::<Option<i64>>();
-        let (Some(l), Some(r)) = (side(&check.left), side(&check.right)) else {
-            continue;
-        };
-        if l != r {
-            suspect.extend(
-                check
-                    .left
-                    .iter()
-                    .chain(&check.right)
-                    .map(|&(row, _)| row)
-                    .filter(|&row| cands[row].len() == 1 && cands[row][0].split),
-            );
-        }
+    let broken: Vec<&Check> = checks
+        .iter()
+        .copied()
+        .filter(|check| {
+            let side =
+                |cells: &[(usize, usize)]| cells.iter().map(|&c| value(c)).sum::<Option<i64>>();
+            matches!((side(&check.left), side(&check.right)), (Some(l), Some(r)) if l != r)
+        })
+        .collect();
+    if broken.is_empty() || (followed && common_cell(&broken).is_some()) {
+        return;
     }
-    for row in suspect {
+    let split_rows: Vec<usize> = broken
+        .iter()
+        .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
+        .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
+        .collect();
+    for row in split_rows {
         if out[row].is_none() {
             out[row] = Some(RowOutcome::Unreadable {
-                reason:
-                    "数字粘连在一起，读出的数字不符合合计关系，而表格其他部分也未能读取，无法判断"
-                        .into(),
+                reason: "数字粘连在一起，按唯一的拆分方式读出的数字不符合合计关系，无法判断是哪个数字有误".into(),
                 at: span_of(&cands[row]),
                 structural: false,
             });
@@ -485,40 +487,45 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
     if s.budget == 0 || !followed {
         return vec![None; n];
     }
-    // 2. None holds: the unique reading violating the fewest identities, in
-    // which every row is the only reading of that row doing as well on the
-    // row's own identities (so a row with a wrong total must split one way only).
+    // 2. None holds: the unique reading violating the fewest identities, where
+    // one wrong number explains every identity it breaks (so a real wrong total
+    // in a glued table is reported, with the cells it summed), and which the
+    // identities it keeps still force.
     let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
     s.minimise(0, 0, &mut best);
     if s.budget == 0 || best.1.len() != 1 {
         return vec![None; n];
     }
     let reading = best.1.remove(0);
-    for r in (0..n).filter(|&r| cands[r].len() > 1) {
-        let local: Vec<usize> = (0..idents.len())
-            .filter(|&i| idents[i].rows == [r])
-            .collect();
-        let violated = |k: usize| -> Vec<usize> {
-            let mut assign = vec![None; n];
-            assign[r] = Some(k);
-            local
-                .iter()
-                .copied()
-                .filter(|&i| s.holds(&idents[i], &assign) == Some(false))
-                .collect()
-        };
-        let Some(chosen) = reading[r] else {
-            return vec![None; n];
-        };
-        let worst = violated(chosen);
-        let as_good = (0..cands[r].len())
-            .filter(|&k| violated(k).iter().all(|i| worst.contains(i)))
-            .count();
-        if as_good != 1 {
-            return vec![None; n];
-        }
+    let broken: Vec<&Check> = idents
+        .iter()
+        .filter(|id| s.holds(id, &reading) == Some(false))
+        .map(|id| id.check)
+        .collect();
+    if common_cell(&broken).is_none() {
+        return vec![None; n];
+    }
+    let kept: Vec<usize> = (0..idents.len())
+        .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
+        .collect();
+    let mut sols = Vec::new();
+    s.assign = vec![None; n];
+    s.satisfy(0, &kept, &mut sols);
+    if s.budget == 0 || sols.len() != 1 {
+        return vec![None; n];
     }
     reading
+}
+
+/// A cell that every one of `checks` involves: the one wrong number that
+/// would explain them all.
+fn common_cell(checks: &[&Check]) -> Option<(usize, usize)> {
+    let first = checks.first()?;
+    first.left.iter().chain(&first.right).copied().find(|cell| {
+        checks
+            .iter()
+            .all(|c| c.left.iter().chain(&c.right).any(|x| x == cell))
+    })
 }
 
 /// Per row, the candidate every solution agrees on (when the enumeration was complete).
