@@ -215,6 +215,7 @@ fn exercise(text: &str) {
             &mut out,
             &[&result],
             &Summary::default(),
+            &[],
             Style { color: true },
         )
         .unwrap();

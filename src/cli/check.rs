@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::input::{self, Decoded, FileError, Input, Source};
 use crate::analysis::{analyze, Analysis};
 use crate::diagnostic::Severity;
+use crate::series::{self, Facts};
 use crate::settings::Settings;
 
 /// The largest file checked. Real annual reports are well under 1 MB; a file
@@ -157,4 +158,70 @@ impl Summary {
         }
         s
     }
+}
+
+/// One body with reports of several years among the files checked, for the
+/// summary at the end of the output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodySummary {
+    pub agency: String,
+    pub years: Vec<i32>,
+    /// Years with several reports (not compared).
+    pub duplicate_years: Vec<i32>,
+    /// `cross-year-mismatch` findings in its reports.
+    pub findings: usize,
+}
+
+/// Compare the checked reports of one run across years (`cross-year-mismatch`):
+/// the findings are added to the later reports' analyses. Returns the bodies
+/// with reports of at least two years.
+pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySummary> {
+    let checked: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| matches!(o, Outcome::Checked(_)).then_some(i))
+        .collect();
+    let facts: Vec<Facts> = checked
+        .iter()
+        .filter_map(|&i| match &outcomes[i] {
+            Outcome::Checked(r) => Some(Facts::of(
+                r.path.clone(),
+                &r.analysis,
+                r.text(),
+                &settings[i],
+            )),
+            _ => None,
+        })
+        .collect();
+    let result = series::check(&facts);
+    for (k, found) in result.findings.into_iter().enumerate() {
+        let i = checked[k];
+        if let Outcome::Checked(r) = &mut outcomes[i] {
+            let r = &mut **r;
+            series::merge(&mut r.analysis, &r.decoded.text, &settings[i], found);
+        }
+    }
+    result
+        .bodies
+        .into_iter()
+        .map(|b| BodySummary {
+            findings: b
+                .members
+                .iter()
+                .filter_map(|&k| match &outcomes[checked[k]] {
+                    Outcome::Checked(r) => Some(
+                        r.analysis
+                            .diagnostics
+                            .iter()
+                            .filter(|d| d.rule == "cross-year-mismatch")
+                            .count(),
+                    ),
+                    _ => None,
+                })
+                .sum(),
+            agency: b.agency,
+            years: b.years,
+            duplicate_years: b.duplicate_years,
+        })
+        .collect()
 }

@@ -455,6 +455,9 @@ impl Backend {
             for i in features::diagnostics_at(snap, range) {
                 if snap.markdown {
                     out.push(features::suppress_in_markdown(snap, i));
+                } else if snap.diagnostics()[i].conceal {
+                    // An `[[ignore]]` entry would copy personal data into
+                    // gov-report.toml (and the action's title): not offered.
                 } else if let Some((path, text)) = ignore_target.clone() {
                     out.push(features::suppress_in_config(snap, i, path, text));
                 }

@@ -6,16 +6,21 @@ use crate::model::{Format, Report};
 use crate::settings::Settings;
 
 mod balance_mismatch;
+pub(crate) mod cross_year_mismatch;
+mod fee_statement;
 mod invalid_number;
 mod missing_accountability;
 mod missing_period;
 mod missing_row;
 mod missing_section;
 mod missing_table;
+mod narrative_mismatch;
 mod obsolete_format;
 mod period_mismatch;
+mod personal_data;
 mod section_order;
 mod section_title;
+mod stale_year;
 mod table_label;
 mod total_mismatch;
 mod unreadable_table;
@@ -80,8 +85,17 @@ pub static ALL: &[&Rule] = &[
     &obsolete_format::RULE,
     &unreadable_table::RULE,
     &missing_accountability::RULE,
+    &narrative_mismatch::RULE,
+    &cross_year_mismatch::RULE,
+    &fee_statement::RULE,
+    &stale_year::RULE,
+    &personal_data::RULE,
     &unused_suppression::RULE,
 ];
+
+/// Rules whose findings need other reports (see [`crate::series`]): one
+/// text alone cannot tell whether a suppression of them is unused.
+pub const CROSS_FILE: &[&str] = &["cross-year-mismatch"];
 
 /// The rule with this id.
 pub fn get(id: &str) -> Option<&'static Rule> {

@@ -4,14 +4,25 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Position, Positions};
-use crate::cli::check::{FileResult, Summary};
+use super::{related_at, Position, Positions};
+use crate::cli::check::{BodySummary, FileResult, Summary};
 use crate::diagnostic::{Safety, Severity};
 
 #[derive(Serialize)]
 struct Document<'a> {
     files: Vec<File<'a>>,
     summary: JsonSummary,
+    /// Bodies with reports of several years in the run (an extension of the contract).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bodies: Vec<Body<'a>>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    agency: &'a str,
+    years: &'a [i32],
+    duplicate_years: &'a [i32],
+    cross_year_findings: usize,
 }
 
 #[derive(Serialize)]
@@ -60,6 +71,9 @@ struct Edit<'a> {
 
 #[derive(Serialize)]
 struct Related<'a> {
+    /// Another file of the run (a cross-year finding's earlier report); absent for this file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     range: Range,
     message: &'a str,
 }
@@ -79,7 +93,7 @@ fn range(p: &Positions, r: &std::ops::Range<usize>) -> Range {
     }
 }
 
-fn file(result: &FileResult) -> File<'_> {
+fn file<'a>(results: &[&'a FileResult], result: &'a FileResult) -> File<'a> {
     let p = Positions::for_result(result);
     let info = &result.analysis.info;
     File {
@@ -113,9 +127,16 @@ fn file(result: &FileResult) -> File<'_> {
                 related: d
                     .related
                     .iter()
-                    .map(|r| Related {
-                        range: range(&p, &r.range),
-                        message: &r.message,
+                    .map(|r| {
+                        let at = related_at(results, result, &p, r);
+                        Related {
+                            path: r.path.is_some().then_some(at.path),
+                            range: Range {
+                                start: at.start,
+                                end: at.end,
+                            },
+                            message: &r.message,
+                        }
                     })
                     .collect(),
             })
@@ -123,9 +144,23 @@ fn file(result: &FileResult) -> File<'_> {
     }
 }
 
-pub fn emit(out: &mut dyn Write, results: &[&FileResult], summary: &Summary) -> io::Result<()> {
+pub fn emit(
+    out: &mut dyn Write,
+    results: &[&FileResult],
+    summary: &Summary,
+    bodies: &[BodySummary],
+) -> io::Result<()> {
     let doc = Document {
-        files: results.iter().map(|r| file(r)).collect(),
+        files: results.iter().map(|r| file(results, r)).collect(),
+        bodies: bodies
+            .iter()
+            .map(|b| Body {
+                agency: &b.agency,
+                years: &b.years,
+                duplicate_years: &b.duplicate_years,
+                cross_year_findings: b.findings,
+            })
+            .collect(),
         summary: JsonSummary {
             files: summary.files,
             errors: summary.errors,

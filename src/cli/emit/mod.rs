@@ -10,7 +10,8 @@ pub mod statistics;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::check::{FileResult, Summary};
+use super::check::{BodySummary, FileResult, Summary};
+use crate::diagnostic::Related;
 
 /// The output format (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,11 +43,12 @@ pub fn emit(
     out: &mut dyn Write,
     results: &[&FileResult],
     summary: &Summary,
+    bodies: &[BodySummary],
     style: Style,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::emit(out, results, summary, style),
-        Format::Json => json::emit(out, results, summary),
+        Format::Human => human::emit(out, results, summary, bodies, style),
+        Format::Json => json::emit(out, results, summary, bodies),
         Format::Github => github::emit(out, results),
         Format::Sarif => sarif::emit(out, results),
     }
@@ -71,7 +73,12 @@ impl Positions {
         let mut offsets = Vec::new();
         for d in &result.analysis.diagnostics {
             offsets.extend([d.range.start, d.range.end]);
-            offsets.extend(d.related.iter().flat_map(|r| [r.range.start, r.range.end]));
+            offsets.extend(
+                d.related
+                    .iter()
+                    .filter(|r| r.path.is_none())
+                    .flat_map(|r| [r.range.start, r.range.end]),
+            );
             if let Some(fix) = &d.fix {
                 offsets.extend(fix.edits.iter().flat_map(|e| [e.range.start, e.range.end]));
             }
@@ -111,6 +118,49 @@ impl Positions {
             .get(&offset)
             .copied()
             .unwrap_or(Position { line: 1, column: 1 })
+    }
+}
+
+/// Where a related location is: in its own file, or in another file of the
+/// run (a cross-year finding points into last year's report).
+pub struct RelatedAt<'a> {
+    /// The path as shown (the finding's own file when the location is there).
+    pub path: &'a str,
+    pub start: Position,
+    pub end: Position,
+}
+
+/// Resolve `r`, a related location of a finding in `result`.
+pub fn related_at<'a>(
+    results: &[&'a FileResult],
+    result: &'a FileResult,
+    positions: &Positions,
+    r: &'a Related,
+) -> RelatedAt<'a> {
+    let other = r
+        .path
+        .as_deref()
+        .and_then(|p| results.iter().find(|o| o.path == p));
+    match (other, r.path.as_deref()) {
+        (Some(other), _) => {
+            let p = Positions::new(other.text(), vec![r.range.start, r.range.end]);
+            RelatedAt {
+                path: &other.path,
+                start: p.get(r.range.start),
+                end: p.get(r.range.end),
+            }
+        }
+        // A file outside the run: only its name is known.
+        (None, Some(path)) => RelatedAt {
+            path,
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+        },
+        (None, None) => RelatedAt {
+            path: &result.path,
+            start: positions.get(r.range.start),
+            end: positions.get(r.range.end),
+        },
     }
 }
 

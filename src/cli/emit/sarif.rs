@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
-use super::Positions;
+use super::{related_at, Positions};
 use crate::cli::check::FileResult;
 use crate::diagnostic::{Safety, Severity};
 use crate::rules::{self, FixKind};
@@ -78,7 +78,7 @@ fn rule_descriptors() -> Vec<Value> {
         .collect()
 }
 
-fn results(result: &FileResult) -> Vec<Value> {
+fn results(all: &[&FileResult], result: &FileResult) -> Vec<Value> {
     let p = Positions::for_result(result);
     let uri = uri(&result.path);
     let location = |r: &Range<usize>| {
@@ -86,6 +86,21 @@ fn results(result: &FileResult) -> Vec<Value> {
             "physicalLocation": {
                 "artifactLocation": { "uri": uri },
                 "region": region(&p, r),
+            }
+        })
+    };
+    // A related location may be in another file of the run.
+    let related_location = |r: &crate::diagnostic::Related| {
+        let at = related_at(all, result, &p, r);
+        json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": self::uri(at.path) },
+                "region": {
+                    "startLine": at.start.line,
+                    "startColumn": at.start.column,
+                    "endLine": at.end.line,
+                    "endColumn": at.end.column,
+                },
             }
         })
     };
@@ -109,7 +124,7 @@ fn results(result: &FileResult) -> Vec<Value> {
                     .iter()
                     .enumerate()
                     .map(|(i, r)| {
-                        let mut l = location(&r.range);
+                        let mut l = related_location(r);
                         l["id"] = json!(i);
                         l["message"] = json!({ "text": r.message });
                         l
@@ -153,7 +168,7 @@ pub fn log(files: &[&FileResult]) -> Value {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": files.iter().flat_map(|r| results(r)).collect::<Vec<_>>(),
+            "results": files.iter().flat_map(|r| results(files, r)).collect::<Vec<_>>(),
         }]
     })
 }
