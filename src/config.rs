@@ -51,8 +51,9 @@ const TOP_KEYS: [&str; 8] = [
     "ignore",
 ];
 
-/// The accepted range of `year` (the regulation took effect in 2008).
-const YEARS: std::ops::RangeInclusive<i64> = 2008..=2100;
+/// The accepted range of a report year, in `gov-report.toml` and for
+/// `--year` alike (the regulation took effect in 2008).
+pub const YEARS: std::ops::RangeInclusive<i64> = 2008..=2100;
 
 /// A parsed configuration file.
 #[derive(Clone, Debug)]
@@ -291,10 +292,7 @@ impl Parser<'_> {
             self.error(
                 e.span(),
                 None,
-                format!(
-                    "不是有效的 TOML：{}",
-                    e.message().trim().replace('\n', "；")
-                ),
+                format!("不是有效的 TOML：{}。", toml_message_zh(e.message())),
             )
         })?;
         let root = doc.as_table();
@@ -488,7 +486,7 @@ impl Parser<'_> {
                         Some(name),
                         format!(
                             "`{name}` 中的模式 \"{pattern}\" 无效（{}）。支持的写法：`*`（文件名中任意字符）、`**`（任意层文件夹）、`?`、`[abc]`、`{{a,b}}`，例如 \"drafts/**/*.md\"。",
-                            e.kind()
+                            glob_error_zh(e.kind())
                         ),
                     ))
                 }
@@ -498,7 +496,7 @@ impl Parser<'_> {
             self.error(
                 key.span(),
                 Some(name),
-                format!("`{name}` 中的模式无效（{e}）。"),
+                format!("`{name}` 中的模式无效（{}）。", glob_error_zh(e.kind())),
             )
         })
     }
@@ -584,6 +582,89 @@ impl Parser<'_> {
             "`ignore` 应为表数组：每个条目写成 `[[ignore]]`，下面是 `rule = \"规则名\"` 和 `text = \"原文\"`。"
                 .to_string(),
         )
+    }
+}
+
+/// A glob syntax error in Chinese.
+fn glob_error_zh(kind: &globset::ErrorKind) -> &'static str {
+    use globset::ErrorKind as K;
+    match kind {
+        K::InvalidRecursive => "`**` 只能单独作为一级文件夹，如 \"a/**/b\"",
+        K::UnclosedClass => "`[` 没有对应的 `]`",
+        K::InvalidRange(_, _) => "`[a-z]` 形式的范围无效（起点大于终点）",
+        K::UnopenedAlternates => "`}` 没有对应的 `{`",
+        K::UnclosedAlternates => "`{` 没有对应的 `}`",
+        K::NestedAlternates => "`{a,b}` 不能嵌套",
+        K::DanglingEscape => "模式以转义符 `\\` 结尾",
+        _ => "写法有误",
+    }
+}
+
+/// A TOML syntax error from `toml_edit` in Chinese, line by line (its
+/// messages are English): `invalid table header` / `expected `.`, `]``
+/// become `表头无效；此处应为 `.`、`]``. A line not recognised is given as
+/// `格式有误`, never in English.
+fn toml_message_zh(message: &str) -> String {
+    let what = |label: &str| -> Option<&'static str> {
+        Some(match label {
+            "table header" => "表头（[表名]）",
+            "key" => "键名",
+            "string" | "basic string" | "literal string" => "字符串",
+            "multiline basic string" | "multiline literal string" => "多行字符串",
+            "escape sequence" => "转义序列",
+            "unicode 4-digit hex code" | "unicode 8-digit hex code" => "Unicode 转义",
+            "integer" | "binary integer" | "octal integer" | "hexadecimal integer" => "整数",
+            "floating-point number" => "小数",
+            "date-time" | "time" | "time offset" => "日期时间",
+            "array" => "数组",
+            "inline table" => "内联表（{…}）",
+            "value" => "值",
+            _ => return None,
+        })
+    };
+    let item = |e: &str| -> String {
+        match e.trim() {
+            "newline" => "换行".to_owned(),
+            "digit" | "leading digit" => "数字".to_owned(),
+            "nothing" => "结束".to_owned(),
+            "letters" => "字母".to_owned(),
+            e if e.starts_with('`') => e.to_owned(),
+            _ => "其他内容".to_owned(),
+        }
+    };
+    let line_zh = |line: &str| -> String {
+        if let Some(label) = line.strip_prefix("invalid ") {
+            return what(label).map_or_else(|| "格式有误".to_owned(), |w| format!("{w}无效"));
+        }
+        if let Some(list) = line.strip_prefix("expected ") {
+            let items: Vec<String> = list.split(", ").map(item).collect();
+            return format!("此处应为 {}", items.join("、"));
+        }
+        if let Some(rest) = line.strip_prefix("duplicate key ") {
+            if let Some((key, table)) = rest.split_once(" in table ") {
+                return format!("键 {key} 在表 {table} 中重复");
+            }
+            let key = rest.trim_end_matches(" in document root");
+            return format!("键 {key} 重复");
+        }
+        match line {
+            "unexpected content" => "这里有多余的内容".to_owned(),
+            "value is out of range" => "数值超出范围".to_owned(),
+            "recursion limit exceeded" => "嵌套层数过多".to_owned(),
+            _ if line.starts_with("dotted key") => "带点的键与已有的值冲突".to_owned(),
+            _ => "格式有误".to_owned(),
+        }
+    };
+    let lines: Vec<String> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(line_zh)
+        .collect();
+    if lines.is_empty() {
+        "格式有误".to_owned()
+    } else {
+        lines.join("；")
     }
 }
 

@@ -395,18 +395,9 @@ fn output_order_is_stable() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    // Sorted, without duplicates, hidden folders and non-draft extensions skipped.
-    assert_eq!(
-        paths,
-        [
-            "./a.md",
-            "./b.txt",
-            "./sub/c.txt",
-            "a.md",
-            "b.txt",
-            "sub/c.txt"
-        ]
-    );
+    // Sorted, each file once (under its first name, however many times it
+    // was named), hidden folders and non-draft extensions skipped.
+    assert_eq!(paths, ["./a.md", "./b.txt", "./sub/c.txt"]);
     // Checking in parallel does not change the output.
     let again = run_in(
         &dir,
@@ -693,4 +684,145 @@ fn human_output_lists_fixes_and_related_locations_like_the_json() {
             );
         }
     }
+}
+
+/// English words left in a user-facing text, ignoring what is quoted in
+/// backticks (option names, values) and the names that are not words.
+fn english_words(text: &str) -> Vec<String> {
+    let mut unquoted = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            unquoted.push_str(part);
+        }
+    }
+    let allowed = [
+        "gov",
+        "report",
+        "lsp",
+        "check",
+        "help",
+        "PATH",
+        "TOML",
+        "UTF",
+        "human",
+        "json",
+        "github",
+        "sarif",
+        "SARIF",
+        "GitHub",
+        "Actions",
+        "JSON",
+        "README",
+        "stdio",
+        "txt",
+        "YYYY",
+        "FORMAT",
+        "NAME",
+        "RULE",
+        "unsafe",
+        "fixes",
+        "fix",
+        "diff",
+        "safe",
+        "year",
+        "stdin",
+        "filename",
+        "explain",
+        "statistics",
+        "exit",
+        "zero",
+        "strict",
+        "config",
+        "show",
+        "settings",
+        "only",
+        "reports",
+        "version",
+        "toml",
+        "unified",
+        "drafts",
+        "table",
+        "label",
+        "draft",
+        // The prefixes of every stderr line, as in rustc and ruff.
+        "error",
+        "note",
+        // Option names and the commands in the examples.
+        "format",
+        "pre",
+        "commit",
+        "cat",
+    ];
+    unquoted
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3 && !allowed.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn usage_errors_and_help_are_in_chinese() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--bogus"], "不认识的选项 `--bogus`"),
+        (&["--check", "--fixx", "caret.txt"], "是否想用 `--fix`？"),
+        (
+            &["--check", "--format", "xml", "caret.txt"],
+            "选项 `--format` 的值 `xml` 无效。可用的值：human、json、github、sarif。",
+        ),
+        (&["--check", "--format"], "选项 `--format` 需要一个值"),
+        (
+            &["--check", "--year", "abc", "caret.txt"],
+            "选项 `--year` 的值 `abc` 无效：报告年度应为 2008 到 2100 之间的整数",
+        ),
+        (
+            &["--check", "--exit-zero", "--strict", "caret.txt"],
+            "选项 `--exit-zero` 不能与 `--strict` 同时使用",
+        ),
+        (&["--check=yes", "caret.txt"], "选项 `--check` 不接受这个值"),
+    ];
+    for (args, says) in cases {
+        let r = run_in(&fixtures(), args, None);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        let words = english_words(&r.stderr);
+        assert!(words.is_empty(), "{args:?}: {words:?} in {}", r.stderr);
+    }
+    let r = run(&["--help"]);
+    let words = english_words(&r.stdout);
+    assert!(words.is_empty(), "--help: {words:?} in {}", r.stdout);
+}
+
+#[test]
+fn year_range_is_the_same_as_in_the_config() {
+    for (year, ok) in [
+        ("2007", false),
+        ("2008", true),
+        ("2100", true),
+        ("2101", false),
+    ] {
+        let r = run_in(&fixtures(), &["--check", "--year", year, "caret.txt"], None);
+        if ok {
+            assert_ne!(r.code, 2, "{year}: {}", r.stderr);
+        } else {
+            assert_eq!(r.code, 2, "{year}");
+            assert!(r.stderr.contains("2008 到 2100"), "{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn fix_and_diff_together_are_refused() {
+    let dir = scratch("fix-diff");
+    let text = std::fs::read_to_string(fixtures().join("caret.txt")).unwrap();
+    std::fs::write(dir.join("a.txt"), &text).unwrap();
+    let r = run_in(&dir, &["--check", "--fix", "--diff", "a.txt"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("--fix 与 --diff 不能同时使用"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("加 --fix 写入文件"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), text);
 }

@@ -1,8 +1,9 @@
 //! The workflow features end to end, through the real binary: `--format
 //! github` / `sarif` (snapshots; SARIF validated against the vendored 2.1.0
 //! schema), `--statistics`, exit codes, configuration discovery, `--fix`
-//! (byte-exact on CRLF, BOM and GB18030 files), `--diff`, and the guard
-//! against overwriting a file changed on disk.
+//! (byte-exact on CRLF, BOM and GB18030 files) and `--diff`. How `--fix`
+//! treats the file itself (permissions, links, owners, concurrent edits) is
+//! tested in `file_safety.rs`.
 
 use std::fs;
 use std::io::Write;
@@ -575,58 +576,6 @@ fn suppression_comments_through_the_cli() {
     assert!(!fs::read_to_string(dir.path().join("unused.md"))
         .unwrap()
         .contains("<!--"));
-}
-
-mod guard {
-    use super::*;
-    use gov_report_lsp::cli::fix::{write_atomic, Stamp, WriteError};
-
-    #[test]
-    fn a_file_changed_on_disk_is_not_overwritten() {
-        let dir = tempdir();
-        let file = write(dir.path(), "draft.txt", "结果维护\n");
-        let stamp = Stamp::of(b"\xE7\xBB\x93\xE6\x9E\x9C\xE7\xBB\xB4\xE6\x8A\xA4\n");
-        // Someone saves the file after it was checked.
-        fs::write(&file, "结果维护，已由他人修改\n").unwrap();
-        let err = write_atomic(&file, "结果维持\n".as_bytes(), stamp).unwrap_err();
-        assert!(matches!(err, WriteError::Changed));
-        assert!(err.to_string().contains("没有写入修复"));
-        assert_eq!(
-            fs::read_to_string(&file).unwrap(),
-            "结果维护，已由他人修改\n"
-        );
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "temporary file removed"
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn unchanged_file_is_replaced_keeping_permissions_and_symlinks() {
-        use std::os::unix::fs::{symlink, PermissionsExt};
-        let dir = tempdir();
-        let file = write(dir.path(), "draft.txt", "结果维护\n");
-        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-        let link = dir.path().join("link.txt");
-        symlink(&file, &link).unwrap();
-        write_atomic(
-            &link,
-            "结果维持\n".as_bytes(),
-            Stamp::of("结果维护\n".as_bytes()),
-        )
-        .unwrap();
-        assert_eq!(fs::read_to_string(&file).unwrap(), "结果维持\n");
-        assert!(fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink());
-        assert_eq!(
-            fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
-    }
 }
 
 #[test]

@@ -342,3 +342,39 @@ fn discovery_walks_up_and_prefers_the_plain_name() {
     );
     assert_eq!(discover(Path::new("/elsewhere"), exists), None);
 }
+
+#[test]
+fn syntax_errors_are_explained_in_chinese() {
+    let cases = [
+        (
+            "year = 2023\n[rules\n",
+            "表头（[表名]）无效；此处应为 `.`、`]`",
+        ),
+        ("year = 2023\nyear = 2022\n", "键 `year` 重复"),
+        ("[rules]\na = 1\n[rules]\n", "重复"),
+        ("year = \"x\n", "字符串无效"),
+        ("year = 20x3\n", "此处应为 换行、`#`"),
+        ("exclude = [\"a[b\"]\n", "`[` 没有对应的 `]`"),
+        ("include = [\"{a,b\"]\n", "`{` 没有对应的 `}`"),
+        ("year = [1,\n", "无效"),
+        ("= 1\n", "无效"),
+    ];
+    for (text, says) in cases {
+        let shown = error(text).to_string();
+        assert!(shown.contains(says), "{text:?}: {shown}");
+        // No English once the file name, the key and quoted parts are set aside.
+        let after = shown.split("配置错误").nth(1).unwrap_or_default();
+        let message = after.split_once('：').map_or(after, |(_, m)| m);
+        let mut unquoted = String::new();
+        for (i, part) in message.split(['`', '"']).enumerate() {
+            if i % 2 == 0 {
+                unquoted.push_str(part);
+            }
+        }
+        let english: Vec<&str> = unquoted
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3 && *w != "TOML")
+            .collect();
+        assert!(english.is_empty(), "{text:?}: {english:?} in {shown}");
+    }
+}

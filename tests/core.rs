@@ -342,6 +342,51 @@ fn deleted_heading_is_missing_section_and_fix_inserts_it() {
     assert!(fixed.contains("五、存在的主要问题及改进情况\n"));
 }
 
+/// Seed 003 as Markdown: every section heading becomes `## heading`.
+fn seed3_markdown() -> String {
+    let text = seed3();
+    let mut starts: Vec<usize> = run(&text)
+        .report
+        .sections
+        .iter()
+        .map(|s| s.range.start)
+        .collect();
+    starts.sort_unstable();
+    let mut out = text.clone();
+    for start in starts.into_iter().rev() {
+        out.insert_str(start, "## ");
+    }
+    out
+}
+
+#[test]
+fn inserted_heading_takes_the_level_of_its_neighbours() {
+    let text = seed3_markdown().replacen("## 五、存在的主要问题及改进措施\n", "", 1);
+    assert_eq!(
+        run(&text).report.sections.len(),
+        5,
+        "five headings before fixing"
+    );
+    let fixed = assert_fix_removes(&text, "missing-section", FixMode::All);
+    assert!(
+        fixed.contains("## 五、存在的主要问题及改进情况\n## 六、其他需要报告的事项"),
+        "{fixed}"
+    );
+    // Re-parsed, every heading still starts its own `## ` line.
+    let report = run(&fixed).report;
+    let numbers: Vec<u8> = report.sections.iter().map(|s| s.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+    for s in &report.sections {
+        let line_start = fixed[..s.range.start].rfind('\n').map_or(0, |i| i + 1);
+        assert_eq!(&fixed[line_start..s.range.start], "## ", "{}", s.text);
+    }
+    // The last heading missing: inserted at the end, at the same level.
+    let text = seed3_markdown();
+    let cut = text.find("## 六、").unwrap();
+    let fixed = assert_fix_removes(&text[..cut], "missing-section", FixMode::All);
+    assert!(fixed.ends_with("\n## 六、其他需要报告的事项\n"), "{fixed}");
+}
+
 #[test]
 fn tables_are_checked_even_without_their_heading() {
     // Heading 三 deleted and a number changed: both are reported.
@@ -643,4 +688,44 @@ fn template_checks_are_expanded_from_the_sums() {
         .find(|t| t.id == "t4")
         .unwrap();
     assert_eq!(t4.checks.len(), 3);
+}
+
+#[test]
+fn the_title_is_given_without_markdown_markup() {
+    let body = seed3();
+    for (line, expected) in [
+        (
+            "# 某某局2023年政府信息公开工作年度报告",
+            "某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            "## 某某局2023年政府信息公开工作年度报告 ##",
+            "某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            "**某某局2023年政府信息公开工作年度报告**",
+            "某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            "# **𠮷局2023年度政府信息公开工作年度报告**",
+            "𠮷局2023年度政府信息公开工作年度报告",
+        ),
+        (
+            "> # 某某局2023年政府信息公开工作年度报告",
+            "某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            "　某某局2023年政府信息公开工作年度报告　",
+            "某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            "#2023年政府信息公开工作年度报告",
+            "#2023年政府信息公开工作年度报告",
+        ),
+    ] {
+        let text = format!("{line}\n\n{body}");
+        let title = run(&text).report.title.expect("title");
+        assert_eq!(title.text, expected, "{line}");
+        assert_eq!(&text[title.range.clone()], expected, "{line}");
+    }
 }

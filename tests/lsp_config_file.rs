@@ -133,11 +133,33 @@ fn plain_text_suppression_adds_an_ignore_entry() {
         json!({"textDocument": {"uri": uri}, "range": first["range"], "context": {"diagnostics": [first]}}),
     );
     let actions = resp["result"].as_array().unwrap().clone();
-    let suppress = actions
+    // The fix first; switching the check off last, worded as what it does,
+    // never preferred.
+    let titles: Vec<&str> = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().contains("gov-report.toml"))
-        .unwrap_or_else(|| panic!("{actions:?}"));
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "改为“结果维持”",
+            "修复全部可安全修复的问题（3 处）",
+            "不再提示 table-label 对“结果维护”的检查（写入 gov-report.toml）"
+        ]
+    );
+    let suppress = actions.last().unwrap();
     assert_eq!(suppress["kind"], "quickfix");
+    assert!(suppress.get("isPreferred").is_none(), "{suppress}");
+    // After the edit, the client runs a command that makes the new file
+    // visible: VS Code shows a notification with an undo button; other
+    // editors send it to the server, which says what was written.
+    let command = &suppress["command"];
+    assert_eq!(command["command"], "gov-report.suppressionWritten");
+    let arg = &command["arguments"][0];
+    assert_eq!(arg["uri"], config_uri);
+    assert_eq!(arg["created"], true);
+    assert_eq!(arg["rule"], "table-label");
+    assert_eq!(arg["text"], "结果维护");
     let ops = suppress["edit"]["documentChanges"].as_array().unwrap();
     assert_eq!(ops[0]["kind"], "create");
     assert_eq!(ops[0]["uri"], config_uri);
@@ -146,6 +168,21 @@ fn plain_text_suppression_adds_an_ignore_entry() {
     assert_eq!(
         created,
         "[[ignore]]\nrule = \"table-label\"\ntext = \"结果维护\"\n"
+    );
+    assert_eq!(arg["inserted"], created);
+    let resp = c.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    assert!(resp.get("error").is_none(), "{resp}");
+    let shown = c.wait_for("window/showMessage", |p| p["type"] == 3);
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "已创建 {}：不再提示 table-label 对“结果维护”的检查。要恢复提示，删除该文件中的这条 [[ignore]]。",
+            config.display()
+        )
     );
     // The editor applies it and saves; the server hears of the new file.
     std::fs::write(&config, &created).unwrap();
@@ -170,10 +207,12 @@ fn plain_text_suppression_adds_an_ignore_entry() {
         json!({"textDocument": {"uri": uri}, "range": st["range"], "context": {"diagnostics": [st]}}),
     );
     let actions = resp["result"].as_array().unwrap().clone();
-    let suppress = actions
-        .iter()
-        .find(|a| a["title"].as_str().unwrap().contains("gov-report.toml"))
-        .unwrap_or_else(|| panic!("{actions:?}"));
+    let suppress = actions.last().unwrap();
+    assert_eq!(
+        suppress["title"],
+        "不再提示 section-title 对“主动公开情况”的检查（写入 gov-report.toml）"
+    );
+    assert_eq!(suppress["command"]["arguments"][0]["created"], false);
     let ops = suppress["edit"]["documentChanges"].as_array().unwrap();
     assert_eq!(ops.len(), 1, "no create for an existing file");
     let appended = apply_edits(&created, ops[0]["edits"].as_array().unwrap(), Enc::Utf16);

@@ -205,7 +205,7 @@ fn exercise(text: &str) {
             bom: false,
             line_ending: LineEnding::Lf,
         },
-        stamp: gov_report_lsp::cli::fix::Stamp::of(text.as_bytes()),
+        stamp: gov_report_lsp::cli::write::Stamp::of(text.as_bytes()),
         analysis,
     };
     for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {

@@ -1,5 +1,6 @@
 //! Checking files: read, decode, analyse, on all cores, in a stable order.
 
+use std::io::Read;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -29,16 +30,26 @@ pub fn too_large(len: Option<u64>) -> String {
     )
 }
 
-/// Read a file, refusing (without reading it) one over [`MAX_FILE_BYTES`].
+/// Read a file, at most [`MAX_FILE_BYTES`]: a larger regular file is refused
+/// without reading it, and anything else (a device such as `/dev/zero`, a
+/// FIFO) is read only up to one byte over the limit.
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| input::io_reason(&e))?;
+    let file = std::fs::File::open(path).map_err(|e| input::io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| input::io_reason(&e))?;
     if meta.is_dir() {
         return Err("这是文件夹，不是文件".to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(Some(meta.len())));
     }
-    std::fs::read(path).map_err(|e| input::io_reason(&e))
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| input::io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
 }
 
 /// The result of checking one file: everything an output format or `--fix` needs.
@@ -51,7 +62,7 @@ pub struct FileResult {
     /// The text and how it was stored (encoding, BOM, line endings).
     pub decoded: Decoded,
     /// What the file held when it was read (`--fix` does not overwrite a file changed since).
-    pub stamp: super::fix::Stamp,
+    pub stamp: super::write::Stamp,
     pub analysis: Analysis,
 }
 
@@ -114,7 +125,7 @@ fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcom
         Ok(d) => d,
         Err(e) => return fail(e.to_string()),
     };
-    let stamp = super::fix::Stamp::of(bytes);
+    let stamp = super::write::Stamp::of(bytes);
     let analysis = analyze(&decoded.text, settings);
     if !input.explicit && !analysis.looks_like_report() {
         return Outcome::Skipped(input.display.clone());
@@ -139,6 +150,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Paths that could not be read.
     pub failed: usize,
+    /// Files whose fixes could not be written (`--fix`).
+    pub unwritten: usize,
 }
 
 impl Summary {

@@ -8,6 +8,7 @@ pub mod emit;
 pub mod fix;
 pub mod input;
 pub mod resolve;
+pub mod write;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -30,6 +31,7 @@ pub use emit::Format;
     about = "政府信息公开工作年度报告检查工具（命令行检查与语言服务器）",
     // Chinese headings and help/version flags for users who read no English.
     help_template = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}",
+    override_usage = "gov-report-lsp [选项] [PATH]...",
     disable_help_flag = true,
     disable_version_flag = true,
     next_help_heading = "选项",
@@ -44,8 +46,14 @@ pub struct Args {
     #[arg(value_name = "PATH", help_heading = "参数")]
     pub paths: Vec<PathBuf>,
 
-    /// 输出格式
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// 输出格式：human（默认，便于阅读）、json（JSON 文档）、github（GitHub Actions 注释）、sarif（SARIF 2.1.0）
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Format::Human,
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
     pub format: Format,
 
     /// 从标准输入读取时显示的文件名（与 `-` 一起使用）
@@ -56,8 +64,8 @@ pub struct Args {
     #[arg(long, value_name = "RULE", conflicts_with = "check")]
     pub explain: Option<String>,
 
-    /// 指定报告年度（统计年度），不从文中推断
-    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    /// 指定报告年度（统计年度，2008 到 2100），不从文中推断
+    #[arg(long, value_name = "YYYY", value_parser = parse_year)]
     pub year: Option<i32>,
 
     /// 自动修复并写回文件（只应用安全修复：标题、栏目名称），然后报告剩余问题
@@ -108,15 +116,98 @@ pub struct Args {
 /// Exit code for a usage or I/O problem.
 const EXIT_TROUBLE: u8 = 2;
 
+/// `--year`: the same range as `year` in `gov-report.toml`.
+fn parse_year(s: &str) -> Result<i32, String> {
+    let range = crate::config::YEARS;
+    match s.trim().parse::<i64>() {
+        Ok(y) if range.contains(&y) => i32::try_from(y).map_err(|e| e.to_string()),
+        _ => Err(format!(
+            "报告年度应为 {} 到 {} 之间的整数，例如 --year 2023",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// A command-line error in Chinese: what was wrong and what is accepted
+/// (clap's own messages are English).
+fn usage_error_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    // `--format <FORMAT>` → `--format`
+    let arg = get(ContextKind::InvalidArg)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let value = get(ContextKind::InvalidValue);
+    let mut message = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let mut m = format!("不认识的选项 `{arg}`");
+            let suggested = get(ContextKind::SuggestedArg);
+            if !suggested.is_empty() {
+                m.push_str(&format!("，是否想用 `{suggested}`？"));
+            } else if arg.starts_with('-') {
+                m.push_str(&format!(
+                    "。如果这是文件名，请写在 `--` 之后：`gov-report-lsp --check -- {arg}`"
+                ));
+            }
+            m
+        }
+        ErrorKind::InvalidValue if value.is_empty() => format!("选项 `{arg}` 需要一个值"),
+        ErrorKind::InvalidValue => {
+            let mut m = format!("选项 `{arg}` 的值 `{value}` 无效");
+            let valid = get(ContextKind::ValidValue);
+            if !valid.is_empty() {
+                m.push_str(&format!("。可用的值：{valid}"));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("选项 `{arg}` 的值 `{value}` 无效：{reason}")
+        }
+        ErrorKind::ArgumentConflict => {
+            let prior = get(ContextKind::PriorArg);
+            let prior = prior.split_whitespace().next().unwrap_or_default();
+            format!("选项 `{arg}` 不能与 `{prior}` 同时使用")
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("选项 `{arg}` 不接受这个值（`{value}`）")
+        }
+        ErrorKind::TooFewValues | ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数 `{arg}`")
+        }
+        ErrorKind::InvalidUtf8 => "命令行参数不是有效的 UTF-8 文本".to_owned(),
+        _ => "命令行参数有误".to_owned(),
+    };
+    message.push('。');
+    message = message.replace("？。", "？").replace("。。", "。");
+    message
+}
+
 /// Run the command line with `args` (without the program name).
 pub fn run(args: Vec<OsString>) -> ExitCode {
     let argv = std::iter::once(OsString::from("gov-report-lsp")).chain(args);
     let args = match Args::try_parse_from(argv) {
         Ok(a) => a,
         Err(e) => {
-            // Help and version go to stdout with status 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_TROUBLE));
+            use clap::error::ErrorKind;
+            // Help (our Chinese template) and version go to stdout with status 0.
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let _ = usage(&mut io::stderr().lock(), &usage_error_zh(&e));
+            return ExitCode::from(EXIT_TROUBLE);
         }
     };
     let stdout = io::stdout();
@@ -180,6 +271,12 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         return usage(err, "--stdin-filename 需要与 `-`（标准输入）一起使用");
     }
 
+    if args.fix && args.diff {
+        return usage(
+            err,
+            "--fix 与 --diff 不能同时使用：--diff 只显示将要做的修复，不写入文件；要写入文件请只用 --fix",
+        );
+    }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return usage(err, "--unsafe-fixes 需要与 --fix 或 --diff 一起使用");
     }
@@ -190,7 +287,14 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             return Ok(EXIT_TROUBLE);
         }
     };
-    let (mut found, mut errors) = input::collect(&paths, args.stdin_filename.as_deref());
+    let input::Collected {
+        inputs: mut found,
+        mut errors,
+        notes,
+    } = input::collect(&paths, args.stdin_filename.as_deref());
+    for note in &notes {
+        writeln!(err, "note: {}", emit::terminal_safe(note))?;
+    }
     if args.only_reports {
         // Named files are then treated like files found in a folder.
         for input in &mut found {
@@ -226,8 +330,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     .map_or_else(String::new, |p| p.display().to_string());
                 writeln!(
                     err,
-                    "note: {} 被 {from} 的 include/exclude 排除，未检查",
-                    input.display
+                    "note: {} 被 {} 的 include/exclude 排除，未检查",
+                    emit::terminal_safe(&input.display),
+                    emit::terminal_safe(&from)
                 )?;
             }
             continue;
@@ -243,7 +348,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if !config_errors.is_empty() {
         // A broken configuration would check files with the wrong settings: stop.
         for message in &config_errors {
-            writeln!(err, "error: {message}")?;
+            writeln!(err, "error: {}", emit::terminal_safe(message))?;
         }
         return Ok(EXIT_TROUBLE);
     }
@@ -274,20 +379,25 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     };
     let mut fixed_stdin: Option<Vec<u8>> = None;
     let (mut n_fixed, mut n_fixed_files) = (0, 0);
+    // Fixes that could not be written: counted apart from unreadable paths.
+    let mut unwritten: Vec<input::FileError> = Vec::new();
     if fixing {
-        for (o, s) in outcomes.iter_mut().zip(&settings) {
+        for ((o, s), input) in outcomes.iter_mut().zip(&settings).zip(&inputs) {
             let Outcome::Checked(r) = o else { continue };
             let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
-                if r.file.is_none() && args.fix && !args.diff {
+                if r.file.is_none() && args.fix {
                     fixed_stdin = Some(r.decoded.encode(r.text()));
                 }
                 continue;
             };
             if args.diff {
-                write!(out, "{}", fix::unified_diff(&r.path, r.text(), &fixed.text))?;
+                let shown = emit::terminal_safe(&r.path);
+                write!(out, "{}", fix::unified_diff(&shown, r.text(), &fixed.text))?;
             } else if let Some(file) = &r.file {
-                if let Err(e) = fix::write_atomic(file, &r.decoded.encode(&fixed.text), r.stamp) {
-                    errors.push(input::FileError {
+                let bytes = r.decoded.encode(&fixed.text);
+                if let Err(e) = write::write_checked(file, &bytes, r.stamp, input.folder.as_deref())
+                {
+                    unwritten.push(input::FileError {
                         path: r.path.clone(),
                         reason: e.to_string(),
                     });
@@ -306,8 +416,8 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     // Reports of one body across years, compared once every file is final.
     let bodies = check::cross_year(&mut outcomes, &settings);
 
-    for e in &errors {
-        writeln!(err, "error: {e}")?;
+    for e in errors.iter().chain(&unwritten) {
+        writeln!(err, "error: {}", emit::terminal_safe(&e.to_string()))?;
     }
     let mut results = Vec::new();
     for o in &outcomes {
@@ -317,18 +427,19 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     writeln!(
                         err,
                         "note: {} 不是 UTF-8 编码，已按 {} 编码读取",
-                        r.path,
+                        emit::terminal_safe(&r.path),
                         r.decoded.encoding.as_str()
                     )?;
                 }
                 results.push(&**r);
             }
-            Outcome::Failed(e) => writeln!(err, "error: {e}")?,
+            Outcome::Failed(e) => writeln!(err, "error: {}", emit::terminal_safe(&e.to_string()))?,
             Outcome::Skipped(_) => {}
         }
     }
     let mut summary = Summary::of(&outcomes);
     summary.failed += errors.len();
+    summary.unwritten = unwritten.len();
     if args.diff {
         if n_fixed > 0 {
             writeln!(
@@ -381,17 +492,17 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
             Outcome::Failed(e) => Some(e),
             _ => None,
         });
-        for e in errors.iter().chain(failed) {
+        for e in errors.iter().chain(&unwritten).chain(failed) {
             emit::github::failure(report, &e.path, &e.reason)?;
         }
     }
     for (_, line) in &unused_ignores {
-        writeln!(err, "{line}")?;
+        writeln!(err, "{}", emit::terminal_safe(line))?;
     }
     let ignore_fails = unused_ignores.iter().any(|(severity, _)| {
         *severity == Severity::Error || (args.strict && *severity == Severity::Warning)
     });
-    Ok(if summary.failed > 0 {
+    Ok(if summary.failed > 0 || summary.unwritten > 0 {
         EXIT_TROUBLE
     } else if args.exit_zero {
         0

@@ -10,7 +10,7 @@ use tower_lsp::lsp_types::Url;
 
 use super::features::{
     Action, ActionKind, Candidate, CompletionKind, OutlineItem, OutlineKind, Snapshot, Target,
-    FIX_ALL_KIND,
+    Written, FIX_ALL_KIND, SUPPRESSION_WRITTEN,
 };
 use super::position::{Pos, PosIndex};
 use crate::diagnostic::{Diagnostic, Edit, Severity};
@@ -19,17 +19,27 @@ use crate::text::ColumnUnit;
 /// Diagnostic `source`, the same for pushed and pulled diagnostics.
 pub const SOURCE: &str = "gov-report";
 
-/// Where the rule documentation lives (anchors are the rule ids).
+/// Where the rule documentation lives in the repository (anchors are the rule ids).
 const RULES_DOC: &str = "/blob/main/docs/rules.md";
-const DEFAULT_REPOSITORY: &str = "https://github.com/gov-report-lsp/gov-report-lsp";
 
-/// The documentation URL of a rule (`docs/rules.md#<rule-id>`).
+/// The rule documentation page, derived from the package's `repository`
+/// (Cargo.toml). None when no repository is configured: no link is guessed,
+/// since a guessed address may not open on an office intranet; clients then
+/// show `--explain` text instead (see `features::RuleLink`).
+pub fn rules_page() -> Option<String> {
+    rules_page_of(env!("CARGO_PKG_REPOSITORY"))
+}
+
+fn rules_page_of(repository: &str) -> Option<String> {
+    let repo = repository.trim().trim_end_matches('/');
+    let page = format!("{repo}{RULES_DOC}");
+    (!repo.is_empty() && Url::parse(&page).is_ok()).then_some(page)
+}
+
+/// The documentation URL of a rule (`docs/rules.md#<rule-id>`), if a
+/// repository is configured.
 pub fn rule_href(rule: &str) -> Option<Url> {
-    let repo = match env!("CARGO_PKG_REPOSITORY") {
-        "" => DEFAULT_REPOSITORY,
-        r => r,
-    };
-    Url::parse(&format!("{}{RULES_DOC}#{rule}", repo.trim_end_matches('/'))).ok()
+    Url::parse(&format!("{}#{rule}", rules_page()?)).ok()
 }
 
 pub fn encoding_kind(unit: ColumnUnit) -> lsp::PositionEncodingKind {
@@ -160,11 +170,30 @@ pub fn code_action(
         kind: Some(kind),
         diagnostics,
         edit: Some(edit),
-        command: None,
+        command: action.written.as_ref().map(written_command),
         is_preferred: action.preferred.then_some(true),
         disabled: None,
         data: None,
     })
+}
+
+/// The command run after a configuration suppression was applied.
+fn written_command(w: &Written) -> lsp::Command {
+    let uri = Url::from_file_path(&w.path)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    lsp::Command {
+        title: "显示写入的设置".to_string(),
+        command: SUPPRESSION_WRITTEN.to_string(),
+        arguments: Some(vec![json!({
+            "uri": uri,
+            "path": w.path.display().to_string(),
+            "created": w.created,
+            "inserted": w.inserted,
+            "rule": w.rule,
+            "text": w.text,
+        })]),
+    }
 }
 
 fn document_edit(
@@ -391,4 +420,20 @@ pub fn pull_unchanged(result_id: String) -> lsp::DocumentDiagnosticReportResult 
             },
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_page_only_from_a_configured_repository() {
+        assert_eq!(rules_page_of(""), None);
+        assert_eq!(rules_page_of("  "), None);
+        assert_eq!(rules_page_of("not a url"), None);
+        assert_eq!(
+            rules_page_of("https://git.example.org/gov-report-lsp/"),
+            Some("https://git.example.org/gov-report-lsp/blob/main/docs/rules.md".to_string())
+        );
+    }
 }

@@ -78,7 +78,26 @@ pub struct Action {
     pub target: Target,
     pub edits: Vec<Edit>,
     pub preferred: bool,
+    /// What the client is told after applying it (a file it did not see change).
+    pub written: Option<Written>,
 }
+
+/// A suppression written to a configuration file: the client runs
+/// [`SUPPRESSION_WRITTEN`] with it after applying the edit, so the change is
+/// announced (and, in VS Code, can be undone) instead of happening silently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub path: std::path::PathBuf,
+    /// The file did not exist and was created.
+    pub created: bool,
+    /// The text appended to it.
+    pub inserted: String,
+    pub rule: &'static str,
+    pub text: String,
+}
+
+/// The command attached to a configuration suppression (see [`Written`]).
+pub const SUPPRESSION_WRITTEN: &str = "gov-report.suppressionWritten";
 
 /// Findings whose range touches `range`.
 pub fn diagnostics_at(snap: &Snapshot, range: &Range<usize>) -> Vec<usize> {
@@ -104,6 +123,7 @@ pub fn quick_fixes(snap: &Snapshot, range: &Range<usize>) -> Vec<Action> {
                 target: Target::ThisDocument,
                 edits: fix.edits.clone(),
                 preferred: fix.safety == Safety::Safe,
+                written: None,
             })
         })
         .collect()
@@ -124,7 +144,7 @@ pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
     };
     if !is_row(line) {
         return Action {
-            title: format!("在此行停用规则 {}（插入注释）", d.rule),
+            title: format!("不再提示此行的 {} 问题（插入注释）", d.rule),
             kind: ActionKind::Suppress,
             diagnostic: Some(i),
             target: Target::ThisDocument,
@@ -133,6 +153,7 @@ pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
                 new_text: format!("<!-- gov-report-disable-next-line {} -->{eol}", d.rule),
             }],
             preferred: false,
+            written: None,
         };
     }
     let mut first = line;
@@ -159,7 +180,7 @@ pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
         format!("<!-- gov-report-enable {} -->{eol}", d.rule)
     };
     Action {
-        title: format!("在此表格中停用规则 {}（插入注释）", d.rule),
+        title: format!("不再提示此表格中的 {} 问题（插入注释）", d.rule),
         kind: ActionKind::Suppress,
         diagnostic: Some(i),
         target: Target::ThisDocument,
@@ -174,6 +195,7 @@ pub fn suppress_in_markdown(snap: &Snapshot, i: usize) -> Action {
             },
         ],
         preferred: false,
+        written: None,
     }
 }
 
@@ -203,9 +225,20 @@ pub fn suppress_in_config(
         .file_name()
         .map_or_else(|| "gov-report.toml".into(), |n| n.to_string_lossy());
     Action {
-        title: format!("在 {name} 中忽略 {} 对“{}”的检查", d.rule, short(flagged)),
+        title: format!(
+            "不再提示 {} 对“{}”的检查（写入 {name}）",
+            d.rule,
+            short(flagged)
+        ),
         kind: ActionKind::Suppress,
         diagnostic: Some(i),
+        written: Some(Written {
+            path: path.clone(),
+            created: current.is_none(),
+            inserted: new_text.clone(),
+            rule: d.rule,
+            text: flagged.to_string(),
+        }),
         target: Target::File {
             path,
             text: current,
@@ -284,8 +317,46 @@ pub fn minimal_edit(old: &str, new: &str) -> Edit {
     }
 }
 
+/// How a hover points at a rule's full documentation (`--explain` text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleLink {
+    /// A client-side command that shows the explanation in the editor,
+    /// called with the rule id (the VS Code extension's `govReport.explainRule`).
+    Command(String),
+    /// A documentation page; the rule id is its anchor.
+    Page(String),
+    /// No link: name the command line that prints it.
+    Cli,
+}
+
+impl RuleLink {
+    /// The Markdown of the “规则说明” link for `rule`.
+    pub fn markdown(&self, rule: &str) -> String {
+        match self {
+            RuleLink::Command(command) => {
+                // A command URI's query is the URL-encoded JSON argument list.
+                let args: String = format!("[\"{rule}\"]")
+                    .bytes()
+                    .map(|b| match b {
+                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect();
+                format!("[规则说明](command:{command}?{args} \"在编辑器中查看 {rule} 的说明\")（`{rule}`）")
+            }
+            RuleLink::Page(page) => format!("[规则说明]({page}#{rule})（`{rule}`）"),
+            RuleLink::Cli => format!("规则说明：`gov-report-lsp --explain {rule}`"),
+        }
+    }
+}
+
 /// Markdown hover text for the byte `offset`, and the range it describes.
-pub fn hover(snap: &Snapshot, offset: usize) -> Option<(String, Range<usize>)> {
+/// On a finding: its message (what is wrong, what was expected), the fix,
+/// and one link to the rule's explanation; the full text stays in
+/// `--explain` and the docs, so the hover stays short.
+pub fn hover(snap: &Snapshot, offset: usize, link: &RuleLink) -> Option<(String, Range<usize>)> {
     if !snap.linted {
         return None;
     }
@@ -304,16 +375,9 @@ pub fn hover(snap: &Snapshot, offset: usize) -> Option<(String, Range<usize>)> {
             range.get_or_insert(r);
         }
     } else {
-        let mut seen = Vec::new();
         for d in snap.diagnostics() {
             if d.range.start <= offset && offset < d.range.end.max(d.range.start + 1) {
-                if seen.contains(&d.rule) {
-                    continue;
-                }
-                seen.push(d.rule);
-                if let Some(rule) = crate::rules::get(d.rule) {
-                    parts.push(rule_docs(rule));
-                }
+                parts.push(finding_hover(d, link));
                 range.get_or_insert(d.range.clone());
             }
         }
@@ -324,7 +388,22 @@ pub fn hover(snap: &Snapshot, offset: usize) -> Option<(String, Range<usize>)> {
     Some((parts.join("\n\n---\n\n"), range.unwrap_or(offset..offset)))
 }
 
-/// A rule's documentation as hover text.
+/// One finding in a hover: message, fix, link.
+fn finding_hover(d: &Diagnostic, link: &RuleLink) -> String {
+    let mut out = d.message.clone();
+    if let Some(fix) = &d.fix {
+        let label = match fix.safety {
+            Safety::Safe => "建议",
+            Safety::Unsafe => "建议（需人工核对）",
+        };
+        out.push_str(&format!("\n\n{label}：{}", fix.title));
+    }
+    out.push_str("\n\n");
+    out.push_str(&link.markdown(d.rule));
+    out
+}
+
+/// A rule's documentation as hover text (on a rule id written in the text).
 pub fn rule_docs(rule: &crate::rules::Rule) -> String {
     format!("**{}**：{}\n\n{}", rule.id, rule.summary, rule.docs)
 }

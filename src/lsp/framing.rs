@@ -12,6 +12,11 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWr
 
 /// Largest message accepted (a 1 MB report is a few MB of JSON).
 const MAX_MESSAGE: usize = 256 << 20;
+/// Longest header line kept (real ones are under 100 bytes). A longer line is
+/// rejected and skipped without being stored.
+const MAX_HEADER_LINE: usize = 8 << 10;
+/// The header that starts a frame, searched for when resynchronising.
+const CONTENT_LENGTH: &[u8] = b"content-length:";
 
 /// One frame read from the client.
 #[derive(Debug, PartialEq)]
@@ -55,21 +60,19 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
         let mut content_length: Option<usize> = None;
         let mut problem: Option<String> = None;
         let mut saw_header = false;
+        let mut raw = Vec::new();
         loop {
-            let mut raw = Vec::new();
-            if self.inner.read_until(b'\n', &mut raw).await? == 0 {
+            let Some(complete) = self.read_line(&mut raw).await? else {
                 return Ok(None);
+            };
+            if !complete {
+                // Too long to be a header: skip the rest of it unread.
+                self.resync = true;
+                let reason = format!("header line longer than {MAX_HEADER_LINE} bytes");
+                return Ok(Some(Frame::Rejected(error(Value::Null, -32700, &reason))));
             }
             let line = String::from_utf8_lossy(&raw);
-            let mut line = line.trim_end_matches(['\r', '\n']);
-            if self.resync {
-                // A body without a line break may run into the next header.
-                match find_ignore_case(line, "content-length") {
-                    Some(at) => line = &line[at..],
-                    None => continue,
-                }
-                self.resync = false;
-            }
+            let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
                 if saw_header {
                     break;
@@ -103,11 +106,65 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
         };
         let mut body = vec![0; length];
         self.inner.read_exact(&mut body).await?;
-        Ok(Some(if self.check {
-            check(body)
-        } else {
-            Frame::Message(body)
-        }))
+        if !self.check {
+            return Ok(Some(Frame::Message(body)));
+        }
+        let frame = check(body);
+        if matches!(&frame, Frame::Rejected(v) if v["error"]["code"] == -32700) {
+            // A body that is not JSON: most likely the Content-Length was too
+            // small, and the rest of the body is still ahead of the next
+            // frame. Find that frame by its header.
+            self.resync = true;
+        }
+        Ok(Some(frame))
+    }
+
+    /// Read one line into `raw` (cleared first), at most [`MAX_HEADER_LINE`]
+    /// bytes. `Some(false)` when the line goes on beyond that (the rest is
+    /// left unread); `None` at the end of the input. While resynchronising,
+    /// input up to the next `Content-Length:` is skipped first, a bounded
+    /// piece at a time, and the line returned starts with it.
+    async fn read_line(&mut self, raw: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+        let limit = MAX_HEADER_LINE as u64;
+        while self.resync {
+            let buf = self.inner.fill_buf().await?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            match find_ignore_case(buf, CONTENT_LENGTH) {
+                Some(at) => {
+                    self.inner.consume(at);
+                    self.resync = false;
+                }
+                None => {
+                    // Keep a tail that may be the start of a header cut in two.
+                    let keep = CONTENT_LENGTH.len() - 1;
+                    if buf.len() > keep {
+                        let n = buf.len() - keep;
+                        self.inner.consume(n);
+                    } else {
+                        // Too little buffered to decide: take one more line.
+                        raw.clear();
+                        let n = (&mut self.inner).take(limit).read_until(b'\n', raw).await?;
+                        if n == 0 {
+                            return Ok(None);
+                        }
+                        if let Some(at) = find_ignore_case(raw, CONTENT_LENGTH) {
+                            raw.drain(..at);
+                            self.resync = false;
+                            return Ok(Some(raw.ends_with(b"\n") || raw.len() < MAX_HEADER_LINE));
+                        }
+                    }
+                }
+            }
+        }
+        raw.clear();
+        let n = (&mut self.inner).take(limit).read_until(b'\n', raw).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        // A line cut at the limit goes on; one cut by the end of input does not.
+        Ok(Some(raw.ends_with(b"\n") || n < MAX_HEADER_LINE))
     }
 }
 
@@ -193,9 +250,8 @@ fn error(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
 }
 
-/// Byte position of an ASCII `needle` in `s`, ignoring ASCII case.
-fn find_ignore_case(s: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (s.as_bytes(), needle.as_bytes());
+/// Byte position of an ASCII `needle` in `h`, ignoring ASCII case.
+fn find_ignore_case(h: &[u8], n: &[u8]) -> Option<usize> {
     (0..=h.len().checked_sub(n.len())?).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
@@ -252,9 +308,7 @@ mod tests {
         input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", note.len()).as_bytes());
         input.extend_from_slice(note);
         let f = frames(&input);
-        assert_eq!(f.len(), 7, "{f:?}");
-        assert_eq!(code(&f[5]), -32700);
-        assert!(matches!(f[6], Frame::Message(_)));
+        assert_eq!(f.len(), 6, "{f:?}");
         match &f[0] {
             Frame::Message(m) => {
                 let v: Value = serde_json::from_slice(m).unwrap();
@@ -262,10 +316,72 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        // The body that is not JSON; the garbage after it is skipped up to
+        // the next Content-Length header.
         assert_eq!(code(&f[1]), -32700);
-        assert_eq!(code(&f[2]), -32700, "bad header block");
-        assert!(matches!(f[3], Frame::Message(_)), "resynchronised");
-        assert_eq!(code(&f[4]), -32600);
+        assert!(matches!(f[2], Frame::Message(_)), "resynchronised");
+        assert_eq!(code(&f[3]), -32600);
+        assert_eq!(code(&f[4]), -32700, "bad header block");
+        assert!(matches!(f[5], Frame::Message(_)));
+    }
+
+    fn framed(body: &[u8]) -> Vec<u8> {
+        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend_from_slice(body);
+        out
+    }
+
+    const REQUEST: &[u8] = br#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
+
+    #[test]
+    fn header_lines_are_capped_and_skipped_unstored() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        // 4 MB without a line break, then a good frame.
+        let mut input = vec![b'a'; 4 << 20];
+        input.extend_from_slice(&framed(REQUEST));
+        rt.block_on(async {
+            let mut r = FrameReader::new(&input[..]);
+            let first = r.next().await.expect("read").expect("frame");
+            assert_eq!(code(&first), -32700);
+            let Frame::Rejected(v) = &first else {
+                unreachable!()
+            };
+            assert!(v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("header line longer than 8192 bytes"));
+            // Rejected after reading one capped line, not the whole 4 MB.
+            let consumed = input.len() - r.inner.len();
+            assert!(consumed <= MAX_HEADER_LINE, "read {consumed} bytes");
+            let second = r.next().await.expect("read").expect("frame");
+            assert_eq!(second, Frame::Message(REQUEST.to_vec()));
+            assert!(r.next().await.expect("read").is_none());
+        });
+        // Long lines between frames and a header cut at any point are found.
+        for garbage in [0, 1, 13, 14, 15, 8191, 8192, 8193, 20_000] {
+            let mut input = framed(b"{not json");
+            input.extend(std::iter::repeat_n(b'x', garbage));
+            input.extend_from_slice(&framed(REQUEST));
+            let f = frames(&input);
+            assert_eq!(f.len(), 2, "{garbage}: {f:?}");
+            assert_eq!(f[1], Frame::Message(REQUEST.to_vec()), "{garbage}");
+        }
+    }
+
+    #[test]
+    fn a_too_small_content_length_does_not_swallow_the_next_request() {
+        let whole = br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#;
+        for short in [1, 10, 30, whole.len() - 1] {
+            let mut input = format!("Content-Length: {short}\r\n\r\n").into_bytes();
+            input.extend_from_slice(whole);
+            input.extend_from_slice(&framed(REQUEST));
+            let f = frames(&input);
+            assert_eq!(f.len(), 2, "length {short}: {f:?}");
+            assert_eq!(code(&f[0]), -32700, "length {short}");
+            assert_eq!(f[1], Frame::Message(REQUEST.to_vec()), "length {short}");
+        }
     }
 
     #[test]

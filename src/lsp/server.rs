@@ -22,7 +22,9 @@ use tower_lsp::{Client, LanguageServer};
 use super::config::{EditorConfig, GlobVerdict, LintMode};
 use super::convert::{self, Conv};
 use super::document::Document;
-use super::features::{self, Action, ActionKind, Snapshot, Target, FIX_ALL_KIND};
+use super::features::{
+    self, Action, ActionKind, RuleLink, Snapshot, Target, FIX_ALL_KIND, SUPPRESSION_WRITTEN,
+};
 use super::position::PosIndex;
 use crate::config::{self, Config, ConfigError};
 use crate::settings::Settings;
@@ -36,6 +38,9 @@ impl Notification for ReportInfo {
     type Params = Value;
     const METHOD: &'static str = "govReport/reportInfo";
 }
+
+/// The outline's name (`DocumentSymbolOptions.label`).
+pub const OUTLINE_LABEL: &str = "年度报告结构";
 
 /// Whether a document is linted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +63,9 @@ struct ClientCaps {
     create_files: bool,
     watch_files: bool,
     hierarchical_symbols: bool,
+    /// A client command that shows a rule's explanation in the editor
+    /// (`experimental.govReport.explainRuleCommand`, sent by the VS Code extension).
+    explain_command: Option<String>,
 }
 
 impl Default for ClientCaps {
@@ -71,6 +79,7 @@ impl Default for ClientCaps {
             create_files: false,
             watch_files: false,
             hierarchical_symbols: false,
+            explain_command: None,
         }
     }
 }
@@ -80,6 +89,10 @@ struct OpenDoc {
     rev: u64,
     version: i32,
     markdown: bool,
+    /// Plain text or Markdown; other languages (an untitled tab whose
+    /// language the editor guessed, e.g. "ini") are linted only when they
+    /// look like a report, whatever `lint` says.
+    text_like: bool,
     doc: Document,
     snapshot: Option<Arc<Snapshot>>,
     notify: Arc<Notify>,
@@ -267,6 +280,18 @@ fn is_markdown(uri: &Url, language_id: &str) -> bool {
         })
 }
 
+/// Plain text or Markdown, by language id or file extension.
+fn is_text_like(uri: &Url, language_id: &str) -> bool {
+    language_id == "plaintext"
+        || language_id == "text"
+        || is_markdown(uri, language_id)
+        || uri
+            .path()
+            .rsplit('.')
+            .next()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+}
+
 /// Whether a requested code action kind (`only`) admits `kind`.
 fn kind_matches(requested: &[CodeActionKind], kind: &str) -> bool {
     requested.iter().any(|r| {
@@ -322,15 +347,20 @@ impl Backend {
                 return Some(s.clone());
             }
             let (doc_id, rev, version, markdown) = (doc.id, doc.rev, doc.version, doc.markdown);
+            let text_like = doc.text_like;
             let text = doc.doc.text();
             let (file, config_error) = state.file_config(uri);
+            let policy = match state.policy(uri, file.as_deref()) {
+                Policy::Always if !text_like => Policy::Auto,
+                p => p,
+            };
             let job = Job {
                 doc_id,
                 rev,
                 version,
                 text,
                 settings: state.settings(file.as_deref()),
-                policy: state.policy(uri, file.as_deref()),
+                policy,
                 markdown,
             };
             (job, config_error)
@@ -450,18 +480,9 @@ impl Backend {
     ) -> Vec<Action> {
         let want = |kind: &str| only.is_none_or(|only| kind_matches(only, kind));
         let mut out = Vec::new();
-        if want(CodeActionKind::QUICKFIX.as_str()) {
+        let quick = want(CodeActionKind::QUICKFIX.as_str());
+        if quick {
             out.extend(features::quick_fixes(snap, range));
-            for i in features::diagnostics_at(snap, range) {
-                if snap.markdown {
-                    out.push(features::suppress_in_markdown(snap, i));
-                } else if snap.diagnostics()[i].conceal {
-                    // An `[[ignore]]` entry would copy personal data into
-                    // gov-report.toml (and the action's title): not offered.
-                } else if let Some((path, text)) = ignore_target.clone() {
-                    out.push(features::suppress_in_config(snap, i, path, text));
-                }
-            }
         }
         if want(FIX_ALL_KIND) {
             if let Some((edit, n)) = features::fix_all(snap) {
@@ -472,7 +493,22 @@ impl Backend {
                     target: Target::ThisDocument,
                     edits: vec![edit],
                     preferred: false,
+                    written: None,
                 });
+            }
+        }
+        // Suppressions come last, after every fix: switching a check off is
+        // never the first thing offered.
+        if quick {
+            for i in features::diagnostics_at(snap, range) {
+                if snap.markdown {
+                    out.push(features::suppress_in_markdown(snap, i));
+                } else if snap.diagnostics()[i].conceal {
+                    // An `[[ignore]]` entry would copy personal data into
+                    // gov-report.toml (and the action's title): not offered.
+                } else if let Some((path, text)) = ignore_target.clone() {
+                    out.push(features::suppress_in_config(snap, i, path, text));
+                }
             }
         }
         out
@@ -516,6 +552,13 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|s| s.hierarchical_document_symbol_support)
                 .unwrap_or(false),
+            explain_command: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.pointer("/govReport/explainRuleCommand"))
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
         };
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -561,7 +604,16 @@ impl LanguageServer for Backend {
                 resolve_provider: Some(false),
                 ..CodeActionOptions::default()
             })),
-            document_symbol_provider: Some(OneOf::Left(true)),
+            // The label names this outline where an editor shows several (VS Code
+            // lists Markdown's own headings as a second group beside it).
+            document_symbol_provider: Some(OneOf::Right(DocumentSymbolOptions {
+                label: Some(OUTLINE_LABEL.to_string()),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: vec![SUPPRESSION_WRITTEN.to_string()],
+                ..ExecuteCommandOptions::default()
+            }),
             diagnostic_provider: pull.then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some(convert::SOURCE.to_string()),
@@ -670,6 +722,7 @@ impl LanguageServer for Backend {
                 rev: id,
                 version: td.version,
                 markdown: is_markdown(&td.uri, &td.language_id),
+                text_like: is_text_like(&td.uri, &td.language_id),
                 doc: Document::new(&td.text),
                 snapshot: None,
                 notify: notify.clone(),
@@ -838,16 +891,57 @@ impl LanguageServer for Backend {
         ))
     }
 
+    async fn execute_command(&self, params: ExecuteCommandParams) -> RpcResult<Option<Value>> {
+        if params.command != SUPPRESSION_WRITTEN {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        // Editors without their own handling (the VS Code extension shows a
+        // notification with an undo button) are told in a message.
+        let arg = params.arguments.first().cloned().unwrap_or(Value::Null);
+        let field = |k: &str| arg.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let (path, rule, text) = (field("path"), field("rule"), field("text"));
+        if path.is_empty() || rule.is_empty() {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(
+                "expected {path, rule, text, created}",
+            ));
+        }
+        let created = arg.get("created").and_then(Value::as_bool).unwrap_or(false);
+        let verb = if created { "已创建" } else { "已写入" };
+        self.client
+            .show_message(
+                MessageType::INFO,
+                format!(
+                    "{verb} {path}：不再提示 {rule} 对“{text}”的检查。要恢复提示，删除该文件中的这条 [[ignore]]。"
+                ),
+            )
+            .await;
+        Ok(None)
+    }
+
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
         let p = params.text_document_position_params;
-        let unit = self.state().caps.unit;
+        let (unit, link) = {
+            let state = self.state();
+            let link = match (&state.caps.explain_command, convert::rules_page()) {
+                (Some(command), _) => RuleLink::Command(command.clone()),
+                (None, Some(page)) => RuleLink::Page(page),
+                (None, None) => RuleLink::Cli,
+            };
+            (state.caps.unit, link)
+        };
         let Some(snap) = self.snapshot(&p.text_document.uri, None).await else {
             return Ok(None);
         };
         let Some(offset) = Conv::of(&snap, unit).offset(p.position) else {
             return Ok(None);
         };
-        Ok(features::hover(&snap, offset).map(|(md, r)| convert::hover(&snap, unit, md, &r)))
+        Ok(
+            features::hover(&snap, offset, &link)
+                .map(|(md, r)| convert::hover(&snap, unit, md, &r)),
+        )
     }
 
     async fn document_symbol(

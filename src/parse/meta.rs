@@ -38,9 +38,8 @@ pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
         .map_or(text.len(), |i| m.end() + i);
     let line = &text[line_start..line_end];
     let (start, end) = if line.chars().count() <= 80 {
-        let t = line.trim();
-        let s = line_start + (line.len() - line.trim_start().len());
-        (s, s + t.len())
+        let (s, e) = without_markup(line);
+        (line_start + s, line_start + e)
     } else {
         (m.start(), m.end())
     };
@@ -50,6 +49,39 @@ pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
         year: y.as_str().parse().ok(),
         year_range: Some(y.range()),
     })
+}
+
+/// The part of a title line that is the title: without surrounding
+/// whitespace and Markdown markup (`# `, closing `#`s, `> `, `**…**`,
+/// `*…*`, `__…__`). Returns byte offsets into `line`.
+fn without_markup(line: &str) -> (usize, usize) {
+    const SPACE: [char; 3] = [' ', '\t', '\u{3000}'];
+    let mut t = line.trim_matches(|c: char| c.is_whitespace());
+    loop {
+        let before = t;
+        t = t.trim_start_matches('>').trim_start_matches(SPACE);
+        let hashes = t.len() - t.trim_start_matches('#').len();
+        if (1..=6).contains(&hashes) && t[hashes..].starts_with(SPACE) {
+            t = t[hashes..].trim_start_matches(SPACE);
+            // A closing sequence is `#`s after a space.
+            let body = t.trim_end_matches('#');
+            if body.len() < t.len() && body.ends_with(SPACE) {
+                t = body.trim_end_matches(SPACE);
+            }
+        }
+        for mark in ["**", "__", "*", "_"] {
+            if t.len() > 2 * mark.len() && t.starts_with(mark) && t.ends_with(mark) {
+                t = &t[mark.len()..t.len() - mark.len()];
+                break;
+            }
+        }
+        t = t.trim_matches(SPACE);
+        if t == before {
+            break;
+        }
+    }
+    let start = t.as_ptr() as usize - line.as_ptr() as usize;
+    (start, start + t.len())
 }
 
 /// The statistical-period sentence (统计期限).

@@ -41,20 +41,37 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let heading = template::section_heading(number);
-        // Insert before the first section that should come after this one, else at the end.
-        let (at, anchor) = match sections.iter().find(|s| s.number > number) {
-            Some(next) => (next.range.start, next.range.clone()),
+        // Insert before the first section that should come after this one,
+        // at the start of its line and with its Markdown marker (`## `), so
+        // the new heading has the level of its neighbours and the next one
+        // keeps its own; else at the end, with the last heading's marker.
+        let next = sections.iter().find(|s| s.number > number);
+        let (at, anchor, marker) = match next {
+            Some(next) => {
+                let (line_start, marker) = heading_marker(ctx.text, next.range.start);
+                let at = if marker.is_some() {
+                    line_start
+                } else {
+                    next.range.start
+                };
+                (at, next.range.clone(), marker)
+            }
             None => {
                 let end = ctx.text.len();
                 let start = ctx.text[..end].trim_end().len();
                 let line_start = ctx.text[..start].rfind('\n').map_or(0, |i| i + 1);
-                (end, line_start..start)
+                let marker = sections
+                    .iter()
+                    .rev()
+                    .find_map(|s| heading_marker(ctx.text, s.range.start).1);
+                (end, line_start..start, marker)
             }
         };
         let mut insert = String::new();
         if at == ctx.text.len() && !ctx.text.is_empty() && !ctx.text.ends_with('\n') {
             insert.push('\n');
         }
+        insert.push_str(marker.unwrap_or_default());
         insert.push_str(&crate::normalize::in_script(
             &heading,
             ctx.report.traditional,
@@ -74,6 +91,22 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
             }],
         }));
     }
+}
+
+/// The start of the line a heading at `start` is on, and the text before
+/// the heading on that line when it is only a Markdown heading marker and
+/// spaces (`## `, `  `); `None` when other text precedes the heading (a
+/// heading run into the previous paragraph) or nothing does.
+fn heading_marker(text: &str, start: usize) -> (usize, Option<&str>) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let only_marker = !before.is_empty()
+        && before
+            .trim_start_matches([' ', '\t', '\u{3000}'])
+            .trim_start_matches('#')
+            .trim_matches([' ', '\t', '\u{3000}'])
+            .is_empty();
+    (line_start, only_marker.then_some(before))
 }
 
 fn first_line_end(text: &str) -> usize {

@@ -146,6 +146,8 @@ pub struct LspClient {
     pub configuration: Value,
     /// The workspace folder sent in `initialize`.
     pub root_uri: String,
+    /// `capabilities.experimental` sent in `initialize` (omitted when null).
+    pub experimental: Value,
 }
 
 impl LspClient {
@@ -154,8 +156,15 @@ impl LspClient {
     }
 
     pub fn start_with_args(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gov-report-lsp"))
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gov-report-lsp"));
+        command.args(args);
+        Self::start_command(command)
+    }
+
+    /// Any command that runs a server on its stdio (e.g. a cross-built
+    /// binary under wine or qemu).
+    pub fn start_command(mut command: Command) -> Self {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -184,6 +193,7 @@ impl LspClient {
             stderr: log,
             configuration: Value::Null,
             root_uri: "file:///tmp/gov-report-lsp-tests".to_string(),
+            experimental: Value::Null,
         }
     }
 
@@ -318,6 +328,9 @@ impl LspClient {
                 "didChangeWatchedFiles": {"dynamicRegistration": true}
             }
         });
+        if !self.experimental.is_null() {
+            caps["experimental"] = self.experimental.clone();
+        }
         if let Some(encs) = encodings {
             caps["general"] = json!({"positionEncodings": encs});
         }

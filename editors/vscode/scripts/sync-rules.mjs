@@ -17,9 +17,17 @@ export function rulesFromSource() {
   return rules;
 }
 
+/** The `govReport.rules` schema, in whichever settings category holds it. */
+export function rulesSetting(pkg) {
+  const categories = [pkg.contributes.configuration].flat();
+  const found = categories.find((c) => c.properties && c.properties["govReport.rules"]);
+  if (!found) throw new Error("package.json has no govReport.rules setting");
+  return found.properties["govReport.rules"];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const pkg = JSON.parse(readFileSync(pkgUrl, "utf8"));
-  const setting = pkg.contributes.configuration.properties["govReport.rules"];
+  const setting = rulesSetting(pkg);
   const level = setting.additionalProperties;
   setting.properties = Object.fromEntries(
     Object.entries(rulesFromSource()).map(([id, summary]) => [id, { ...level, description: summary }]),

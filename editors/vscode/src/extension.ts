@@ -16,9 +16,12 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
+import { checksDocument, DOCUMENT_SELECTOR } from "./documents";
+import { explainCapability, EXPLAIN_COMMAND, registerExplain } from "./explain";
 import { resolveServer, Resolution } from "./serverPath";
 import { toServerSettings, ServerSettings } from "./settings";
 import { ReportInfo, statusView, yearFromText } from "./status";
+import { suppressionMiddleware } from "./suppression";
 
 const SECTION = "govReport";
 /** `Diagnostic.source` set by the server. */
@@ -56,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
     vscode.workspace.onDidCloseTextDocument((doc) => reportInfos.delete(doc.uri.toString())),
   );
+  registerExplain(context, () => serverPath);
 
   lifecycle = startClient();
   await lifecycle;
@@ -115,13 +119,11 @@ async function startClient(): Promise<void> {
     options: { env: { ...process.env, RUST_BACKTRACE: "1" } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: "file", language: "plaintext" },
-      { scheme: "file", language: "markdown" },
-      { scheme: "untitled", language: "plaintext" },
-      { scheme: "untitled", language: "markdown" },
-    ],
+    documentSelector: DOCUMENT_SELECTOR,
     initializationOptions: serverSettings(),
+    // Hovers link “规则说明” to the command that shows the rule's explanation.
+    markdown: { isTrusted: { enabledCommands: [EXPLAIN_COMMAND] } },
+    middleware: { executeCommand: suppressionMiddleware((line) => output.appendLine(line)) },
     outputChannel: output,
     // Failed requests are logged to the output channel; the user-facing notifications
     // (server missing, start failed, crashed) are the extension's own, in Chinese.
@@ -136,6 +138,14 @@ async function startClient(): Promise<void> {
   };
 
   const c = new LanguageClient(SECTION, "年度报告检查", serverOptions, clientOptions);
+  c.registerFeature({
+    fillClientCapabilities: (caps) => {
+      caps.experimental = { ...(caps.experimental as object | undefined), ...explainCapability };
+    },
+    initialize: () => undefined,
+    getState: () => ({ kind: "static" }),
+    clear: () => undefined,
+  });
   client = c;
   c.onNotification(reportInfoType, (info) => {
     reportInfos.set(normalizeUri(info.uri), info);
@@ -302,7 +312,7 @@ function normalizeUri(uri: string): string {
 function updateStatus(): void {
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
-  if (!doc || (doc.languageId !== "plaintext" && doc.languageId !== "markdown")) {
+  if (!doc || !checksDocument(doc)) {
     statusItem.hide();
     return;
   }

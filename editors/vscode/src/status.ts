@@ -39,6 +39,24 @@ export function yearFromText(text: string): number | null {
   return period ? Number(period[1]) : null;
 }
 
+/**
+ * Errors and warnings, each when there is any (`3 个错误 · 1 个警告`); infos
+ * only when nothing more serious is left; `无问题` only when there is nothing.
+ */
+export function countsText(errors: number, warnings: number, infos: number): string {
+  const out: string[] = [];
+  if (errors > 0) {
+    out.push(`$(error) ${errors} 个错误`);
+  }
+  if (warnings > 0) {
+    out.push(`$(warning) ${warnings} 个警告`);
+  }
+  if (out.length === 0) {
+    out.push(infos > 0 ? `$(info) ${infos} 个提示` : "$(check) 无问题");
+  }
+  return out.join(" · ");
+}
+
 const DOCUMENT_NO: Record<string, string> = { "2021": "国办公开办函〔2021〕30号", "2019": "国办公开办函〔2019〕60号" };
 
 /**
@@ -57,7 +75,7 @@ export function statusView(info: ReportInfo): StatusView {
   }
   const errors = info.errors ?? 0;
   const warnings = info.warnings ?? 0;
-  parts.push(errors > 0 ? `$(error) ${errors} 个错误` : "$(check) 无错误");
+  parts.push(countsText(errors, warnings, info.infos ?? 0));
 
   const tips: string[] = [];
   if (info.title) {

@@ -33,9 +33,10 @@ const extDir = resolve(here, "..");
 const repo = resolve(extDir, "..", "..");
 const SEED = "000_4ae5941108e95401.txt";
 const NOTE = "会议记录.md";
+const MD_REPORT = "年度报告.md";
 const seedPath = join(repo, "tests", "examples", SEED);
 const vsix = process.env.GOV_REPORT_E2E_VSIX ? resolve(process.env.GOV_REPORT_E2E_VSIX) : join(extDir, "gov-report-lsp.vsix");
-const screenshot = join(extDir, "screenshot.png");
+const screenshot = join(extDir, "images", "screenshot.png");
 const chromiumPath = process.env.CHROMIUM || "/usr/lib/chromium/chromium";
 
 const started = Date.now();
@@ -185,6 +186,8 @@ async function main() {
   );
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   writeFileSync(join(dirs.workspace, NOTE), "# 会议记录\n\n讨论了表四中“结果维护”的写法，下周再定。\n");
+  // The seed as a Markdown draft with `##` headings: VS Code's own Markdown outline lists them too.
+  writeFileSync(join(dirs.workspace, MD_REPORT), readFileSync(seedPath, "utf8").replace(/^([一二三四五六]、)/gm, "## $1"));
   const draft = join(dirs.workspace, SEED);
   copyFileSync(seedPath, draft);
   const original = readFileSync(draft, "utf8");
@@ -314,11 +317,43 @@ async function main() {
     if (!/四、政府信息公开行政复议、行政诉讼情况/.test(crumbs) || !/表四/.test(crumbs)) fail(`breadcrumbs lack section/table four: ${crumbs}`);
     log(`breadcrumbs: ${crumbs}`);
 
-    // Hover over the label: the diagnostic's message and rule.
+    // Hover over the label: the finding, the fix and one link “规则说明”, short enough that
+    // VS Code's own "Quick Fix..." stays in view; the whole rule text is one click away.
     await page.mouse.move(under.at.x, under.at.y);
     const hover = page.locator(".monaco-hover", { hasText: "应为“结果维持”" }).first();
     await hover.waitFor({ timeout: 15000 });
-    log(`hover: ${(await hover.innerText()).replace(/\s+/g, " ").slice(0, 100)}…`);
+    await hover.locator("a", { hasText: "规则说明" }).first().waitFor({ timeout: 10000 });
+    const hoverText = (await hover.innerText()).replace(/\s+/g, " ");
+    log(`hover: ${hoverText.slice(0, 160)}…`);
+    if (/检查内容|原因|示例/.test(hoverText)) fail(`the hover shows the rule's whole documentation: ${hoverText}`);
+    if (!/建议：改为“结果维持”/.test(hoverText)) fail(`the hover does not give the fix: ${hoverText}`);
+    const hoverFit = await page.evaluate(() => {
+      const h = [...document.querySelectorAll(".monaco-hover")].find((e) => e.textContent.includes("规则说明"));
+      const scrollable = h.querySelector(".monaco-scrollable-element > .monaco-hover-content, .monaco-hover-content");
+      const quick = [...h.querySelectorAll("a, .action")].find((a) => /Quick Fix|快速修复/.test(a.textContent));
+      const box = h.getBoundingClientRect();
+      const q = quick?.getBoundingClientRect();
+      return {
+        overflow: scrollable ? scrollable.scrollHeight - scrollable.clientHeight : 0,
+        quickFix: !!q && q.top >= box.top && q.bottom <= box.bottom + 1 && q.bottom <= window.innerHeight,
+      };
+    });
+    if (hoverFit.overflow > 2 || !hoverFit.quickFix) fail(`hover too long or Quick Fix out of view: ${JSON.stringify(hoverFit)}`);
+    // “规则说明” opens the rule's --explain text inside the editor.
+    await hover.locator("a", { hasText: "规则说明" }).first().click();
+    await page.waitForSelector('.tab.active[aria-label*="table-label"]', { timeout: 20000 });
+    let explained = false;
+    for (let i = 0; i < 100 && !explained; i++) {
+      for (const f of page.frames()) {
+        const t = await f.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+        if (t.includes("检查内容") && t.includes("结果维持")) explained = true;
+      }
+      if (!explained) await page.waitForTimeout(200);
+    }
+    if (!explained) fail("规则说明 did not show the --explain text of table-label in the editor");
+    log("hover: short, Quick Fix in view; 规则说明 opened the explanation of table-label");
+    await page.keyboard.press("Control+W");
+    await page.waitForSelector(`.tab.active[aria-label*="${SEED}"]`, { timeout: 15000 });
     await page.mouse.move(5, 400);
     await page.keyboard.press("Escape");
 
@@ -349,7 +384,53 @@ async function main() {
     if (visible < 1) fail("the editor does not show 结果维持 after the quick fix");
     log(`quick fix applied: line ${line} is now "${fixedLine.slice(0, 12)}…"`);
 
-    // 5. Settings reach the server without reload: table-label off → diagnostics gone.
+    // 4b. Switching the check off is the last action, says so, and can be undone.
+    const config = join(dirs.workspace, "gov-report.toml");
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "结果维护" }).first().click();
+    await page.waitForTimeout(300);
+    await page.keyboard.press("Control+1");
+    await page.keyboard.press("Control+.");
+    await page.locator(".action-widget .monaco-list-row", { hasText: "结果维持" }).first().waitFor({ timeout: 15000 });
+    const offered = (await page.locator(".action-widget .monaco-list-row").allInnerTexts())
+      .map((t) => t.replace(/\s+/g, " ").trim())
+      .filter((t) => t !== "" && !/^(Quick Fix|快速修复|More Actions|更多操作)/i.test(t));
+    log(`actions offered: ${JSON.stringify(offered)}`);
+    const SUPPRESS = "不再提示 table-label 对“结果维护”的检查（写入 gov-report.toml）";
+    if (!offered[0]?.includes("改为“结果维持”")) fail(`the fix is not offered first: ${JSON.stringify(offered)}`);
+    if (offered[offered.length - 1] !== SUPPRESS) fail(`the suppression is not last, or not worded as what it does: ${JSON.stringify(offered)}`);
+    const suppressItem = page.locator(".action-widget .monaco-list-row", { hasText: SUPPRESS }).first();
+    for (let i = 0; i < 10 && !/\bfocused\b/.test((await suppressItem.getAttribute("class")) ?? ""); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    const written = page.locator(".notifications-toasts .notification-toast", { hasText: "不再提示 table-label" }).first();
+    await written.waitFor({ timeout: 20000 });
+    const writtenText = (await written.innerText()).replace(/\s+/g, " ");
+    log(`suppression notification: ${writtenText}`);
+    if (!/已创建 gov-report\.toml/.test(writtenText) || !/撤销/.test(writtenText)) fail(`notification lacks the file or undo: ${writtenText}`);
+    await waitFor(() => existsSync(config) && readFileSync(config, "utf8").includes('text = "结果维护"'), 10000, "gov-report.toml with the [[ignore]] entry");
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes("结果维护")),
+      null,
+      { timeout: 20000 },
+    );
+    await written.locator("a.monaco-button, .monaco-button", { hasText: "撤销" }).first().click();
+    await waitFor(() => !existsSync(config), 10000, "undo to remove the gov-report.toml it created");
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll(".markers-panel .monaco-tl-contents")].filter((r) => r.textContent.includes("结果维护")).length === n,
+      tableLabelRows - 1,
+      { timeout: 20000 },
+    );
+    log("suppression: last, worded, announced with 撤销; undo removed gov-report.toml and the findings came back");
+
+    // 5. Settings reach the server without reload. As warnings, the status bar counts them.
+    await editUserSettings(page, { "govReport.rules": { "table-label": "warning" } });
+    const warned = page.locator(".statusbar-item", { hasText: "个警告" }).first();
+    await warned.waitFor({ timeout: 20000 });
+    const warnedText = (await warned.innerText()).replace(/\s+/g, " ").trim();
+    if (!/2021 · 2021版格式 · \d+ 个警告/.test(warnedText) || /无错误/.test(warnedText)) fail(`status bar with warnings: ${warnedText}`);
+    log(`status bar with table-label as warnings: ${warnedText}`);
+    // table-label off → diagnostics gone.
     await editUserSettings(page, { "govReport.rules": { "table-label": "off" } });
     await page.waitForFunction(
       () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => /结果维护|table-label/.test(r.textContent)),
@@ -469,6 +550,82 @@ async function main() {
     await editUserSettings(page, { "govReport.lint": "always" });
     await page.locator(".markers-panel .monaco-tl-contents", { hasText: NOTE }).first().waitFor({ timeout: 20000 });
     log(`${NOTE}: clean with lint "auto", findings with lint "always"`);
+
+    // 11b. A Markdown report: VS Code shows every outline provider's symbols as a group; ours is named.
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+    await page.keyboard.type(MD_REPORT);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${MD_REPORT}"]`, { timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tab.active[aria-label*="${MD_REPORT}"]`, { timeout: 15000 });
+    await runCommand(page, "Explorer: Focus on Outline View");
+    const group = page.locator(".outline-pane .monaco-list-row, .pane-body .monaco-list-row", { hasText: "年度报告结构" }).first();
+    await group.waitFor({ timeout: 20000 });
+    const outlineRows = (await page.locator(".outline-pane .monaco-list-row, .pane-body.outline-pane .monaco-list-row").allInnerTexts())
+      .map((t) => t.replace(/\s+/g, " ").trim());
+    log(`outline of ${MD_REPORT}: ${JSON.stringify(outlineRows.slice(0, 12))}`);
+    if (outlineRows[0] !== "年度报告结构" || !outlineRows.some((t) => t.startsWith("一、总体情况第一部分"))) {
+      fail(`the outline lacks the named group 年度报告结构 with our sections: ${JSON.stringify(outlineRows)}`);
+    }
+    // The other group(s), for the record (VS Code's Markdown headings: see README, Outline).
+    await page.keyboard.press("End");
+    await page.waitForTimeout(300);
+    const lastRows = (await page.locator(".outline-pane .monaco-list-row, .pane-body.outline-pane .monaco-list-row").allInnerTexts())
+      .map((t) => t.replace(/\s+/g, " ").trim());
+    log(`outline, scrolled to the end: ${JSON.stringify(lastRows.slice(-6))}`);
+    await page.keyboard.press("Control+1");
+    // Closed, so its findings leave the Problems panel (whose list only renders what fits).
+    await page.keyboard.press("Control+W");
+    await page.waitForFunction(
+      (name) => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes(name)),
+      MD_REPORT,
+      { timeout: 20000 },
+    );
+
+    // 12. A report pasted into a new, unsaved tab whose language VS Code took for "Ini".
+    const rowsWith = (text) => page.locator(".markers-panel .monaco-tl-contents", { hasText: text }).count();
+    const labelsBefore = await rowsWith("结果维护");
+    await runCommand(page, "File: New Untitled Text File", { exact: true });
+    await page.waitForSelector('.tab.active[aria-label*="Untitled-1"]', { timeout: 15000 });
+    await runCommand(page, "Change Language Mode");
+    await page.keyboard.insertText("Ini");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: /^Ini/ }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press("Enter");
+    await page.locator(".statusbar-item", { hasText: /^Ini$/ }).first().waitFor({ timeout: 10000 });
+    await page.waitForSelector(".editor-instance .monaco-editor.focused", { timeout: 10000 });
+    await page.keyboard.insertText(original);
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll(".markers-panel .monaco-tl-contents")].filter((r) => r.textContent.includes("结果维护")).length === n,
+      labelsBefore + before,
+      { timeout: 20000 },
+    );
+    await page.locator(".statusbar-item", { hasText: /^Ini$/ }).first().waitFor({ timeout: 10000 });
+    await page.locator(".statusbar-item", { hasText: "2021 · 2021版格式" }).first().waitFor({ timeout: 10000 });
+    log(`untitled tab in Ini: ${before} more 结果维护 findings, status bar shown`);
+
+    // 13. The extension page: Chinese name, the icon and the README's screenshot render.
+    await runCommand(page, "Extensions: Show Enabled Extensions");
+    await page.locator(".extensions-viewlet .monaco-list-row", { hasText: "政府信息公开年度报告检查" }).first().click();
+    await page.waitForSelector(".extension-editor .header .name", { timeout: 20000 });
+    const header = await page.locator(".extension-editor .header .name").first().innerText();
+    if (!header.includes("政府信息公开年度报告检查")) fail(`extension page title: ${header}`);
+    await page.waitForFunction(() => {
+      const img = document.querySelector(".extension-editor .header .icon-container img, .extension-editor .header img.icon");
+      return img && img.complete && img.naturalWidth >= 128 && !/defaultIcon/i.test(img.src);
+    }, null, { timeout: 20000 });
+    let shown = null;
+    for (let i = 0; i < 100 && !shown; i++) {
+      for (const f of page.frames()) {
+        shown = await f.evaluate(() => {
+          const img = [...document.images].find((im) => im.alt.includes("结果维护"));
+          return img && img.complete && img.naturalWidth > 0 ? { w: img.naturalWidth, src: img.src.slice(0, 22) } : null;
+        }).catch(() => null);
+        if (shown) break;
+      }
+      if (!shown) await page.waitForTimeout(200);
+    }
+    if (!shown) fail("the README screenshot does not render on the extension page");
+    log(`extension page: icon and README image render (${JSON.stringify(shown)})`);
     ok = true;
   } finally {
     if (!ok && page) {
@@ -519,12 +676,21 @@ async function editUserSettings(page, extra) {
   }
 }
 
-async function runCommand(page, title) {
+async function runCommand(page, title, { exact = false } = {}) {
   await page.keyboard.press("F1");
   await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 10000 });
   await page.keyboard.insertText(title);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press("Enter");
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ timeout: 10000 });
+  if (!exact) {
+    await page.keyboard.press("Enter");
+    return;
+  }
+  // Another command whose title contains this one may be listed first: choose this one.
+  const wanted = page.locator(".quick-input-list .monaco-list-row", {
+    has: page.locator(".label-name", { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }),
+  }).first();
+  await wanted.click();
 }
 
 async function waitFor(cond, ms, what) {

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{related_at, Positions, Style};
+use super::{related_at, terminal_safe, Positions, Style};
 use crate::cli::check::{BodySummary, FileResult, Summary};
 use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::text::LineIndex;
@@ -158,7 +158,12 @@ fn diagnostic(out: &mut dyn Write, paint: &Paint, at: &Located, d: &Diagnostic) 
         "{}: {} {}",
         paint.wrap(
             "1",
-            &format!("{}:{}:{}", result.path, start.line, start.column)
+            &format!(
+                "{}:{}:{}",
+                terminal_safe(&result.path),
+                start.line,
+                start.column
+            )
         ),
         paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
         one_line(&d.message)
@@ -199,7 +204,7 @@ fn diagnostic(out: &mut dyn Write, paint: &Paint, at: &Located, d: &Diagnostic) 
         writeln!(
             out,
             "{pad} {eq} 相关：{}:{}:{}: {}",
-            place.path,
+            terminal_safe(place.path),
             place.start.line,
             place.start.column,
             one_line(&r.message)
@@ -323,6 +328,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if s.failed > 0 {
         line.push_str(&format!("{} 个路径无法读取（见上方错误）。", s.failed));
+    }
+    if s.unwritten > 0 {
+        line.push_str(&format!(
+            "{} 个文件的修复无法写入（见上方错误）。",
+            s.unwritten
+        ));
     }
     line
 }

@@ -54,6 +54,35 @@ pub fn emit(
     }
 }
 
+/// A text from outside (a file name, a message quoting one) made safe to
+/// print on a terminal: control characters (an ESC that would recolour the
+/// terminal, a line break that would split `path:line:col`) and the
+/// bidirectional overrides that reorder what is shown are written as
+/// escapes (`\x1b`, `\n`, `\u{202e}`). Other text is unchanged.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(unsafe_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// A 1-based line and a 1-based column counted in Unicode characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
@@ -167,6 +196,18 @@ pub fn related_at<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_controls_and_bidi_overrides() {
+        assert_eq!(terminal_safe("报告\x1b[31m.txt"), "报告\\x1b[31m.txt");
+        assert_eq!(terminal_safe("a\nb:1:1.txt"), "a\\nb:1:1.txt");
+        assert_eq!(terminal_safe("\u{202e}txt.exe"), "\\u{202e}txt.exe");
+        assert_eq!(terminal_safe("\u{9b}x"), "\\u{9b}x");
+        assert!(matches!(
+            terminal_safe("𠮷 报告.txt"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn positions_count_chars_and_lines() {

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { rulesFromSource } from "../../scripts/sync-rules.mjs";
+import { rulesFromSource, rulesSetting } from "../../scripts/sync-rules.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 
@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.ur
 test("govReport.rules lists only real rules, with their summaries (else: npm run sync-rules)", () => {
   const fromSource = rulesFromSource();
   assert.ok(Object.keys(fromSource).length >= 10, "rules found in src/rules");
-  const props = pkg.contributes.configuration.properties["govReport.rules"].properties;
+  const props = rulesSetting(pkg).properties;
   assert.ok(Object.keys(props).length >= 10, "rules listed in package.json");
   for (const [id, v] of Object.entries(props)) {
     assert.ok(id in fromSource, `package.json lists rule ${id}, which is not in src/rules`);
@@ -36,11 +36,30 @@ test("sync-rules lists every rule in src/rules with its summary", async () => {
   copyFileSync(new URL("../../package.json", import.meta.url), join(ext, "package.json"));
   execFileSync("node", [join(ext, "scripts", "sync-rules.mjs")]);
   const synced = JSON.parse(readFileSync(join(ext, "package.json"), "utf8"));
-  const props = synced.contributes.configuration.properties["govReport.rules"].properties;
+  const props = rulesSetting(synced).properties;
   assert.deepEqual(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.description])), rulesFromSource());
 });
 
 test("every command has a Chinese title and is activated by plaintext/markdown", () => {
   for (const c of pkg.contributes.commands) assert.match(c.title, /[\u4e00-\u9fff]/, c.command);
   assert.deepEqual(pkg.activationEvents, ["onLanguage:plaintext", "onLanguage:markdown"]);
+});
+
+test("the extension page and settings speak Chinese: name, setting categories, an icon that is packaged", () => {
+  assert.match(pkg.displayName, /[\u4e00-\u9fff]/);
+  const categories = [pkg.contributes.configuration].flat();
+  assert.ok(categories.length >= 2, "settings are grouped in categories");
+  for (const c of categories) {
+    assert.match(c.title, /^[\u4e00-\u9fff]/, `category ${c.id} has a Chinese title`);
+    for (const [key, p] of Object.entries(c.properties)) {
+      // VS Code derives a setting's label from its key: the description names it in Chinese first.
+      assert.match(p.markdownDescription ?? p.description, /^\*\*[\u4e00-\u9fff]/, key);
+    }
+  }
+  assert.equal(pkg.icon, "images/icon.png");
+  const png = readFileSync(new URL(`../../${pkg.icon}`, import.meta.url));
+  assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+  assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, "the Marketplace wants at least 128×128");
+  const ignore = readFileSync(new URL("../../.vscodeignore", import.meta.url), "utf8");
+  assert.ok(!/^images/m.test(ignore), "images/ is packaged");
 });
