@@ -69,6 +69,7 @@ pub fn analyze_document(doc: &Document, settings: &Settings) -> Analysis {
         year,
         format,
         settings,
+        prose: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     for rule in rules::ALL {

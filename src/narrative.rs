@@ -27,8 +27,9 @@ use crate::normalize;
 pub struct Stream {
     /// The normalised text.
     pub s: String,
-    /// For each character of `s`: its byte offset in `s` and its source bytes.
-    chars: Vec<(usize, Range<usize>)>,
+    /// For each character of `s`: its byte offset in `s`, and the start and
+    /// length of its source bytes (compact: the stream is built for every analysis).
+    chars: Vec<(u32, u32, u8)>,
     /// Offsets in `s` of the first character of each source line.
     line_starts: Vec<usize>,
 }
@@ -46,15 +47,26 @@ impl Stream {
             chars: Vec::with_capacity(range.len() / 3),
             line_starts: Vec::new(),
         };
+        let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
         while line_start < range.end {
             let line_end = text[line_start..range.end]
                 .find('\n')
                 .map_or(range.end, |i| line_start + i);
             let line = &text[line_start..line_end];
-            if !is_page_footer(line) {
+            let inside = skip
+                .iter()
+                .any(|r| r.start <= line_start && line_end <= r.end);
+            if !inside && !is_page_footer(line) {
+                // Only lines that cross a skipped range check every character.
+                crossing.clear();
+                crossing.extend(
+                    skip.iter()
+                        .filter(|r| r.start < line_end && line_start < r.end)
+                        .cloned(),
+                );
                 let before = out.s.len();
-                out.push_line(text, line_start..line_end, skip);
+                out.push_line(text, line_start..line_end, &crossing);
                 if out.s.len() > before {
                     out.line_starts.push(before);
                 }
@@ -65,24 +77,42 @@ impl Stream {
     }
 
     fn push_line(&mut self, text: &str, line: Range<usize>, skip: &[Range<usize>]) {
-        let slice = &text[line.clone()];
+        let bytes = text.as_bytes();
         let mut prev_cjk = false;
-        let mut skip_until = 0;
-        for (i, c) in slice.char_indices() {
-            let at = line.start + i;
-            if i < skip_until || skip.iter().any(|r| r.contains(&at)) {
+        let mut at = line.start;
+        while at < line.end {
+            let b = bytes[at];
+            // ASCII first: most punctuation, digits and spaces of a report.
+            let (c, len) = if b < 0x80 {
+                (char::from(b), 1)
+            } else {
+                let c = text[at..].chars().next().expect("on a char boundary");
+                (c, c.len_utf8())
+            };
+            if !skip.is_empty() && skip.iter().any(|r| r.contains(&at)) {
+                at += len;
                 continue;
             }
-            if prev_cjk {
-                if let Some(n) = normalize::pinyin_residue_len(&slice[i..]) {
-                    skip_until = i + n;
+            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
+            if prev_cjk && (c == '(' || c == '（') {
+                if let Some(n) = normalize::pinyin_residue_len(&text[at..line.end]) {
+                    at += n;
                     continue;
                 }
             }
-            prev_cjk = normalize::is_cjk(c);
-            let Some(folded) = fold(c) else { continue };
-            self.chars.push((self.s.len(), at..at + c.len_utf8()));
-            self.s.push(folded);
+            let cjk = len >= 3 && normalize::is_cjk(c);
+            let folded = if cjk {
+                Some(normalize::simplified(c))
+            } else {
+                fold(c)
+            };
+            prev_cjk = cjk;
+            if let Some(folded) = folded {
+                #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+                self.chars.push((self.s.len() as u32, at as u32, len as u8));
+                self.s.push(folded);
+            }
+            at += len;
         }
     }
 
@@ -91,14 +121,26 @@ impl Stream {
         let first = self.char_index(range.start);
         let last = self.char_index(range.end.max(range.start + 1) - 1);
         match (self.chars.get(first), self.chars.get(last)) {
-            (Some(a), Some(b)) => a.1.start..b.1.end,
+            (Some(a), Some(b)) => a.1 as usize..b.1 as usize + usize::from(b.2),
             _ => 0..0,
         }
     }
 
+    /// Offset in `s` of the first character that comes from `offset` or
+    /// later in the source (`s.len()` when there is none).
+    pub fn at_source(&self, offset: usize) -> usize {
+        let i = self.chars.partition_point(|c| (c.1 as usize) < offset);
+        self.chars.get(i).map_or(self.s.len(), |c| c.0 as usize)
+    }
+
+    /// The stream range of the source range `range`.
+    pub fn range_of(&self, range: Range<usize>) -> Range<usize> {
+        self.at_source(range.start)..self.at_source(range.end)
+    }
+
     /// Index into `chars` of the character containing byte `at` of `s`.
     fn char_index(&self, at: usize) -> usize {
-        match self.chars.binary_search_by_key(&at, |c| c.0) {
+        match self.chars.binary_search_by_key(&at, |c| c.0 as usize) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -131,6 +173,9 @@ impl Stream {
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
 /// simplified (traditional → simplified) and kept, punctuation included.
 fn fold(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return (!c.is_ascii_whitespace()).then_some(c);
+    }
     if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
         return None;
     }
@@ -145,7 +190,9 @@ fn fold(c: char) -> Option<char> {
 /// A line that is only a page number (`-1-`, `— 2 —`, `- 3 -`).
 fn is_page_footer(line: &str) -> bool {
     let t = line.trim();
+    // Short, so a paragraph line is rejected without a scan.
     !t.is_empty()
+        && t.len() <= 32
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars().all(|c| {
             c.is_ascii_digit()
@@ -291,13 +338,15 @@ const TIMING: [&str; 9] = [
     "按时", "按期", "当场", "当日", "即时", "限期", "逾期", "超期", "延期",
 ];
 
-/// The claims stated in `stream`. `year` is the report year: a sentence
-/// naming another year gives nothing (and nothing is read when the report
-/// year is unknown and a year is named).
-pub fn claims(stream: &Stream, year: Option<i32>) -> Vec<Claim> {
+/// The claims stated in `stream[range]` (a range of the stream, e.g. one
+/// section's body; sentences are not read across its start). `year` is the
+/// report year: a sentence naming another year gives nothing (and nothing is
+/// read when the report year is unknown and a year is named).
+pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Claim> {
     let mut out: Vec<Claim> = Vec::new();
-    let s = stream.s.as_str();
-    let mut from = 0;
+    let s = &stream.s[..range.end];
+    let floor = range.start;
+    let mut from = range.start;
     while let Some(caps) = phrasings().captures_at(s, from) {
         let whole = caps.get(0).expect("match");
         // A phrase is read once: a rejected reading does not leave its tail
@@ -307,7 +356,7 @@ pub fn claims(stream: &Stream, year: Option<i32>) -> Vec<Claim> {
         let Some(quantity) = quantity_of(&caps) else {
             continue;
         };
-        if !context_allows(stream, whole.start(), n.end(), &quantity, year) {
+        if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
             continue;
         }
         let Ok(value) = n.as_str().parse::<i64>() else {
@@ -397,9 +446,10 @@ fn quantity_of(caps: &regex::Captures<'_>) -> Option<Quantity> {
 }
 
 /// The part of the sentence before `at` that qualifies it: from the
-/// sentence start, without parenthetical asides closed before `at`.
-pub fn lead_in(stream: &Stream, at: usize) -> String {
-    let s = &stream.s[stream.sentence_start(at)..at];
+/// sentence start (not before `floor`), without parenthetical asides closed
+/// before `at`.
+pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
+    let s = &stream.s[stream.sentence_start(at).max(floor)..at];
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     let mut aside = String::new();
@@ -458,14 +508,15 @@ fn qualifier_absent_or_general(s: &str, words: &[&str]) -> bool {
 
 fn context_allows(
     stream: &Stream,
+    floor: usize,
     start: usize,
     number_end: usize,
     quantity: &Quantity,
     year: Option<i32>,
 ) -> bool {
     let s = stream.s.as_str();
-    let lead = lead_in(stream, start);
-    let clause = &s[stream.clause_start(start)..start];
+    let lead = lead_in(stream, floor, start);
+    let clause = &s[stream.clause_start(start).max(floor)..start];
     // Another year, or a year when the report year is unknown.
     let years = years_in(&lead);
     if years.iter().any(|&y| Some(y) != year) {
@@ -481,17 +532,14 @@ fn context_allows(
     if ROUNDED_BEFORE.iter().any(|w| clause.contains(w)) {
         return false;
     }
-    if ROUNDED_AFTER
-        .iter()
-        .any(|w| s[number_end..].starts_with(&format!("件{w}")) || s[number_end..].starts_with(w))
-    {
+    let after = s[number_end..]
+        .strip_prefix('件')
+        .unwrap_or(&s[number_end..]);
+    if ROUNDED_AFTER.iter().any(|w| after.starts_with(w)) {
         return false;
     }
     // A negation or timing word right before the keyword (`未予以公开`, `按时办结`).
-    let before: String = {
-        let chars: Vec<char> = s[..start].chars().rev().take(3).collect();
-        chars.into_iter().rev().collect()
-    };
+    let before = &s[s[..start].char_indices().rev().nth(2).map_or(0, |(i, _)| i)..start];
     if NEGATION.iter().chain(&TIMING).any(|w| before.ends_with(w)) {
         return false;
     }
@@ -548,7 +596,7 @@ mod tests {
 
     fn read(text: &str, year: i32) -> Vec<(Quantity, i64)> {
         let stream = Stream::new(text, 0..text.len(), &[]);
-        claims(&stream, Some(year))
+        claims(&stream, 0..stream.s.len(), Some(year))
             .into_iter()
             .map(|c| (c.quantity, c.value))
             .collect()
@@ -559,7 +607,7 @@ mod tests {
         let text = "全市共受理政府信息公开申请 3119 件，答\n   - 3 -\n复 3050 件";
         let stream = Stream::new(text, 0..text.len(), &[]);
         assert_eq!(stream.s, "全市共受理政府信息公开申请3119件,答复3050件");
-        let c = claims(&stream, Some(2024));
+        let c = claims(&stream, 0..stream.s.len(), Some(2024));
         assert_eq!(c.len(), 2);
         assert_eq!(&text[c[0].range.clone()], "3119");
         assert_eq!(&text[c[1].range.clone()], "3050");

@@ -102,7 +102,7 @@ fn every_collected_phrasing_reads_as_documented() {
     let mut failures = String::new();
     for case in &cases {
         let stream = Stream::new(&case.text, 0..case.text.len(), &[]);
-        let found: Vec<String> = claims(&stream, Some(case.year))
+        let found: Vec<String> = claims(&stream, 0..stream.s.len(), Some(case.year))
             .iter()
             .map(render)
             .collect();
@@ -153,7 +153,7 @@ fn phrasings_cover_every_seed_and_corpus_source() {
 fn claims_point_at_the_digits() {
     let text = "政府信息公开行政复议 351\n件；本年度收到政府信息公開申請 𠮷２５件。";
     let stream = Stream::new(text, 0..text.len(), &[]);
-    let found = claims(&stream, Some(2024));
+    let found = claims(&stream, 0..stream.s.len(), Some(2024));
     assert_eq!(
         found.len(),
         1,
@@ -162,6 +162,6 @@ fn claims_point_at_the_digits() {
     assert_eq!(&text[found[0].range.clone()], "351");
     let text = "本年度收到政府信息公開申請２５件。";
     let stream = Stream::new(text, 0..text.len(), &[]);
-    let found = claims(&stream, Some(2024));
+    let found = claims(&stream, 0..stream.s.len(), Some(2024));
     assert_eq!(&text[found[0].range.clone()], "２５");
 }

@@ -1,7 +1,6 @@
 use super::{Context, FixKind, Rule};
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::Format;
-use crate::normalize;
 
 pub static RULE: Rule = Rule {
     id: "fee-statement",
@@ -55,9 +54,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let Some(first) = sixes.first() else {
         return;
     };
+    // The prose stream is simplified and has no line breaks (PDF text breaks words).
+    let prose = ctx.prose();
     let mentioned = sixes.iter().any(|s| {
-        let key = normalize::key(&ctx.text[s.body.clone()]);
-        MENTIONS.iter().any(|w| key.contains(w))
+        let body = &prose.s[prose.range_of(s.body.clone())];
+        MENTIONS.iter().any(|w| body.contains(w))
     });
     if mentioned {
         return;

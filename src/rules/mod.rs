@@ -53,6 +53,20 @@ pub struct Context<'a> {
     /// The format the tables were read as.
     pub format: Option<Format>,
     pub settings: &'a Settings,
+    /// The prose as a compact stream, built on first use (see [`Context::prose`]).
+    pub prose: std::cell::OnceCell<crate::narrative::Stream>,
+}
+
+impl Context<'_> {
+    /// The whole text outside the tables as one compact stream, shared by
+    /// the rules that read sentences (built once per analysis).
+    pub fn prose(&self) -> &crate::narrative::Stream {
+        self.prose.get_or_init(|| {
+            let tables: Vec<std::ops::Range<usize>> =
+                self.report.tables.iter().map(|t| t.range.clone()).collect();
+            crate::narrative::Stream::new(self.text, 0..self.text.len(), &tables)
+        })
+    }
 }
 
 /// A rule: its id, default severity, documentation and check function.

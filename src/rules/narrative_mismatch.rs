@@ -1,9 +1,7 @@
-use std::ops::Range;
-
 use super::{Context, FixKind, Rule};
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::{Format, Table};
-use crate::narrative::{self, Claim, DocColumn, DocKind, Outcome, Quantity, Stream};
+use crate::narrative::{self, Claim, DocColumn, DocKind, Outcome, Quantity};
 
 pub static RULE: Rule = Rule {
     id: "narrative-mismatch",
@@ -63,22 +61,22 @@ struct Source {
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let report = ctx.report;
-    let tables: Vec<Range<usize>> = report.tables.iter().map(|t| t.range.clone()).collect();
     let t2 = report.table("t2").filter(|t| t.consistent());
     let t3 = report.table("t3").filter(|t| t.consistent());
     let t4 = report.table("t4").filter(|t| t.consistent());
     if t2.is_none() && t3.is_none() && t4.is_none() {
         return;
     }
+    let prose = ctx.prose();
     for section in report
         .sections
         .iter()
         .filter(|s| (1..=4).contains(&s.number))
     {
-        let stream = Stream::new(ctx.text, section.body.clone(), &tables);
         let mut handled_said: Option<i64> = None;
         let mut received_said: Option<i64> = None;
-        for claim in narrative::claims(&stream, ctx.year) {
+        let range = prose.range_of(section.body.clone());
+        for claim in narrative::claims(prose, range, ctx.year) {
             match claim.quantity {
                 Quantity::Handled => handled_said = Some(claim.value),
                 Quantity::Received | Quantity::Accepted => received_said = Some(claim.value),

@@ -1,7 +1,4 @@
 use std::ops::Range;
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 use super::{Context, FixKind, Rule};
 use crate::diagnostic::{self, Diagnostic, Severity};
@@ -39,108 +36,150 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("built-in regex is valid"))
-}
-
-/// A digit, ASCII or full-width.
-const D: &str = "[0-9０-９]";
-
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let text = ctx.text;
-    // Quick reject: every number looked for has at least 11 digits.
-    let full_width = |c: char| ('０'..='９').contains(&c);
-    if text.bytes().filter(u8::is_ascii_digit).count() < 11 && !text.contains(full_width) {
-        return;
+    // Table cells are statistics, not personal data: only the text between
+    // the tables is scanned.
+    let mut tables: Vec<Range<usize>> = ctx.report.tables.iter().map(|t| t.range.clone()).collect();
+    tables.sort_by_key(|t| t.start);
+    let mut prose = Vec::with_capacity(tables.len() + 1);
+    let mut from = 0;
+    for t in &tables {
+        if from < t.start {
+            prose.push(from..t.start);
+        }
+        from = from.max(t.end);
     }
-    let tables: Vec<Range<usize>> = ctx.report.tables.iter().map(|t| t.range.clone()).collect();
-    let in_table = |r: &Range<usize>| tables.iter().any(|t| t.start <= r.start && r.end <= t.end);
-    // (range, what it is, how the message says why it must go)
-    let mut found: Vec<(Range<usize>, &'static str, &'static str)> = Vec::new();
-    let taken = |r: &Range<usize>, found: &[(Range<usize>, &str, &str)]| {
-        found
-            .iter()
-            .any(|(f, _, _)| f.start < r.end && r.start < f.end)
-    };
-
-    static ID: OnceLock<Regex> = OnceLock::new();
-    let id = re(&ID, &format!("{D}{{17}}[0-9０-９Xx]"));
-    for m in id.find_iter(text) {
-        let r = m.range();
-        if in_table(&r) || !standalone(text, &r) || !valid_id(&digits(m.as_str())) {
+    prose.push(from..text.len());
+    for run in prose.into_iter().flat_map(|r| runs(text, r)) {
+        if !standalone(text, &run.range) {
             continue;
         }
-        found.push((
-            r,
-            "居民身份证号码",
-            "身份证号码属于个人信息，不得公开，发布前必须删除。",
-        ));
-    }
-
-    static MOBILE: OnceLock<Regex> = OnceLock::new();
-    let mobile = re(
-        &MOBILE,
-        &format!(r"(?:\+?86[- ]?)?1[3-9３-９]{D}[- ]?{D}{{4}}[- ]?{D}{{4}}"),
-    );
-    for m in mobile.find_iter(text) {
-        let r = m.range();
-        if in_table(&r) || !standalone(text, &r) || taken(&r, &found) {
+        let (what, why) = if is_id(&run) {
+            (
+                "居民身份证号码",
+                "身份证号码属于个人信息，不得公开，发布前必须删除。",
+            )
+        } else if is_mobile(&run.digits, &run.groups) {
+            (
+                "手机号码",
+                "个人手机号码属于个人信息，不得公开，发布前必须删除；需要留联系方式的，请改为单位的办公电话。",
+            )
+        } else if is_card(&run) && (run.groups.len() > 1 || card_context(text, run.range.start)) {
+            (
+                "银行卡号",
+                "银行卡号属于个人信息，不得公开，发布前必须删除。",
+            )
+        } else {
             continue;
-        }
-        // The 11 digits without the country code.
-        let all = digits(m.as_str());
-        if all.len() != 11 && !(all.len() == 13 && all.starts_with("86")) {
-            continue;
-        }
-        found.push((
-            r,
-            "手机号码",
-            "个人手机号码属于个人信息，不得公开，发布前必须删除；需要留联系方式的，请改为单位的办公电话。",
-        ));
-    }
-
-    static CARD: OnceLock<Regex> = OnceLock::new();
-    let card = re(
-        &CARD,
-        &format!(r"{D}{{4}}(?:[- ]?{D}{{4}}){{3}}(?:[- ]?{D}{{1,3}})?"),
-    );
-    for m in card.find_iter(text) {
-        let r = m.range();
-        if in_table(&r) || !standalone(text, &r) || taken(&r, &found) {
-            continue;
-        }
-        let all = digits(m.as_str());
-        let grouped = m.as_str().contains([' ', '-']);
-        if !(16..=19).contains(&all.len())
-            || !luhn(&all)
-            || !(grouped || card_context(text, r.start))
-        {
-            continue;
-        }
-        found.push((
-            r,
-            "银行卡号",
-            "银行卡号属于个人信息，不得公开，发布前必须删除。",
-        ));
-    }
-
-    found.sort_by_key(|(r, _, _)| r.start);
-    for (r, what, why) in found {
-        let shown = diagnostic::mask(&text[r.clone()]);
-        acc.push(Diagnostic::new(RULE.id, r, format!("发现{what} {shown}。{why}")).concealed());
+        };
+        let shown = diagnostic::mask(&text[run.range.clone()]);
+        acc.push(
+            Diagnostic::new(RULE.id, run.range, format!("发现{what} {shown}。{why}")).concealed(),
+        );
     }
 }
 
-/// The digits of `s` as ASCII (full-width folded, separators and `+` dropped; `X` kept).
-fn digits(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '0'..='9' | 'X' => Some(c),
-            'x' => Some('X'),
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+/// A number of at least 11 digits: digits (ASCII or full-width) in groups
+/// separated by one space or hyphen (`138 1234 5678`), possibly ending in
+/// the `X` of an ID number.
+#[derive(Debug)]
+struct Run {
+    range: Range<usize>,
+    /// The digits in ASCII (`X` upper case).
+    digits: String,
+    /// How many digits each group has.
+    groups: Vec<usize>,
+}
+
+/// The digit at byte `i` (ASCII or full-width) and its length in bytes.
+fn digit_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = text.as_bytes();
+    match b.get(i)? {
+        c @ b'0'..=b'9' => Some((char::from(*c), 1)),
+        // U+FF10..U+FF19 (０-９) are EF BC 90..99.
+        0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2)? {
+            c @ 0x90..=0x99 => Some((char::from(b'0' + (c - 0x90)), 3)),
             _ => None,
-        })
-        .collect()
+        },
+        _ => None,
+    }
+}
+
+/// Every run of at least 11 digits starting in `text[within]`, in one pass over the bytes.
+fn runs(text: &str, within: Range<usize>) -> Vec<Run> {
+    let b = &text.as_bytes()[..within.end];
+    let mut out = Vec::new();
+    let mut i = within.start;
+    while i < b.len() {
+        // Only ASCII digits and the lead byte of full-width ones (EF) can
+        // start a number; no other character's bytes look like either.
+        match b[i..].iter().position(|&c| c.is_ascii_digit() || c == 0xEF) {
+            Some(n) => i += n,
+            None => break,
+        }
+        if digit_at(text, i).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = String::new();
+        let mut groups = vec![0usize];
+        loop {
+            if let Some((d, len)) = digit_at(text, i) {
+                digits.push(d);
+                *groups.last_mut().expect("one group") += 1;
+                i += len;
+            } else if matches!(b.get(i), Some(b' ' | b'-')) && digit_at(text, i + 1).is_some() {
+                groups.push(0);
+                i += 1;
+            } else {
+                if digits.len() == 17 && groups.len() == 1 && matches!(b.get(i), Some(b'X' | b'x'))
+                {
+                    digits.push('X');
+                    groups[0] += 1;
+                    i += 1;
+                }
+                break;
+            }
+        }
+        if digits.len() >= 11 {
+            out.push(Run {
+                range: start..i,
+                digits,
+                groups,
+            });
+        }
+    }
+    out
+}
+
+fn is_id(run: &Run) -> bool {
+    run.groups.len() == 1 && valid_id(&run.digits)
+}
+
+/// 11 digits `1[3-9]…`, written whole or as 3-4-4, with or without `86` before.
+fn is_mobile(digits: &str, groups: &[usize]) -> bool {
+    let bare =
+        |d: &str| d.len() == 11 && d.starts_with('1') && matches!(d.as_bytes()[1], b'3'..=b'9');
+    match groups {
+        [11] | [3, 4, 4] => bare(digits),
+        [13] | [2, 11] | [2, 3, 4, 4] => digits.starts_with("86") && bare(&digits[2..]),
+        _ => false,
+    }
+}
+
+/// 16–19 digits, whole or in groups of four, with a valid Luhn digit.
+fn is_card(run: &Run) -> bool {
+    let n = run.digits.len();
+    let grouped_by_four = match run.groups.split_last() {
+        Some((last, rest)) => rest.iter().all(|&g| g == 4) && (1..=4).contains(last),
+        None => false,
+    };
+    (16..=19).contains(&n)
+        && !run.digits.contains('X')
+        && (run.groups.len() == 1 || grouped_by_four)
+        && luhn(&run.digits)
 }
 
 /// The number is not part of something longer: a longer digit run, a word,
@@ -249,6 +288,32 @@ mod tests {
     fn luhn_digit() {
         assert!(luhn("4111111111111111"));
         assert!(!luhn("4111111111111112"));
+    }
+
+    #[test]
+    fn runs_and_their_kinds() {
+        let text = "手机：+86 138 1234 5678，１３９００００１１１１；电话0591-2312312；证号11010519491231002X；卡 6222 0212 3456 7890 128；表 1 0 0 0 0 0 1";
+        let found: Vec<(String, Vec<usize>)> = runs(text, 0..text.len())
+            .into_iter()
+            .map(|r| (r.digits, r.groups))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("8613812345678".to_string(), vec![2, 3, 4, 4]),
+                ("13900001111".to_string(), vec![11]),
+                ("05912312312".to_string(), vec![4, 7]),
+                ("11010519491231002X".to_string(), vec![18]),
+                ("6222021234567890128".to_string(), vec![4, 4, 4, 4, 3]),
+            ]
+        );
+        assert!(is_mobile("8613812345678", &[2, 3, 4, 4]));
+        assert!(is_mobile("13900001111", &[11]));
+        assert!(!is_mobile("05912312312", &[4, 7]), "an office number");
+        assert!(
+            !is_mobile("13812345678", &[4, 7]),
+            "not grouped like a phone number"
+        );
     }
 
     #[test]

@@ -47,20 +47,16 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let Some(year) = ctx.year else { return };
-    let tables: Vec<Range<usize>> = ctx.report.tables.iter().map(|t| t.range.clone()).collect();
     for section in &ctx.report.sections {
-        match section.number {
-            1 => overview(
-                &Stream::new(ctx.text, section.body.clone(), &tables),
-                year,
-                acc,
-            ),
-            5 => plans(
-                &Stream::new(ctx.text, section.body.clone(), &tables),
-                year,
-                acc,
-            ),
-            _ => {}
+        if !matches!(section.number, 1 | 5) {
+            continue;
+        }
+        let prose = ctx.prose();
+        let range = prose.range_of(section.body.clone());
+        if section.number == 1 {
+            overview(prose, range, year, acc);
+        } else {
+            plans(prose, range, year, acc);
         }
     }
 }
@@ -77,18 +73,23 @@ fn is_ordinal(prefix: &str) -> bool {
 }
 
 /// Where the sentence holding `at` starts, counting a line start as one.
-fn start_of_sentence(stream: &Stream, at: usize) -> usize {
-    stream.sentence_start(at).max(stream.line_start(at))
+fn start_of_sentence(stream: &Stream, floor: usize, at: usize) -> usize {
+    stream
+        .sentence_start(at)
+        .max(stream.line_start(at))
+        .max(floor)
 }
 
-fn overview(stream: &Stream, year: i32, acc: &mut Vec<Diagnostic>) {
+fn overview(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Diagnostic>) {
     static YEAR_START: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &YEAR_START,
         r"((?:19|20)[0-9]{2})年(?:度)?(?:,|我|本|全|共)",
     );
-    let s = stream.s.as_str();
-    for caps in r.captures_iter(s) {
+    let s = &stream.s[..section.end];
+    let mut from = section.start;
+    while let Some(caps) = r.captures_at(s, from) {
+        from = caps.get(0).expect("match").end();
         let y = caps.get(1).expect("year group");
         let Ok(found) = y.as_str().parse::<i32>() else {
             continue;
@@ -96,7 +97,7 @@ fn overview(stream: &Stream, year: i32, acc: &mut Vec<Diagnostic>) {
         if !(year - 10..year).contains(&found) {
             continue;
         }
-        let start = start_of_sentence(stream, y.start());
+        let start = start_of_sentence(stream, section.start, y.start());
         if !is_ordinal(&s[start..y.start()]) {
             continue;
         }
@@ -120,7 +121,7 @@ fn overview(stream: &Stream, year: i32, acc: &mut Vec<Diagnostic>) {
     }
 }
 
-fn plans(stream: &Stream, year: i32, acc: &mut Vec<Diagnostic>) {
+fn plans(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Diagnostic>) {
     static PLAN: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &PLAN,
@@ -129,8 +130,10 @@ fn plans(stream: &Stream, year: i32, acc: &mut Vec<Diagnostic>) {
             (?:我局|我们|我区|我县|我市|我委|我办|我中心|本机关|本单位|本部门|全区|全市|全县)?(?:将|拟)
       | 将(?:于|在)(?P<b>(?:19|20)[0-9]{2})年",
     );
-    let s = stream.s.as_str();
-    for caps in r.captures_iter(s) {
+    let s = &stream.s[..section.end];
+    let mut from = section.start;
+    while let Some(caps) = r.captures_at(s, from) {
+        from = caps.get(0).expect("match").end();
         let Some(y) = caps.name("a").or_else(|| caps.name("b")) else {
             continue;
         };
