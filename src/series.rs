@@ -33,8 +33,10 @@ impl Cell {
 /// What one report contributes to the comparison across years.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// The path the report is known by (used in messages and related locations).
+    /// The path the report is known by (related locations carry it).
     pub path: String,
+    /// How messages name the report (the path, unless the caller shortens it).
+    pub label: String,
     pub year: Option<i32>,
     /// The body that wrote it: `agency` from `gov-report.toml`, else the
     /// name before the year in the title.
@@ -59,8 +61,10 @@ impl Facts {
         settings: &Settings,
     ) -> Facts {
         let report = &analysis.report;
+        let path = path.into();
         let mut facts = Facts {
-            path: path.into(),
+            label: path.clone(),
+            path,
             year: analysis.info.year,
             agency: settings
                 .agency

@@ -34,6 +34,9 @@ pub struct Snapshot {
     pub offer_completions: bool,
     /// Markdown (comments available for suppressions) rather than plain text.
     pub markdown: bool,
+    /// Other files that related locations point into (last year's report
+    /// for a cross-year finding), by the path the finding names.
+    pub others: std::collections::HashMap<String, std::sync::Arc<super::workspace::OtherText>>,
 }
 
 impl Snapshot {
@@ -722,6 +725,7 @@ mod tests {
             linted: true,
             offer_completions: true,
             markdown,
+            others: std::collections::HashMap::new(),
         }
     }
 

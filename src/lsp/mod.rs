@@ -19,6 +19,7 @@ pub mod features;
 pub mod framing;
 pub mod position;
 pub mod server;
+pub mod workspace;
 
 use framing::Frame;
 pub use server::Backend;

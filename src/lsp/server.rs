@@ -227,6 +227,8 @@ impl State {
 
 struct Shared {
     state: Mutex<State>,
+    /// Reports on disk, for comparing an open report with last year's.
+    workspace: Arc<super::workspace::Workspace>,
     /// Source of document ids and revisions (unique across documents).
     counter: AtomicU64,
     shutdown: AtomicBool,
@@ -248,15 +250,31 @@ struct Job {
     settings: Settings,
     policy: Policy,
     markdown: bool,
+    /// The document's file (none for an unsaved buffer).
+    path: Option<PathBuf>,
+    roots: Vec<PathBuf>,
+    workspace: Arc<super::workspace::Workspace>,
 }
 
 impl Job {
     fn run(self) -> Snapshot {
-        let analysis = crate::analyze(&self.text, &self.settings);
+        let mut analysis = crate::analyze(&self.text, &self.settings);
         let linted = match self.policy {
             Policy::Always => true,
             Policy::Never => false,
             Policy::Auto => analysis.looks_like_report(),
+        };
+        // The same body's report of the year before, on disk.
+        let others = match (&self.path, linted) {
+            (Some(path), true) => super::workspace::cross_year(
+                &self.workspace,
+                &mut analysis,
+                &self.text,
+                &self.settings,
+                path,
+                &self.roots,
+            ),
+            _ => std::collections::HashMap::new(),
         };
         Snapshot {
             doc_id: self.doc_id,
@@ -269,6 +287,7 @@ impl Job {
             linted,
             offer_completions: self.policy != Policy::Never,
             markdown: self.markdown,
+            others,
         }
     }
 }
@@ -306,6 +325,7 @@ impl Backend {
             client,
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
+                workspace: Arc::default(),
                 counter: AtomicU64::new(1),
                 shutdown: AtomicBool::new(false),
             }),
@@ -362,6 +382,9 @@ impl Backend {
                 settings: state.settings(file.as_deref()),
                 policy,
                 markdown,
+                path: uri.to_file_path().ok(),
+                roots: state.roots.clone(),
+                workspace: self.shared.workspace.clone(),
             };
             (job, config_error)
         };
@@ -434,6 +457,26 @@ impl Backend {
                 None => {}
             }
         }
+    }
+
+    /// Scan the workspace for reports in the background (again, forgetting
+    /// what was read, when `again`), then check every open document again.
+    fn rescan_workspace(&self, again: bool) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let ws = this.shared.workspace.clone();
+            let found = tokio::task::spawn_blocking(move || {
+                if again {
+                    ws.forget();
+                }
+                ws.scan_roots()
+            })
+            .await
+            .unwrap_or(false);
+            if found {
+                this.refresh_all().await;
+            }
+        });
     }
 
     /// Re-analyse every open document (after a configuration change).
@@ -578,6 +621,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state();
             state.caps = client_caps;
+            self.shared.workspace.set_roots(roots.clone());
             state.roots = roots;
             state.config = config;
             state.pending_warnings = warnings;
@@ -656,11 +700,18 @@ impl LanguageServer for Backend {
         for w in warnings {
             self.log(MessageType::WARNING, format!("配置：{w}")).await;
         }
+        // Reports on disk, for cross-year comparison: scanned in the background,
+        // then every open report is checked again.
+        self.rescan_workspace(false);
         if self.state().caps.watch_files {
+            // gov-report.toml files, and the reports themselves (last year's
+            // report changes on disk while this year's is open).
             let watchers = config::FILE_NAMES
                 .iter()
-                .map(|name| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(format!("**/{name}")),
+                .map(|name| format!("**/{name}"))
+                .chain(["**/*.txt".to_string(), "**/*.md".to_string()])
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob),
                     kind: None,
                 })
                 .collect();
@@ -688,20 +739,37 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let changed = {
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|e| e.uri.to_file_path().ok())
+            .collect();
+        let config_changed = {
             let mut state = self.state();
             let mut changed = false;
-            for event in &params.changes {
-                if let Ok(path) = event.uri.to_file_path() {
-                    changed |= state.files.remove(&path).is_some();
-                    changed |= path
-                        .file_name()
-                        .is_some_and(|n| config::FILE_NAMES.iter().any(|f| n == *f));
-                }
+            for path in &paths {
+                changed |= state.files.remove(path).is_some();
+                changed |= path
+                    .file_name()
+                    .is_some_and(|n| config::FILE_NAMES.iter().any(|f| n == *f));
             }
             changed
         };
-        if changed {
+        if config_changed {
+            // `agency` or `year` may have changed for the reports on disk too.
+            self.rescan_workspace(true);
+            self.refresh_all().await;
+            return;
+        }
+        // A report on disk changed: read it again, then check the open ones.
+        let ws = self.shared.workspace.clone();
+        let reports = tokio::task::spawn_blocking(move || {
+            // Every path is read again (no short cut): count the reports among them.
+            paths.iter().filter(|p| ws.update(p)).count() > 0
+        })
+        .await
+        .unwrap_or(false);
+        if reports {
             self.refresh_all().await;
         }
     }

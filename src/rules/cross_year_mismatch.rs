@@ -77,7 +77,7 @@ pub fn compare(later: &Facts, earlier: &Facts) -> Vec<Diagnostic> {
                 now.range.clone(),
                 format!(
                     "表三“二、上年结转政府信息公开申请数量”的“{column}”为 {} 件，但 {prev} 年度报告（{}）“四、结转下年度继续办理”的“{column}”为 {} 件，两者应相等。请核对 {y} 年或 {prev} 年的报告。",
-                    now.value, earlier.path, before.value
+                    now.value, earlier.label, before.value
                 ),
             )
             .with_related(vec![other(before, &format!("“四、结转下年度继续办理”·{column}"))]),
@@ -103,7 +103,7 @@ pub fn compare(later: &Facts, earlier: &Facts) -> Vec<Diagnostic> {
                 in_force.range.clone(),
                 format!(
                     "表二“{name}”的现行有效件数为 {} 件，但按 {prev} 年度报告（{}）的现行有效件数 {} 件，加本年制发 {} 件、减本年废止 {} 件，应为 {expected} 件。请核对（因有效期届满失效的文件应计入废止件数）。",
-                    in_force.value, earlier.path, before_in_force.value, issued.value, repealed.value
+                    in_force.value, earlier.label, before_in_force.value, issued.value, repealed.value
                 ),
             )
             .with_related(vec![
