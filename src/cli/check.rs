@@ -189,6 +189,13 @@ pub struct BodySummary {
 /// the findings are added to the later reports' analyses. Returns the bodies
 /// with reports of at least two years.
 pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySummary> {
+    let rule = &crate::rules::cross_year_mismatch::RULE;
+    if settings
+        .iter()
+        .all(|s| crate::analysis::severity_of(rule, s).is_none())
+    {
+        return Vec::new();
+    }
     let checked: Vec<usize> = outcomes
         .iter()
         .enumerate()
