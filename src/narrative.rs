@@ -238,6 +238,20 @@ pub enum Outcome {
     OtherwiseProcessed,
 }
 
+impl Outcome {
+    /// The outcome's name as the template writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Disclosed => "予以公开",
+            Outcome::PartlyDisclosed => "部分公开",
+            Outcome::Withheld => "不予公开",
+            Outcome::Unavailable => "无法提供",
+            Outcome::NotProcessed => "不予处理",
+            Outcome::OtherwiseProcessed => "其他处理",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocKind {
     /// 规章 (表二 row R1.1).
@@ -251,6 +265,27 @@ pub enum DocColumn {
     Issued,
     Repealed,
     InForce,
+}
+
+impl DocKind {
+    /// The row's name in 表二.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Rules => "规章",
+            DocKind::Normative => "行政规范性文件",
+        }
+    }
+}
+
+impl DocColumn {
+    /// The verb a sentence uses for the column.
+    pub fn verb(self) -> &'static str {
+        match self {
+            DocColumn::Issued => "制发",
+            DocColumn::Repealed => "废止",
+            DocColumn::InForce => "现行有效",
+        }
+    }
 }
 
 /// A percentage written right after a count (`208 件（17.46%）`, `占 33.9%`).

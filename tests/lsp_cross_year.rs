@@ -6,32 +6,18 @@
 
 mod lsp_client;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use lsp_client::{Enc, LspClient};
 use serde_json::Value;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "gov-report-lsp-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A fresh folder under the system temp dir, removed when dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("gov-report-lsp-{name}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 fn uri_of(path: &Path) -> String {
@@ -127,15 +113,15 @@ fn forget_published(c: &mut LspClient) {
 
 #[test]
 fn last_years_report_on_disk_is_compared_and_watched() {
-    let tmp = TempDir::new("xyear");
-    let earlier = tmp.0.join("洪泽区2023.txt");
-    let later = tmp.0.join("洪泽区2024.txt");
+    let tmp = temp_dir("xyear");
+    let earlier = tmp.path().join("洪泽区2023.txt");
+    let later = tmp.path().join("洪泽区2024.txt");
     std::fs::write(&earlier, fixture("洪泽区2023.txt")).unwrap();
     let later_text = fixture("洪泽区2024.txt");
     std::fs::write(&later, &later_text).unwrap();
 
     let mut c = LspClient::start();
-    c.root_uri = uri_of(&tmp.0);
+    c.root_uri = uri_of(tmp.path());
     c.initialize(Some(&["utf-16"]), false, Value::Null);
     // The reports themselves are watched, not only gov-report.toml.
     let reg = c.wait_for("client/registerCapability", |_| true);
@@ -208,9 +194,9 @@ fn last_years_report_on_disk_is_compared_and_watched() {
 
 #[test]
 fn the_rule_off_or_another_body_gives_nothing() {
-    let tmp = TempDir::new("xyear-off");
-    let earlier = tmp.0.join("a2023.txt");
-    let later = tmp.0.join("b2024.txt");
+    let tmp = temp_dir("xyear-off");
+    let earlier = tmp.path().join("a2023.txt");
+    let later = tmp.path().join("b2024.txt");
     // Another body wrote the earlier report: nothing to compare.
     std::fs::write(
         &earlier,
@@ -220,7 +206,7 @@ fn the_rule_off_or_another_body_gives_nothing() {
     let later_text = fixture("洪泽区2024.txt");
     std::fs::write(&later, &later_text).unwrap();
     let mut c = LspClient::start();
-    c.root_uri = uri_of(&tmp.0);
+    c.root_uri = uri_of(tmp.path());
     c.initialize(None, false, Value::Null);
     let uri = uri_of(&later);
     c.open(&uri, "plaintext", 1, &later_text);
@@ -237,7 +223,7 @@ fn the_rule_off_or_another_body_gives_nothing() {
     // Same body, rule off: nothing either.
     std::fs::write(&earlier, fixture("洪泽区2023.txt")).unwrap();
     std::fs::write(
-        tmp.0.join("gov-report.toml"),
+        tmp.path().join("gov-report.toml"),
         "[rules]\ncross-year-mismatch = \"off\"\n",
     )
     .unwrap();
@@ -245,7 +231,7 @@ fn the_rule_off_or_another_body_gives_nothing() {
         "workspace/didChangeWatchedFiles",
         serde_json::json!({"changes": [
             {"uri": uri_of(&earlier), "type": 2},
-            {"uri": uri_of(&tmp.0.join("gov-report.toml")), "type": 1}
+            {"uri": uri_of(&tmp.path().join("gov-report.toml")), "type": 1}
         ]}),
     );
     assert!(c

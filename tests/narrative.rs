@@ -8,17 +8,6 @@ use std::fmt::Write as _;
 
 use gov_report_lsp::narrative::{claims, Claim, DocColumn, DocKind, Outcome, Quantity, Stream};
 
-fn outcome(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Disclosed => "予以公开",
-        Outcome::PartlyDisclosed => "部分公开",
-        Outcome::Withheld => "不予公开",
-        Outcome::Unavailable => "无法提供",
-        Outcome::NotProcessed => "不予处理",
-        Outcome::OtherwiseProcessed => "其他处理",
-    }
-}
-
 fn render(c: &Claim) -> String {
     let kind = match &c.quantity {
         Quantity::Received => "received".to_string(),
@@ -28,22 +17,16 @@ fn render(c: &Claim) -> String {
         Quantity::CarriedOut => "carried-out".to_string(),
         Quantity::Outcomes(o) => format!(
             "outcomes({})",
-            o.iter().map(outcome).collect::<Vec<_>>().join("+")
+            o.iter().map(|o| o.name()).collect::<Vec<_>>().join("+")
         ),
         Quantity::Review => "review".to_string(),
         Quantity::Lawsuit => "lawsuit".to_string(),
         Quantity::ReviewAndLawsuit => "review+lawsuit".to_string(),
+        // 表二's rows: 规章, (行政)规范性文件.
         Quantity::Documents { kind, column } => format!(
             "documents({}/{})",
-            match kind {
-                DocKind::Rules => "规章",
-                DocKind::Normative => "规范性文件",
-            },
-            match column {
-                DocColumn::Issued => "制发",
-                DocColumn::Repealed => "废止",
-                DocColumn::InForce => "现行有效",
-            }
+            kind.name().trim_start_matches("行政"),
+            column.verb()
         ),
     };
     let mut out = format!("{kind} {}", c.value);

@@ -160,40 +160,11 @@ fn said(q: &Quantity) -> String {
         Quantity::Handled => "办结（答复）政府信息公开申请".into(),
         Quantity::CarriedIn => "上年结转申请".into(),
         Quantity::CarriedOut => "结转下年度继续办理".into(),
-        Quantity::Outcomes(o) => o
-            .iter()
-            .map(|o| outcome_name(*o))
-            .collect::<Vec<_>>()
-            .join("及"),
+        Quantity::Outcomes(o) => o.iter().map(|o| o.name()).collect::<Vec<_>>().join("及"),
         Quantity::Review => "政府信息公开行政复议".into(),
         Quantity::Lawsuit => "政府信息公开行政诉讼".into(),
         Quantity::ReviewAndLawsuit => "政府信息公开行政复议和行政诉讼".into(),
-        Quantity::Documents { kind, column } => {
-            let verb = match column {
-                DocColumn::Issued => "制发",
-                DocColumn::Repealed => "废止",
-                DocColumn::InForce => "现行有效",
-            };
-            format!("{verb}{}", doc_name(*kind))
-        }
-    }
-}
-
-fn outcome_name(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Disclosed => "予以公开",
-        Outcome::PartlyDisclosed => "部分公开",
-        Outcome::Withheld => "不予公开",
-        Outcome::Unavailable => "无法提供",
-        Outcome::NotProcessed => "不予处理",
-        Outcome::OtherwiseProcessed => "其他处理",
-    }
-}
-
-fn doc_name(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Rules => "规章",
-        DocKind::Normative => "行政规范性文件",
+        Quantity::Documents { kind, column } => format!("{}{}", column.verb(), kind.name()),
     }
 }
 
@@ -250,7 +221,7 @@ fn outcomes_total(t3: &Table, outcomes: &[Outcome]) -> Option<Source> {
                 format!("表三“{}”·总计：{v}", row_label(t3, row)),
             ));
         }
-        names.push(outcome_name(o));
+        names.push(o.name());
     }
     let single_row = outcomes.len() == 1 && outcome_rows(t3, outcomes[0]).len() == 1;
     let place = if single_row {
@@ -314,7 +285,7 @@ fn documents(t2: &Table, kind: DocKind, column: DocColumn) -> Option<Source> {
         .iter()
         .find(|c| c.row == row && c.col == col)
         .map_or("", |c| c.col_label);
-    let name = doc_name(kind);
+    let name = kind.name();
     Some(Source {
         value,
         place: format!("表二“{name}”的“{col_label}”"),
