@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use gov_report_lsp::narrative::{claims, Claim, DocColumn, DocKind, Outcome, Quantity, Stream};
+use gov_report_lsp::narrative::{claims, Claim, Quantity, Stream};
 
 fn render(c: &Claim) -> String {
     let kind = match &c.quantity {
