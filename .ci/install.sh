@@ -14,6 +14,12 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 # --- Language server in a real editor (tests/lsp_neovim.rs): Debian's Neovim 0.7.
 command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
+# --- Servers for Windows x64 and Linux ARM64 (.ci/cross-build.sh), run under wine
+# and qemu-user by tests/cross_targets.rs.
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need_apt+=(gcc-mingw-w64-x86-64)
+[ -x /usr/lib/wine/wine64 ] || need_apt+=(wine64)
+command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need_apt+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v qemu-aarch64 >/dev/null 2>&1 || need_apt+=(qemu-user)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -70,6 +70,17 @@ pub struct Fixed {
 /// Apply fixes to `text` (whose analysis is `first`) until none applies.
 /// `None` when no fix applies at all.
 pub fn fix_text(text: &str, first: &Analysis, settings: &Settings, mode: FixMode) -> Option<Fixed> {
+    fix_converge(text, first, mode, |t| analyze(t, settings))
+}
+
+/// [`fix_text`] for any text whose findings `reanalyze` gives (e.g. a web
+/// page's source, analysed through the HTML reader).
+pub fn fix_converge(
+    text: &str,
+    first: &Analysis,
+    mode: FixMode,
+    reanalyze: impl Fn(&str) -> Analysis,
+) -> Option<Fixed> {
     let mut current: Option<(String, Analysis)> = None;
     let mut applied = 0;
     for _ in 0..MAX_PASSES {
@@ -82,7 +93,7 @@ pub fn fix_text(text: &str, first: &Analysis, settings: &Settings, mode: FixMode
             break;
         }
         applied += n;
-        let analysis = analyze(&next, settings);
+        let analysis = reanalyze(&next);
         current = Some((next, analysis));
     }
     current.map(|(text, analysis)| Fixed {

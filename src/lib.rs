@@ -16,6 +16,7 @@ pub mod model;
 pub mod narrative;
 pub mod normalize;
 pub mod parse;
+pub mod read;
 pub mod rules;
 pub mod series;
 pub mod settings;

@@ -292,19 +292,32 @@ fn group(keys: &[Option<String>]) -> Vec<Vec<usize>> {
     groups.into_values().filter(|g| g.len() > 1).collect()
 }
 
-/// Add cross-year findings to a report's analysis: the configured severity
-/// (none when the rule is off), its suppression comments and `[[ignore]]`
-/// entries, in position order.
-pub fn merge(analysis: &mut Analysis, text: &str, settings: &Settings, mut found: Vec<Diagnostic>) {
+/// Cross-year findings of one report as they are shown: the configured
+/// level (none when the rule is off), without those its suppression
+/// comments and `[[ignore]]` entries silence (counted in the analysis'
+/// `ignore_hits`). `text` is the document text the findings' ranges are in.
+pub fn prepare(
+    analysis: &mut Analysis,
+    text: &str,
+    settings: &Settings,
+    mut found: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let rule = &cross_year_mismatch::RULE;
     if found.is_empty() || analysis::severity_of(rule, settings).is_none() {
-        return;
+        return Vec::new();
     }
     analysis::set_severities(rule, settings, &mut found);
     let outcome = crate::suppress::apply(text, &mut found, settings);
     for (hits, more) in analysis.ignore_hits.iter_mut().zip(outcome.ignore_hits) {
         *hits += more;
     }
+    found
+}
+
+/// Add cross-year findings to the analysis of a text (findings placed in
+/// the text itself), in position order.
+pub fn merge(analysis: &mut Analysis, text: &str, settings: &Settings, found: Vec<Diagnostic>) {
+    let found = prepare(analysis, text, settings, found);
     analysis.diagnostics.extend(found);
     analysis::sort_diagnostics(&mut analysis.diagnostics);
 }

@@ -1,7 +1,8 @@
-//! Generated documentation stays in step with the rule registry:
-//! `docs/rules.md` and the rule table in `README.md` are generated from
-//! `rules::ALL`. A stale file fails the test; run with `UPDATE_EXPECT=1` to
-//! rewrite it (like rust-analyzer's `ensure_file_contents`).
+//! Generated documentation stays in step with the code: `docs/rules.md`
+//! and the rule table in `README.md` are generated from `rules::ALL`, and
+//! the README's example outputs are the binary's real output. A stale file
+//! fails the test; run with `UPDATE_EXPECT=1` to rewrite it (like
+//! rust-analyzer's `ensure_file_contents`).
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,7 @@ fn ensure_file_contents(path: &Path, contents: &str) {
         return;
     }
     panic!(
-        "{shown} is out of date with the rule registry; regenerate it with\n\n    UPDATE_EXPECT=1 cargo test --test docs\n"
+        "{shown} is out of date with the rule registry or the program's output; regenerate it with\n\n    UPDATE_EXPECT=1 cargo test --test docs\n"
     );
 }
 
@@ -114,4 +115,49 @@ fn every_rule_has_the_documented_sections() {
         }
         assert!(!r.summary.contains('\n'), "{} summary is one line", r.id);
     }
+}
+
+/// The README's example outputs: each block between
+/// `<!-- output: exit=N ARGS -->` and `<!-- output:end -->` is what
+/// `gov-report-lsp ARGS` prints, run in the repository root without colour,
+/// and the run exits with N.
+#[test]
+fn readme_example_outputs_are_real() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\r\n", "\n");
+    let (open, close) = ("<!-- output: exit=", "<!-- output:end -->");
+    let mut updated = String::new();
+    let mut rest = readme.as_str();
+    let mut n_blocks = 0;
+    while let Some(at) = rest.find(open) {
+        let header_end = at + rest[at..].find("-->\n").expect("marker ends with -->") + 4;
+        let header = rest[at + open.len()..header_end - 4].trim();
+        let (code, args) = header.split_once(' ').expect("exit=N ARGS");
+        let code: i32 = code.parse().expect("exit=N");
+        let stop = header_end + rest[header_end..].find(close).expect("<!-- output:end -->");
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gov-report-lsp"))
+            .args(&args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "README example {args:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        updated.push_str(&rest[..header_end]);
+        updated.push_str(&format!(
+            "```text\n$ gov-report-lsp {}\n{stdout}```\n",
+            args.join(" ")
+        ));
+        rest = &rest[stop..];
+        n_blocks += 1;
+    }
+    updated.push_str(rest);
+    assert!(
+        n_blocks >= 3,
+        "the README shows real output ({n_blocks} blocks)"
+    );
+    ensure_file_contents(&path, &updated);
 }

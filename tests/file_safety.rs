@@ -570,6 +570,20 @@ fn control_characters_in_file_names_are_escaped_in_human_output() {
         "{}",
         r.stderr
     );
+    // --show-settings writes the name in a TOML comment: a line break must
+    // not end the comment and add a key.
+    let r = run(dir.path(), &["--show-settings", name]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("# a\\x1b[31mred\\nb.txt 使用的配置\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("b.txt")),
+        "{}",
+        r.stdout
+    );
     // JSON carries the real name (JSON escapes it itself).
     let r = run(dir.path(), &["--check", "--format", "json", name]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

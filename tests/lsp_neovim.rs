@@ -25,8 +25,9 @@ fn seed_000() -> (PathBuf, String) {
     (path, text)
 }
 
-#[test]
-fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
+/// Runs headless Neovim on a copy of seed 000 with `tests/nvim/<script>`,
+/// extra environment variables, and returns what the script wrote.
+fn run_nvim(script: &str, env: &[(&str, &str)]) -> Value {
     let nvim = Command::new("nvim").arg("--version").output();
     assert!(
         nvim.is_ok_and(|o| o.status.success()),
@@ -41,9 +42,10 @@ fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
     let draft = dir.join("draft.txt");
     std::fs::write(&draft, &text).unwrap();
     let out = dir.join("result.json");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/nvim/quick_fix.lua");
+    let script = format!("{}/tests/nvim/{script}", env!("CARGO_MANIFEST_DIR"));
 
-    let mut child = Command::new("nvim")
+    let mut command = Command::new("nvim");
+    command
         .args(["--headless", "--clean", "-n", "-c"])
         .arg(format!("luafile {script}"))
         .arg(&draft)
@@ -52,9 +54,11 @@ fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
         .env("NVIM_OUT", &out)
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .spawn()
-        .expect("start nvim");
+        .env("XDG_CACHE_HOME", dir.join("cache"));
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("start nvim");
     let deadline = Instant::now() + Duration::from_secs(90);
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -71,6 +75,62 @@ fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
         serde_json::from_str(&std::fs::read_to_string(&out).expect("the script wrote its result"))
             .expect("result JSON");
     let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// The buffer's lines the script recorded.
+fn buffer_lines(result: &Value) -> Vec<&str> {
+    result["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l.as_str().expect("a line"))
+        .collect()
+}
+
+/// The README's Neovim 0.7 fix-all snippet (between its markers).
+fn readme_fix_all_snippet() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let begin = "<!-- nvim-fix-all-0.7:begin -->";
+    let start = readme
+        .find(begin)
+        .expect("README marker nvim-fix-all-0.7:begin")
+        + begin.len();
+    let end = readme[start..]
+        .find("<!-- nvim-fix-all-0.7:end -->")
+        .expect("README marker nvim-fix-all-0.7:end")
+        + start;
+    let block = readme[start..end].trim();
+    block
+        .strip_prefix("```lua")
+        .and_then(|b| b.strip_suffix("```"))
+        .expect("a ```lua block between the markers")
+        .to_string()
+}
+
+#[test]
+fn readme_fix_all_snippet_for_neovim_07_fixes_every_safe_problem() {
+    let snippet = readme_fix_all_snippet();
+    assert!(
+        !snippet.contains("apply = true"),
+        "Neovim 0.7's code_action has no `apply`"
+    );
+    let result = run_nvim("fix_all.lua", &[("NVIM_SNIPPET", &snippet)]);
+    assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+    assert_eq!(result["labels_before"], 3, "{result}");
+    assert_eq!(result["labels_after"], 0, "{result}");
+    let (_, text) = seed_000();
+    let buffer = buffer_lines(&result);
+    let expected = text.replace("结果维护", "结果维持");
+    let expected: Vec<&str> = expected.trim_end_matches('\n').split('\n').collect();
+    assert_eq!(buffer, expected);
+}
+
+#[test]
+fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
+    let (_, text) = seed_000();
+    let result = run_nvim("quick_fix.lua", &[]);
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
     // No positionEncodings offered: UTF-16.
     assert_eq!(result["offset_encoding"], "utf-16");
@@ -113,12 +173,7 @@ fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
         .any(|t| t == "改为“结果维持”"));
 
     // After the quick fix: the first label corrected in the buffer, two findings left.
-    let buffer: Vec<&str> = result["lines"]
-        .as_array()
-        .expect("lines")
-        .iter()
-        .map(|l| l.as_str().unwrap())
-        .collect();
+    let buffer = buffer_lines(&result);
     let (first_line, _) = expected[0];
     assert_eq!(
         buffer[first_line],

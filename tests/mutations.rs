@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use gov_report_lsp::cli::check::{FileResult, Summary};
 use gov_report_lsp::cli::emit::{emit, Format, Style};
-use gov_report_lsp::cli::input::{Decoded, Encoding, LineEnding};
 use gov_report_lsp::fix::{apply_fixes, FixMode};
 use gov_report_lsp::{analyze, Settings};
 
@@ -196,18 +195,14 @@ fn exercise(text: &str) {
     }
     let (fixed, _) = apply_fixes(text, &analysis.diagnostics, FixMode::All);
     let _ = analyze(&fixed, &Settings::default());
-    let result = FileResult {
-        path: "mutant.txt".to_owned(),
-        file: None,
-        decoded: Decoded {
-            text: text.to_owned(),
-            encoding: Encoding::Utf8,
-            bom: false,
-            line_ending: LineEnding::Lf,
-        },
-        stamp: gov_report_lsp::cli::write::Stamp::of(text.as_bytes()),
-        analysis,
-    };
+    // Built from the text (a mutant may hold NUL bytes, which reading the file refuses).
+    let result = FileResult::of(
+        "mutant.txt".to_owned(),
+        None,
+        gov_report_lsp::read::text(text),
+        gov_report_lsp::cli::write::Stamp::of(text.as_bytes()),
+        &Settings::default(),
+    );
     for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
         let mut out = Vec::new();
         emit(

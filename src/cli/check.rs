@@ -1,13 +1,14 @@
 //! Checking files: read, decode, analyse, on all cores, in a stable order.
 
-use std::io::Read;
+use std::io::Read as _;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::input::{self, Decoded, FileError, Input, Source};
-use crate::analysis::{analyze, Analysis};
-use crate::diagnostic::Severity;
+use super::input::{self, FileError, Input, Source};
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::read::{self, Place, Placed, Read};
 use crate::series::{self, Facts};
 use crate::settings::Settings;
 
@@ -59,16 +60,64 @@ pub struct FileResult {
     pub path: String,
     /// The file on disk (`None` for standard input).
     pub file: Option<PathBuf>,
-    /// The text and how it was stored (encoding, BOM, line endings).
-    pub decoded: Decoded,
+    /// The file as read: its format, the document the core read, and the
+    /// text findings are placed in (`read.decoded`: the file's text, the
+    /// page source of a web page, the document text of a Word file).
+    pub read: Read,
     /// What the file held when it was read (`--fix` does not overwrite a file changed since).
     pub stamp: super::write::Stamp,
+    /// Findings with ranges in [`FileResult::text`].
     pub analysis: Analysis,
+    /// For each finding, its place in words (and whether its fix must be made by hand).
+    pub places: Vec<Place>,
 }
 
 impl FileResult {
+    /// Check a file's bytes (`path` is shown and chooses the format).
+    pub fn new(
+        path: String,
+        file: Option<PathBuf>,
+        bytes: &[u8],
+        settings: &Settings,
+    ) -> Result<FileResult, String> {
+        let read = read::read(&path, bytes)?;
+        Ok(FileResult::of(
+            path,
+            file,
+            read,
+            super::write::Stamp::of(bytes),
+            settings,
+        ))
+    }
+
+    /// Check a file already read.
+    pub fn of(
+        path: String,
+        file: Option<PathBuf>,
+        read: Read,
+        stamp: super::write::Stamp,
+        settings: &Settings,
+    ) -> FileResult {
+        let Placed { analysis, places } = read::analyze(&read, settings);
+        FileResult {
+            path,
+            file,
+            read,
+            stamp,
+            analysis,
+            places,
+        }
+    }
+
+    /// The text findings are placed in.
     pub fn text(&self) -> &str {
-        &self.decoded.text
+        &self.read.decoded.text
+    }
+
+    /// Findings are shown by line and column (text, Markdown, HTML), not
+    /// by location in words (Word, PDF).
+    pub fn has_lines(&self) -> bool {
+        self.read.format.has_lines()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -121,22 +170,14 @@ fn check_one(input: &Input, stdin: Option<&[u8]>, settings: &Settings) -> Outcom
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return fail(too_large(None));
     }
-    let decoded = match input::decode(bytes) {
-        Ok(d) => d,
-        Err(e) => return fail(e.to_string()),
+    let result = match FileResult::new(input.display.clone(), file, bytes, settings) {
+        Ok(r) => r,
+        Err(reason) => return fail(reason),
     };
-    let stamp = super::write::Stamp::of(bytes);
-    let analysis = analyze(&decoded.text, settings);
-    if !input.explicit && !analysis.looks_like_report() {
+    if !input.explicit && !result.analysis.looks_like_report() {
         return Outcome::Skipped(input.display.clone());
     }
-    Outcome::Checked(Box::new(FileResult {
-        path: input.display.clone(),
-        file,
-        decoded,
-        stamp,
-        analysis,
-    }))
+    Outcome::Checked(Box::new(result))
 }
 
 /// Totals over a run.
@@ -201,13 +242,14 @@ pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySu
         .enumerate()
         .filter_map(|(i, o)| matches!(o, Outcome::Checked(_)).then_some(i))
         .collect();
+    // The core's coordinates: the document text and its report.
     let facts: Vec<Facts> = checked
         .iter()
         .filter_map(|&i| match &outcomes[i] {
             Outcome::Checked(r) => Some(Facts::of(
                 r.path.clone(),
                 &r.analysis,
-                r.text(),
+                &r.read.doc.text,
                 &settings[i],
             )),
             _ => None,
@@ -217,8 +259,7 @@ pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySu
     for (k, found) in result.findings.into_iter().enumerate() {
         let i = checked[k];
         if let Outcome::Checked(r) = &mut outcomes[i] {
-            let r = &mut **r;
-            series::merge(&mut r.analysis, &r.decoded.text, &settings[i], found);
+            add_findings(r, &settings[i], found);
         }
     }
     result
@@ -244,4 +285,28 @@ pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySu
             duplicate_years: b.duplicate_years,
         })
         .collect()
+}
+
+/// Add findings made after the analysis (document-text ranges) to a checked
+/// file: shown at their level, placed in the file like the core's findings,
+/// in position order with their places.
+fn add_findings(r: &mut FileResult, settings: &Settings, found: Vec<Diagnostic>) {
+    let mut found = series::prepare(&mut r.analysis, &r.read.doc.text, settings, found);
+    if found.is_empty() {
+        return;
+    }
+    let places = read::place_more(&r.read, &r.analysis.report, &mut found);
+    let mut all: Vec<(Diagnostic, Place)> = std::mem::take(&mut r.analysis.diagnostics)
+        .into_iter()
+        .zip(
+            std::mem::take(&mut r.places)
+                .into_iter()
+                .chain(std::iter::repeat(Place::default())),
+        )
+        .chain(found.into_iter().zip(places))
+        .collect();
+    all.sort_by(|(a, _), (b, _)| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    (r.analysis.diagnostics, r.places) = all.into_iter().unzip();
 }

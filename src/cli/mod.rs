@@ -38,7 +38,7 @@ pub use emit::Format;
     after_help = "示例：\n  gov-report-lsp --check 2023年度报告.txt drafts/\n  gov-report-lsp --check --format json report.md\n  cat draft.txt | gov-report-lsp --check --stdin-filename draft.txt -\n  gov-report-lsp --explain table-label\n\n退出码：0 没有错误级别的问题；1 至少一个错误；2 用法错误或文件无法读取。\n不带任何参数（或仅 --stdio）运行时启动语言服务器。"
 )]
 pub struct Args {
-    /// 检查文件和文件夹（文件夹递归查找 *.txt、*.md）；`-` 表示标准输入
+    /// 检查文件和文件夹（文件夹递归查找 `*.txt`、`*.md`、`*.docx`、`*.html`、`*.htm`、`*.pdf`）；`-` 表示标准输入
     #[arg(long)]
     pub check: bool,
 
@@ -384,18 +384,35 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     if fixing {
         for ((o, s), input) in outcomes.iter_mut().zip(&settings).zip(&inputs) {
             let Outcome::Checked(r) = o else { continue };
-            let Some(fixed) = crate::fix::fix_text(r.text(), &r.analysis, s, mode) else {
-                if r.file.is_none() && args.fix {
-                    fixed_stdin = Some(r.decoded.encode(r.text()));
+            let fixed = match crate::read::fix(&r.read, &r.analysis, s, mode) {
+                Ok(Some(fixed)) => fixed,
+                Ok(None) => {
+                    if r.file.is_none() && args.fix {
+                        fixed_stdin = Some(r.read.bytes());
+                    }
+                    continue;
                 }
-                continue;
+                Err(reason) => {
+                    unwritten.push(input::FileError {
+                        path: r.path.clone(),
+                        reason,
+                    });
+                    continue;
+                }
             };
             if args.diff {
                 let shown = emit::terminal_safe(&r.path);
-                write!(out, "{}", fix::unified_diff(&shown, r.text(), &fixed.text))?;
+                let diff = if r.has_lines() {
+                    fix::unified_diff(&shown, r.text(), &fixed.read.decoded.text)
+                } else {
+                    // A Word file: the document's text before and after.
+                    let label = format!("{shown}（正文文本）");
+                    fix::unified_diff(&label, &r.read.doc.text, &fixed.read.doc.text)
+                };
+                write!(out, "{diff}")?;
             } else if let Some(file) = &r.file {
-                let bytes = r.decoded.encode(&fixed.text);
-                if let Err(e) = write::write_checked(file, &bytes, r.stamp, input.folder.as_deref())
+                if let Err(e) =
+                    write::write_checked(file, &fixed.bytes, r.stamp, input.folder.as_deref())
                 {
                     unwritten.push(input::FileError {
                         path: r.path.clone(),
@@ -404,12 +421,13 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                     continue;
                 }
             } else {
-                fixed_stdin = Some(r.decoded.encode(&fixed.text));
+                fixed_stdin = Some(fixed.bytes.clone());
             }
             n_fixed += fixed.applied;
             n_fixed_files += 1;
-            r.decoded.text = fixed.text;
-            r.analysis = fixed.analysis;
+            r.read = fixed.read;
+            r.analysis = fixed.placed.analysis;
+            r.places = fixed.placed.places;
         }
     }
 
@@ -423,13 +441,8 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
     for o in &outcomes {
         match o {
             Outcome::Checked(r) => {
-                if r.decoded.encoding != input::Encoding::Utf8 {
-                    writeln!(
-                        err,
-                        "note: {} 不是 UTF-8 编码，已按 {} 编码读取",
-                        emit::terminal_safe(&r.path),
-                        r.decoded.encoding.as_str()
-                    )?;
+                if let Some(note) = &r.read.note {
+                    writeln!(err, "note: {} {note}", emit::terminal_safe(&r.path))?;
                 }
                 results.push(&**r);
             }
@@ -555,9 +568,15 @@ fn show_settings(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "# {} 使用的配置", path.display())?;
+        // Escaped: a line break in a name would end the comment and start TOML.
+        let shown_path = path.display().to_string();
+        writeln!(out, "# {} 使用的配置", emit::terminal_safe(&shown_path))?;
         match config.path() {
-            Some(p) => writeln!(out, "# 配置文件：{}", p.display())?,
+            Some(p) => writeln!(
+                out,
+                "# 配置文件：{}",
+                emit::terminal_safe(&p.display().to_string())
+            )?,
             None => writeln!(out, "# 没有找到 gov-report.toml，使用默认配置")?,
         }
         if !path.is_dir() && !included {

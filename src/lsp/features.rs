@@ -34,6 +34,10 @@ pub struct Snapshot {
     pub offer_completions: bool,
     /// Markdown (comments available for suppressions) rather than plain text.
     pub markdown: bool,
+    /// A web page: findings and fixes are in the page source; the report's
+    /// own ranges (cell hovers, outline) are in the rendered text, so those
+    /// are not offered.
+    pub html: bool,
     /// Other files that related locations point into (last year's report
     /// for a cross-year finding), by the path the finding names.
     pub others: std::collections::HashMap<String, std::sync::Arc<super::workspace::OtherText>>,
@@ -285,7 +289,13 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     if !snap.linted {
         return None;
     }
-    let fixed = fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?;
+    let fixed = if snap.html {
+        crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
+            crate::read::analyze_page(t, &snap.settings)
+        })?
+    } else {
+        fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?
+    };
     let (text, total) = (fixed.text, fixed.applied);
     if total == 0 || text == snap.text {
         return None;
@@ -365,7 +375,13 @@ pub fn hover(snap: &Snapshot, offset: usize, link: &RuleLink) -> Option<(String,
     }
     let mut parts = Vec::new();
     let mut range = None;
-    for table in &snap.analysis.report.tables {
+    // A web page's report ranges are in its rendered text, not its source.
+    let tables: &[crate::model::Table] = if snap.html {
+        &[]
+    } else {
+        &snap.analysis.report.tables
+    };
+    for table in tables {
         if let Some(idx) = table.cell_at(offset) {
             parts.push(cell_hover(table, idx));
             range = table.cells[idx].range.clone();
@@ -538,7 +554,7 @@ pub struct OutlineItem {
 /// The six sections (missing ones marked, where they would go) with the
 /// tables nested in the section they belong to.
 pub fn outline(snap: &Snapshot) -> Vec<OutlineItem> {
-    if !snap.linted {
+    if !snap.linted || snap.html {
         return Vec::new();
     }
     let report = &snap.analysis.report;
@@ -725,6 +741,7 @@ mod tests {
             linted: true,
             offer_completions: true,
             markdown,
+            html: false,
             others: std::collections::HashMap::new(),
         }
     }

@@ -89,6 +89,8 @@ struct OpenDoc {
     rev: u64,
     version: i32,
     markdown: bool,
+    /// A web page: read through the HTML reader, findings in the page source.
+    html: bool,
     /// Plain text or Markdown; other languages (an untitled tab whose
     /// language the editor guessed, e.g. "ini") are linted only when they
     /// look like a report, whatever `lint` says.
@@ -250,6 +252,7 @@ struct Job {
     settings: Settings,
     policy: Policy,
     markdown: bool,
+    html: bool,
     /// The document's file (none for an unsaved buffer).
     path: Option<PathBuf>,
     roots: Vec<PathBuf>,
@@ -258,14 +261,20 @@ struct Job {
 
 impl Job {
     fn run(self) -> Snapshot {
-        let mut analysis = crate::analyze(&self.text, &self.settings);
+        let mut analysis = if self.html {
+            crate::read::analyze_page(&self.text, &self.settings)
+        } else {
+            crate::analyze(&self.text, &self.settings)
+        };
         let linted = match self.policy {
             Policy::Always => true,
             Policy::Never => false,
             Policy::Auto => analysis.looks_like_report(),
         };
-        // The same body's report of the year before, on disk.
-        let others = match (&self.path, linted) {
+        // The same body's report of the year before, on disk (for text and
+        // Markdown: a page's findings are in its source, its tables in the
+        // rendered text).
+        let others = match (&self.path, linted && !self.html) {
             (Some(path), true) => super::workspace::cross_year(
                 &self.workspace,
                 &mut analysis,
@@ -285,11 +294,21 @@ impl Job {
             settings: self.settings,
             analysis,
             linted,
-            offer_completions: self.policy != Policy::Never,
+            offer_completions: self.policy != Policy::Never && !self.html,
             markdown: self.markdown,
+            html: self.html,
             others,
         }
     }
+}
+
+fn is_html(uri: &Url, language_id: &str) -> bool {
+    language_id == "html"
+        || uri
+            .path()
+            .rsplit('.')
+            .next()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"))
 }
 
 fn is_markdown(uri: &Url, language_id: &str) -> bool {
@@ -366,7 +385,8 @@ impl Backend {
             if let Some(s) = doc.snapshot.as_ref().filter(|s| s.rev == doc.rev) {
                 return Some(s.clone());
             }
-            let (doc_id, rev, version, markdown) = (doc.id, doc.rev, doc.version, doc.markdown);
+            let (doc_id, rev, version, markdown, html) =
+                (doc.id, doc.rev, doc.version, doc.markdown, doc.html);
             let text_like = doc.text_like;
             let text = doc.doc.text();
             let (file, config_error) = state.file_config(uri);
@@ -382,6 +402,7 @@ impl Backend {
                 settings: state.settings(file.as_deref()),
                 policy,
                 markdown,
+                html,
                 path: uri.to_file_path().ok(),
                 roots: state.roots.clone(),
                 workspace: self.shared.workspace.clone(),
@@ -790,6 +811,7 @@ impl LanguageServer for Backend {
                 rev: id,
                 version: td.version,
                 markdown: is_markdown(&td.uri, &td.language_id),
+                html: is_html(&td.uri, &td.language_id),
                 text_like: is_text_like(&td.uri, &td.language_id),
                 doc: Document::new(&td.text),
                 snapshot: None,

@@ -51,8 +51,8 @@ mkdirSync(join(extDir, "server"), { recursive: true });
 const dest = join(extDir, "server", target.exe);
 copyFileSync(built, dest);
 chmodSync(dest, 0o755);
-// The release profile keeps debug info for profiling; users need only the symbols
-// (for panic backtraces), which --strip-debug keeps. A 57 MB binary becomes ~10 MB.
+// Debug info, if a binary has any (e.g. GOV_REPORT_LSP_BIN pointing at a `profiling`
+// build), is dropped; the symbols (for panic backtraces) stay.
 if (target.strip && process.platform === "linux") {
   try {
     execFileSync(target.strip, ["--strip-debug", dest], { stdio: "inherit" });

@@ -14,7 +14,7 @@ use crate::diagnostic::Severity;
 pub fn emit(out: &mut dyn Write, results: &[&FileResult]) -> io::Result<()> {
     for result in results {
         let p = Positions::for_result(result);
-        for d in &result.analysis.diagnostics {
+        for (i, d) in result.analysis.diagnostics.iter().enumerate() {
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -28,22 +28,38 @@ pub fn emit(out: &mut dyn Write, results: &[&FileResult]) -> io::Result<()> {
             }
             // Annotations have no related locations: one in another file
             // (last year's report) is named in the message.
-            for r in d.related.iter().filter(|r| r.path.is_some()) {
-                let at = related_at(results, result, &p, r);
-                message.push_str(&format!(
-                    "\n相关：{}:{}:{}: {}",
-                    at.path, at.start.line, at.start.column, r.message
-                ));
+            for (k, r) in d
+                .related
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.path.is_some())
+            {
+                let at = related_at(results, result, &p, result.places.get(i), k, r);
+                message.push_str(&format!("\n相关：{}: {}", at.shown(), r.message));
+            }
+            let file = property(result.path.strip_prefix("./").unwrap_or(&result.path));
+            let title = property(&format!("gov-report-lsp ({})", d.rule));
+            if !result.has_lines() {
+                // Word and PDF: a file annotation, the place in words.
+                let words = result
+                    .places
+                    .get(i)
+                    .map(|p| p.location.words())
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "::{command} file={file},title={title}::{}",
+                    data(&format!("{words}：{message}"))
+                )?;
+                continue;
             }
             writeln!(
                 out,
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(result.path.strip_prefix("./").unwrap_or(&result.path)),
+                "::{command} file={file},line={},col={},endLine={},endColumn={},title={title}::{}",
                 start.line,
                 start.column,
                 end.line,
                 end.column,
-                property(&format!("gov-report-lsp ({})", d.rule)),
                 data(&message),
             )?;
         }

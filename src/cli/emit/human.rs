@@ -66,15 +66,15 @@ pub fn emit(
         let index = LineIndex::new(result.text());
         // Personal data is never echoed: quoted lines show it masked.
         let shown = crate::diagnostic::conceal(result.text(), &result.analysis.diagnostics);
-        for d in &result.analysis.diagnostics {
-            let at = Located {
-                results,
-                result,
-                text: &shown,
-                index: &index,
-                positions: &positions,
-            };
-            diagnostic(out, &paint, &at, d)?;
+        let at = Located {
+            results,
+            result,
+            text: &shown,
+            index: &index,
+            positions: &positions,
+        };
+        for (i, d) in result.analysis.diagnostics.iter().enumerate() {
+            diagnostic(out, &paint, &at, d, result.places.get(i))?;
             writeln!(out)?;
         }
     }
@@ -149,26 +149,44 @@ fn bodies_table(out: &mut dyn Write, bodies: &[BodySummary]) -> io::Result<()> {
     writeln!(out)
 }
 
-fn diagnostic(out: &mut dyn Write, paint: &Paint, at: &Located, d: &Diagnostic) -> io::Result<()> {
+fn diagnostic(
+    out: &mut dyn Write,
+    paint: &Paint,
+    at: &Located,
+    d: &Diagnostic,
+    place: Option<&crate::read::Place>,
+) -> io::Result<()> {
     let (result, text, index, positions) = (at.result, at.text, at.index, at.positions);
     let start = positions.get(d.range.start);
     let codes = Paint::severity_codes(d.severity);
+    // Word and PDF files have no lines to go to: the place in words instead.
+    let path = terminal_safe(&result.path);
+    let words = |loc: Option<&crate::read::Location>| {
+        let w = loc.map(crate::read::Location::words).unwrap_or_default();
+        if w.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}: {w}")
+        }
+    };
+    let head = if result.has_lines() {
+        format!("{path}:{}:{}", start.line, start.column)
+    } else {
+        words(place.map(|p| &p.location))
+    };
     writeln!(
         out,
         "{}: {} {}",
-        paint.wrap(
-            "1",
-            &format!(
-                "{}:{}:{}",
-                terminal_safe(&result.path),
-                start.line,
-                start.column
-            )
-        ),
+        paint.wrap("1", &head),
         paint.wrap(codes, &format!("{}[{}]", d.severity, d.rule)),
         one_line(&d.message)
     )?;
-    let line_no = start.line.to_string();
+    // The source line is numbered only where the file has lines.
+    let line_no = if result.has_lines() {
+        start.line.to_string()
+    } else {
+        String::new()
+    };
     let pad = " ".repeat(line_no.len());
     let bar = paint.wrap("1;34", "|");
     let line = index.line_range(text, start.line - 1);
@@ -199,14 +217,16 @@ fn diagnostic(out: &mut dyn Write, paint: &Paint, at: &Located, d: &Diagnostic) 
             one_line(&fix.title)
         )?;
     }
-    for r in &d.related {
-        let place = related_at(at.results, result, positions, r);
+    if let Some(manual) = place.and_then(|p| p.manual.as_ref()) {
+        writeln!(out, "{pad} {eq} {manual}")?;
+    }
+    for (k, r) in d.related.iter().enumerate() {
+        // In this file, or in another one (last year's report).
+        let place = related_at(at.results, result, positions, place, k, r);
         writeln!(
             out,
-            "{pad} {eq} 相关：{}:{}:{}: {}",
-            terminal_safe(place.path),
-            place.start.line,
-            place.start.column,
+            "{pad} {eq} 相关：{}: {}",
+            terminal_safe(&place.shown()),
             one_line(&r.message)
         )?;
     }

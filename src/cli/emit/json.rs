@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::{related_at, Position, Positions};
 use crate::cli::check::{BodySummary, FileResult, Summary};
 use crate::diagnostic::{Safety, Severity};
+use crate::model::Verdict;
+use crate::read::{Location, Place};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -37,6 +39,30 @@ struct Report<'a> {
     year: Option<i32>,
     format: Option<&'static str>,
     title: Option<&'a str>,
+    /// How well each statistical table was read.
+    tables: Vec<TableRead<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableRead<'a> {
+    id: &'static str,
+    name: &'static str,
+    format: &'static str,
+    verdict: Verdict,
+    cells_read: usize,
+    cells_expected: usize,
+    parts: Vec<PartRead<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartRead<'a> {
+    name: &'static str,
+    verdict: Verdict,
+    cells_read: usize,
+    cells_expected: usize,
+    reason: Option<&'a str>,
+    /// Rows found but not read, by label.
+    unread_rows: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -50,7 +76,10 @@ struct Diagnostic<'a> {
     rule: &'static str,
     severity: Severity,
     message: &'a str,
-    range: Range,
+    /// `null` for files without lines (Word, PDF): see `location`.
+    range: Option<Range>,
+    /// The place in words' terms (section, table, row, column, paragraph, page, text).
+    location: &'a Location,
     fix: Option<Fix<'a>>,
     /// Not in the minimal contract; consumers ignore fields they do not know.
     related: Vec<Related<'a>>,
@@ -61,11 +90,14 @@ struct Fix<'a> {
     title: &'a str,
     safety: Safety,
     edits: Vec<Edit<'a>>,
+    /// Why `--fix` cannot apply this fix to this file (Word, PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manual: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct Edit<'a> {
-    range: Range,
+    range: Option<Range>,
     new_text: &'a str,
 }
 
@@ -74,7 +106,9 @@ struct Related<'a> {
     /// Another file of the run (a cross-year finding's earlier report); absent for this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
-    range: Range,
+    range: Option<Range>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
     message: &'a str,
 }
 
@@ -93,8 +127,24 @@ fn range(p: &Positions, r: &std::ops::Range<usize>) -> Range {
     }
 }
 
+static NOWHERE: Place = Place {
+    location: Location {
+        section: None,
+        table: None,
+        row: None,
+        column: None,
+        paragraph: None,
+        page: None,
+        text: None,
+    },
+    related: Vec::new(),
+    manual: None,
+};
+
 fn file<'a>(results: &[&'a FileResult], result: &'a FileResult) -> File<'a> {
     let p = Positions::for_result(result);
+    let lines = result.has_lines();
+    let range = |r: &std::ops::Range<usize>| lines.then(|| range(&p, r));
     let info = &result.analysis.info;
     File {
         path: &result.path,
@@ -102,43 +152,75 @@ fn file<'a>(results: &[&'a FileResult], result: &'a FileResult) -> File<'a> {
             year: info.year,
             format: info.format.map(|f| f.as_str()),
             title: info.title.as_deref(),
+            tables: result
+                .analysis
+                .report
+                .tables
+                .iter()
+                .map(|t| TableRead {
+                    id: t.id,
+                    name: t.name,
+                    format: t.format.as_str(),
+                    verdict: t.verdict(),
+                    cells_read: t.parts.iter().map(|p| p.cells_read).sum(),
+                    cells_expected: t.parts.iter().map(|p| p.cells_expected).sum(),
+                    parts: t
+                        .parts
+                        .iter()
+                        .map(|p| PartRead {
+                            name: p.name,
+                            verdict: p.verdict,
+                            cells_read: p.cells_read,
+                            cells_expected: p.cells_expected,
+                            reason: p.reason.as_deref(),
+                            unread_rows: p.unread.iter().map(|u| u.row_label).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         },
         diagnostics: result
             .analysis
             .diagnostics
             .iter()
-            .map(|d| Diagnostic {
-                rule: d.rule,
-                severity: d.severity,
-                message: &d.message,
-                range: range(&p, &d.range),
-                fix: d.fix.as_ref().map(|f| Fix {
-                    title: &f.title,
-                    safety: f.safety,
-                    edits: f
-                        .edits
+            .enumerate()
+            .map(|(i, d)| {
+                let place = result.places.get(i).unwrap_or(&NOWHERE);
+                Diagnostic {
+                    rule: d.rule,
+                    severity: d.severity,
+                    message: &d.message,
+                    range: range(&d.range),
+                    location: &place.location,
+                    fix: d.fix.as_ref().map(|f| Fix {
+                        title: &f.title,
+                        safety: f.safety,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| Edit {
+                                range: range(&e.range),
+                                new_text: &e.new_text,
+                            })
+                            .collect(),
+                        manual: place.manual.as_deref(),
+                    }),
+                    related: d
+                        .related
                         .iter()
-                        .map(|e| Edit {
-                            range: range(&p, &e.range),
-                            new_text: &e.new_text,
+                        .enumerate()
+                        .map(|(k, r)| {
+                            // In this file, or in another one (last year's report).
+                            let at = related_at(results, result, &p, Some(place), k, r);
+                            Related {
+                                path: r.path.is_some().then_some(at.path),
+                                range: at.span.map(|(start, end)| Range { start, end }),
+                                location: at.location,
+                                message: &r.message,
+                            }
                         })
                         .collect(),
-                }),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let at = related_at(results, result, &p, r);
-                        Related {
-                            path: r.path.is_some().then_some(at.path),
-                            range: Range {
-                                start: at.start,
-                                end: at.end,
-                            },
-                            message: &r.message,
-                        }
-                    })
-                    .collect(),
+                }
             })
             .collect(),
     }

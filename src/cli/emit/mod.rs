@@ -153,42 +153,68 @@ impl Positions {
 /// Where a related location is: in its own file, or in another file of the
 /// run (a cross-year finding points into last year's report).
 pub struct RelatedAt<'a> {
-    /// The path as shown (the finding's own file when the location is there).
+    /// The path as shown of the file the location is in.
     pub path: &'a str,
-    pub start: Position,
-    pub end: Position,
+    /// Line and column, when that file has lines (text, Markdown, HTML).
+    pub span: Option<(Position, Position)>,
+    /// The place in words (Word, PDF; given for another file of any format).
+    pub location: Option<crate::read::Location>,
 }
 
-/// Resolve `r`, a related location of a finding in `result`.
+impl RelatedAt<'_> {
+    /// `path:line:column`, or `path: 第 N 页…` for a file without lines.
+    pub fn shown(&self) -> String {
+        match (&self.span, &self.location) {
+            (Some((start, _)), _) => format!("{}:{}:{}", self.path, start.line, start.column),
+            (None, Some(loc)) if !loc.words().is_empty() => {
+                format!("{}: {}", self.path, loc.words())
+            }
+            _ => self.path.to_string(),
+        }
+    }
+}
+
+/// Resolve the `k`-th related location of a finding of `result` (`place`:
+/// the finding's place in words).
 pub fn related_at<'a>(
     results: &[&'a FileResult],
     result: &'a FileResult,
     positions: &Positions,
+    place: Option<&crate::read::Place>,
+    k: usize,
     r: &'a Related,
 ) -> RelatedAt<'a> {
-    let other = r
-        .path
-        .as_deref()
-        .and_then(|p| results.iter().find(|o| o.path == p));
-    match (other, r.path.as_deref()) {
-        (Some(other), _) => {
-            let p = Positions::new(other.text(), vec![r.range.start, r.range.end]);
+    let Some(path) = r.path.as_deref() else {
+        return RelatedAt {
+            path: &result.path,
+            span: result
+                .has_lines()
+                .then(|| (positions.get(r.range.start), positions.get(r.range.end))),
+            location: place.and_then(|p| p.related.get(k)).cloned(),
+        };
+    };
+    match results.iter().find(|o| o.path == path) {
+        // The range is in the other file's document text (the core's).
+        Some(other) => {
+            let shown = crate::read::shown_range(&other.read, r.range.clone());
+            let span = other.has_lines().then(|| {
+                let p = Positions::new(other.text(), vec![shown.start, shown.end]);
+                (p.get(shown.start), p.get(shown.end))
+            });
             RelatedAt {
                 path: &other.path,
-                start: p.get(r.range.start),
-                end: p.get(r.range.end),
+                span,
+                location: Some(crate::read::locate_range(
+                    &other.read,
+                    &other.analysis.report,
+                    &r.range,
+                )),
             }
         }
-        // A file outside the run: only its name is known.
-        (None, Some(path)) => RelatedAt {
+        None => RelatedAt {
             path,
-            start: Position { line: 1, column: 1 },
-            end: Position { line: 1, column: 1 },
-        },
-        (None, None) => RelatedAt {
-            path: &result.path,
-            start: positions.get(r.range.start),
-            end: positions.get(r.range.end),
+            span: None,
+            location: None,
         },
     }
 }

@@ -81,38 +81,57 @@ fn rule_descriptors() -> Vec<Value> {
 fn results(all: &[&FileResult], result: &FileResult) -> Vec<Value> {
     let p = Positions::for_result(result);
     let uri = uri(&result.path);
+    let lines = result.has_lines();
     let location = |r: &Range<usize>| {
-        json!({
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri },
-                "region": region(&p, r),
-            }
-        })
+        if lines {
+            json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri },
+                    "region": region(&p, r),
+                }
+            })
+        } else {
+            // Word and PDF: the file, with the place in words in the message.
+            json!({ "physicalLocation": { "artifactLocation": { "uri": uri } } })
+        }
     };
     // A related location may be in another file of the run.
-    let related_location = |r: &crate::diagnostic::Related| {
-        let at = related_at(all, result, &p, r);
-        json!({
-            "physicalLocation": {
-                "artifactLocation": { "uri": self::uri(at.path) },
-                "region": {
-                    "startLine": at.start.line,
-                    "startColumn": at.start.column,
-                    "endLine": at.end.line,
-                    "endColumn": at.end.column,
-                },
+    let related_location = |i: usize, k: usize, r: &crate::diagnostic::Related| {
+        let at = related_at(all, result, &p, result.places.get(i), k, r);
+        let mut l = json!({
+            "physicalLocation": { "artifactLocation": { "uri": self::uri(at.path) } }
+        });
+        match (&at.span, &at.location) {
+            (Some((start, end)), _) => {
+                l["physicalLocation"]["region"] = json!({
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                });
             }
-        })
+            // Word and PDF: the place in words with the message.
+            (None, Some(loc)) if !loc.words().is_empty() => {
+                l["message"] = json!({ "text": format!("{}：{}", loc.words(), r.message) });
+            }
+            _ => {}
+        }
+        l
     };
     result
         .analysis
         .diagnostics
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
+            let text = match result.places.get(i).map(|p| p.location.words()) {
+                Some(w) if !lines && !w.is_empty() => format!("{w}：{}", d.message),
+                _ => d.message.clone(),
+            };
             let mut v = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),
-                "message": { "text": d.message },
+                "message": { "text": text },
                 "locations": [location(&d.range)],
             });
             if let Some(index) = rules::ALL.iter().position(|r| r.id == d.rule) {
@@ -123,15 +142,17 @@ fn results(all: &[&FileResult], result: &FileResult) -> Vec<Value> {
                     .related
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| {
-                        let mut l = related_location(r);
-                        l["id"] = json!(i);
-                        l["message"] = json!({ "text": r.message });
+                    .map(|(k, r)| {
+                        let mut l = related_location(i, k, r);
+                        l["id"] = json!(k);
+                        if l.get("message").is_none() {
+                            l["message"] = json!({ "text": r.message });
+                        }
                         l
                     })
                     .collect();
             }
-            if let Some(fix) = &d.fix {
+            if let Some(fix) = d.fix.as_ref().filter(|_| lines) {
                 let safety = match fix.safety {
                     Safety::Safe => "safe",
                     Safety::Unsafe => "unsafe",
