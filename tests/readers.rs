@@ -754,3 +754,82 @@ fn scanned_and_damaged_pdfs_get_a_clear_reason() {
         assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
     }
 }
+
+/// `govReport/checkFiles`: the server reads Word files and PDFs from disk
+/// for a client's Problems panel, with the place in words.
+#[test]
+fn the_language_server_checks_word_and_pdf_files_on_disk() {
+    use lsp_client::LspClient;
+    use serde_json::{json, Value};
+
+    let dir = scratch("check-files");
+    std::fs::copy(fixture("seed000-lo.docx"), dir.join("报告.docx")).unwrap();
+    std::fs::copy(
+        root().join("tests/corpus/pdf/hzq2024.pdf"),
+        dir.join("洪泽.pdf"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("损坏.docx"), b"PK\x03\x04").unwrap();
+    let note = national::document_xml(&[national::Block::Para(
+        "会议记录：讨论了结果维护的写法。".into(),
+    )]);
+    std::fs::write(dir.join("会议记录.docx"), national::package(&note, &[])).unwrap();
+    let uri = |name: &str| tower_lsp_url(&dir.join(name));
+    let mut c = LspClient::start();
+    c.initialize(None, false, Value::Null);
+    let resp = c.request(
+        "govReport/checkFiles",
+        json!({"uris": [uri("报告.docx"), uri("洪泽.pdf"), uri("损坏.docx"), uri("会议记录.docx")]}),
+    );
+    let files = resp["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{resp}"));
+    assert_eq!(files.len(), 4);
+    // Not a report: nothing listed.
+    assert_eq!(files[3]["skipped"], true);
+    assert_eq!(files[3]["diagnostics"], json!([]));
+    let docx = &files[0]["diagnostics"];
+    let messages: Vec<&str> = docx
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].starts_with("第 4 部分 表四 第 2 行 第 1 列：表四"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[0].ends_with("（建议：改为“结果维持”）"),
+        "{}",
+        messages[0]
+    );
+    assert_eq!(docx[0]["code"], "table-label");
+    assert_eq!(docx[0]["data"]["location"]["column"], 1);
+    assert_eq!(
+        docx[0]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
+    );
+    let pdf = files[1]["diagnostics"].as_array().unwrap();
+    assert!(
+        pdf.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("第 3 页 第 3 部分 表三：")),
+        "{pdf:?}"
+    );
+    assert!(
+        files[2]["error"].as_str().unwrap().contains("不完整"),
+        "{}",
+        files[2]
+    );
+    assert!(c.shutdown_and_exit().success());
+}
+
+fn tower_lsp_url(path: &Path) -> String {
+    tower_lsp::lsp_types::Url::from_file_path(path)
+        .unwrap()
+        .to_string()
+}
