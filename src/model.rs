@@ -123,6 +123,16 @@ pub enum CellKind {
     Signed,
 }
 
+/// How a cell's value was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellSource {
+    /// A whole cell or a whole token of the text.
+    Read,
+    /// A piece of glued digits (`5000005`) whose split the table's identities forced.
+    Forced,
+}
+
 /// One data cell, placed on the template.
 #[derive(Clone, Debug)]
 pub struct Cell {
@@ -133,9 +143,10 @@ pub struct Cell {
     pub col: usize,
     pub col_label: &'static str,
     pub kind: CellKind,
-    /// The cell's text; `None` when the cell is absent (e.g. fewer numbers than columns).
+    /// The cell's text; `None` when the row has no cell in this column.
     pub range: Option<Range<usize>>,
     pub value: Value,
+    pub source: CellSource,
 }
 
 /// A label of the table as read, matched to the template.
@@ -160,12 +171,66 @@ pub struct MissingLabel {
     pub kind: &'static str,
 }
 
-/// A stretch the parser could not segment safely (e.g. glued digits with several possible splits).
+/// A row whose values could not be read safely (e.g. glued digits with several possible splits).
 #[derive(Clone, Debug)]
-pub struct Unreadable {
+pub struct UnreadRow {
     pub range: Range<usize>,
     pub row_label: &'static str,
+    /// Why, in Chinese.
     pub reason: String,
+}
+
+/// A row that clearly has fewer values than the template has columns.
+#[derive(Clone, Debug)]
+pub struct ShortRow {
+    /// The row's label (or its values, for a row without a label).
+    pub range: Range<usize>,
+    pub row: &'static str,
+    pub row_label: &'static str,
+    pub expected: usize,
+    pub found: usize,
+}
+
+/// How well a part of a table was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every row found was read; its numbers are checked.
+    Read,
+    /// Some rows could not be read; the others are checked.
+    Partial,
+    /// The part could not be followed; nothing in it is checked.
+    Unreadable,
+}
+
+impl Verdict {
+    /// In Chinese, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Verdict::Read => "已读取",
+            Verdict::Partial => "部分读取",
+            Verdict::Unreadable => "无法读取",
+        }
+    }
+}
+
+/// A part of a table (a block of 表二, or the whole of 表三 or 表四) and how
+/// well it was read.
+#[derive(Clone, Debug)]
+pub struct Part {
+    /// `第二十条第（一）项`, or the table's name for a table of one part.
+    pub name: &'static str,
+    /// Template row keys of the part.
+    pub rows: Vec<&'static str>,
+    pub verdict: Verdict,
+    /// Where the part stands in the text.
+    pub range: Range<usize>,
+    /// Why the part could not be followed (for `Unreadable` parts).
+    pub reason: Option<String>,
+    /// Rows found but not read (for `Partial` parts).
+    pub unread: Vec<UnreadRow>,
+    pub cells_read: usize,
+    pub cells_expected: usize,
 }
 
 /// One identity of the template, instantiated on this table.
@@ -199,11 +264,26 @@ pub struct Table {
     pub cells: Vec<Cell>,
     pub labels: Vec<LabelMatch>,
     pub missing: Vec<MissingLabel>,
-    pub unreadable: Vec<Unreadable>,
+    /// Rows with fewer values than columns.
+    pub short_rows: Vec<ShortRow>,
+    pub parts: Vec<Part>,
     pub identities: Vec<Identity>,
 }
 
 impl Table {
+    /// The verdict of the whole table: read when every part was read,
+    /// unreadable when no part was, partly read otherwise.
+    pub fn verdict(&self) -> Verdict {
+        let all = |v: Verdict| self.parts.iter().all(|p| p.verdict == v);
+        if all(Verdict::Read) {
+            Verdict::Read
+        } else if all(Verdict::Unreadable) {
+            Verdict::Unreadable
+        } else {
+            Verdict::Partial
+        }
+    }
+
     /// The index in `cells` of the cell whose text contains `offset`.
     pub fn cell_at(&self, offset: usize) -> Option<usize> {
         self.cells.iter().position(|c| {

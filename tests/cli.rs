@@ -121,7 +121,7 @@ fn json_output_follows_the_contract() {
     let file = &doc["files"][0];
     assert_eq!(keys(file), ["diagnostics", "path", "report"]);
     assert_eq!(file["path"], "caret.txt");
-    assert_eq!(keys(&file["report"]), ["format", "title", "year"]);
+    assert_eq!(keys(&file["report"]), ["format", "tables", "title", "year"]);
     assert_eq!(file["report"]["year"], 2023);
     let period = &file["diagnostics"][0];
     assert_eq!(period["rule"], "period-mismatch");
@@ -166,8 +166,22 @@ fn json_contract_shape_over_the_examples() {
     for f in files {
         assert_eq!(keys(f), ["diagnostics", "path", "report"]);
         let report = &f["report"];
-        assert_eq!(keys(report), ["format", "title", "year"]);
+        assert_eq!(keys(report), ["format", "tables", "title", "year"]);
         assert!(report["year"].is_i64() || report["year"].is_null());
+        for t in report["tables"].as_array().unwrap() {
+            assert_eq!(
+                keys(t),
+                ["cells_expected", "cells_read", "format", "id", "name", "parts", "verdict"]
+            );
+            assert!(["read", "partial", "unreadable"].contains(&t["verdict"].as_str().unwrap()));
+            assert!(t["cells_read"].as_u64() <= t["cells_expected"].as_u64());
+            for p in t["parts"].as_array().unwrap() {
+                assert_eq!(
+                    keys(p),
+                    ["cells_expected", "cells_read", "name", "reason", "unread_rows", "verdict"]
+                );
+            }
+        }
         assert!(["2021", "2019"].contains(&report["format"].as_str().unwrap_or("2021")));
         assert!(report["title"].is_string() || report["title"].is_null());
         for d in f["diagnostics"].as_array().unwrap() {

@@ -1,10 +1,10 @@
 //! Parsing never fails: any text yields the best [`Report`] the parser can
 //! read, and what it could not read is recorded in the model for rules to report.
 
+pub(crate) mod fuzzy;
 mod meta;
 mod sections;
-mod tables;
-mod tokens;
+mod table;
 
 use crate::document::Document;
 use crate::model::{Format, Report};
@@ -26,7 +26,7 @@ pub fn parse_document(doc: &Document) -> Report {
     report.period = meta::period(text);
     report.published = meta::published(text);
     report.citations = meta::citations(text);
-    report.tables = tables::find(text, &report.sections);
+    report.tables = table::find(text, &report.sections, &doc.grids);
     report
 }
 

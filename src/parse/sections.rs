@@ -9,7 +9,7 @@ use crate::model::{Section, Wording};
 use crate::normalize::{key, key_chars};
 use crate::template;
 
-use super::tokens::similarity;
+use super::fuzzy::{best_prefix, plausible, similarity};
 
 const ORDINALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /// Lines at least this long are searched for inline headings too.
@@ -253,58 +253,72 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
     }
     let best = std::iter::once(&sec.title)
         .chain(&sec.acceptable)
-        .filter(|t| super::tables::plausible(t, title_key))
+        .filter(|t| plausible(t, title_key))
         .map(|t| similarity(t, title_key))
         .fold(0.0_f32, f32::max);
     (best >= OFF_TEMPLATE).then_some((n, Wording::OffTemplate))
 }
 
-/// Headings written inline inside a long (flattened) line: exact wording only.
+/// Headings written inline inside a long (flattened) line: an ordinal with
+/// `、` and wording close to the section's title (exact wording is canonical
+/// or acceptable; close wording is off-template, for `section-title`).
 fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
     let chars = key_chars(text, line);
-    let line_key: String = chars.iter().map(|k| k.c).collect();
-    let byte_to_idx: Vec<usize> = {
-        // Map byte positions in `line_key` to indices in `chars`.
-        let mut v = Vec::with_capacity(line_key.len());
-        for (i, k) in chars.iter().enumerate() {
-            v.extend(std::iter::repeat_n(i, k.c.len_utf8()));
-        }
-        v
-    };
+    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
+    let table_keys = table_label_keys();
     let mut out = Vec::new();
     for sec in section_keys() {
         let ordinal = ORDINALS[usize::from(sec.number) - 1];
-        let wanted: Vec<(String, Wording)> =
-            std::iter::once((sec.title.clone(), Wording::Canonical))
-                .chain(
-                    sec.acceptable
-                        .iter()
-                        .map(|a| (a.clone(), Wording::Acceptable)),
-                )
-                .collect();
-        for (title_key, wording) in wanted {
-            let needle = format!("{ordinal}{title_key}");
-            let Some(pos) = line_key.find(&needle) else {
+        let wordings: Vec<(&String, Wording)> = std::iter::once((&sec.title, Wording::Canonical))
+            .chain(sec.acceptable.iter().map(|a| (a, Wording::Acceptable)))
+            .collect();
+        // (similarity, wording, ordinal index, title length in key chars)
+        let mut best: Option<(f32, Wording, usize, usize)> = None;
+        for (i, _) in keys.iter().enumerate().filter(|(_, &c)| c == ordinal) {
+            let src = &chars[i].src;
+            // `四、` in the source, not `（四）`, `四是` or `第四`.
+            let after = &text[src.end..];
+            let before = text[..src.start].chars().next_back();
+            if !after.starts_with(['、', '.', '．']) || matches!(before, Some('（' | '(' | '第')) {
                 continue;
-            };
-            let first = byte_to_idx[pos];
-            let last = byte_to_idx[pos + needle.len() - 1];
-            let start = chars[first].src.start;
-            let title_start = chars[first + 1].src.start;
-            let end = chars[last].src.end;
-            // Include a closing bracket or quote right after the title in the range.
-            out.push(Section {
-                number: sec.number,
-                ordinal: Some(sec.number),
-                ordinal_range: Some(start..title_start),
-                range: start..end,
-                title_range: title_start..end,
-                text: text[start..end].to_string(),
-                wording,
-                body: end..end,
-            });
-            break;
+            }
+            let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
+            if table_keys.iter().any(|k| rest.starts_with(k.as_str())) {
+                continue;
+            }
+            let hay = &keys[i + 1..(i + 1 + 44).min(keys.len())];
+            for (title, wording) in &wordings {
+                let Some((len, sim)) = best_prefix(hay, title) else {
+                    continue;
+                };
+                let wording = if sim >= 1.0 {
+                    wording.clone()
+                } else if sim >= OFF_TEMPLATE {
+                    Wording::OffTemplate
+                } else {
+                    continue;
+                };
+                if best.as_ref().is_none_or(|b| sim > b.0) {
+                    best = Some((sim, wording, i, len));
+                }
+            }
         }
+        let Some((_, wording, i, len)) = best else {
+            continue;
+        };
+        let start = chars[i].src.start;
+        let title_start = chars[i + 1].src.start;
+        let end = chars[i + len].src.end;
+        out.push(Section {
+            number: sec.number,
+            ordinal: Some(sec.number),
+            ordinal_range: Some(start..title_start),
+            range: start..end,
+            title_range: title_start..end,
+            text: text[start..end].to_string(),
+            wording,
+            body: end..end,
+        });
     }
     out
 }

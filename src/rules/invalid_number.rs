@@ -54,7 +54,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        // Cells that were not there at all (a row with too few numbers).
+        // Cells that were not there at all (a row shorter than its header).
         let mut reported_rows: Vec<&str> = Vec::new();
         for cell in table.cells.iter().filter(|c| c.range.is_none()) {
             if reported_rows.contains(&cell.row) {
@@ -78,6 +78,22 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 format!(
                     "{}“{}”行应有 {} 个数字，缺少 {} 个（空白单元格）。没有数据请填 0。",
                     table.name, cell.row_label, n_cols, n_missing
+                ),
+            ));
+        }
+        // Rows with fewer values than columns, where it is unknown which column is empty.
+        for short in &table.short_rows {
+            let found = if short.found == 0 {
+                "没有数字".to_string()
+            } else {
+                format!("只有 {} 个数字", short.found)
+            };
+            acc.push(Diagnostic::new(
+                RULE.id,
+                short.range.clone(),
+                format!(
+                    "{}“{}”行应有 {} 个数字，{}。请补全该行（没有数据的栏目填 0）。",
+                    table.name, short.row_label, short.expected, found
                 ),
             ));
         }

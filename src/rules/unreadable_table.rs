@@ -1,17 +1,20 @@
 use super::{Context, FixKind, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::model::{Part, Table, Verdict};
 
 pub static RULE: Rule = Rule {
     id: "unreadable-table",
     default_severity: Severity::Info,
-    summary: "表格的一部分无法可靠读取（例如数字粘连，有多种拆分方式）",
+    summary: "表格的一部分无法可靠读取，该部分未做检查（例如数字粘连，有多种拆分方式）",
     docs: r"## 检查内容
 
-从 PDF 复制的表格常把一行的数字粘在一起（如 `5000005` 表示七个单元格 5、0、0、0、0、0、5）。只有当模板中的合计关系使拆分方式唯一时，才会拆分；否则本规则报告该处无法读取，并且不对其做任何数字检查，绝不猜测数字。
+每张统计表（表二的四个栏目分别计）读取后都有一个结论：已读取、部分读取或无法读取。从网页或 PDF 复制的表格常把一行的数字粘在一起（如 `5000005` 表示七个单元格 5、0、0、0、0、0、5），或把表格压成一行、打乱行与数字的对应。只有当模板中的合计关系（各行总计、各列总计、表三勾稽关系、表四各组总计）使读法唯一时，才会拆分粘连的数字；否则本规则报告该部分无法可靠读取。
+
+每个无法读取的部分只报告一次，说明是哪一部分、原因是什么、怎样改才能读取；该部分不会再报告缺行、空白单元格、合计或勾稽错误。部分读取时，已读取的行照常检查，未读取的行在这里列出。
 
 ## 原因
 
-猜错一个数字会产生错误的合计报告；不如明确告诉读者哪里没有检查。
+猜错一个数字会产生错误的合计报告；一张没读懂的表格也不应变成几十条错误。不如明确告诉读者哪里没有检查。
 
 ## 示例
 
@@ -19,22 +22,65 @@ pub static RULE: Rule = Rule {
 
 ## 修复
 
-没有自动修复：请在单元格之间加上分隔（空格、制表符或 `|`），使每个数字独立。",
+没有自动修复：请在单元格之间加上分隔（空格、制表符或 `|`），或把表格做成 Word、Markdown 表格，使每个数字独立成格。",
     fix: FixKind::None,
     check,
 };
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     for table in &ctx.report.tables {
-        for u in &table.unreadable {
-            acc.push(Diagnostic::new(
-                RULE.id,
-                u.range.clone(),
-                format!(
-                    "{}中“{}”一行无法可靠读取：{}。该行未做数字检查；请用空格或制表符分隔各单元格。",
-                    table.name, u.row_label, u.reason
-                ),
-            ));
+        for part in &table.parts {
+            if let Some(d) = finding(table, part) {
+                acc.push(d);
+            }
+        }
+    }
+}
+
+fn finding(table: &Table, part: &Part) -> Option<Diagnostic> {
+    let place = if part.name == table.name {
+        table.name.to_string()
+    } else {
+        format!("{}“{}”栏目", table.name, part.name)
+    };
+    match part.verdict {
+        Verdict::Read => None,
+        Verdict::Unreadable => Some(Diagnostic::new(
+            RULE.id,
+            part.range.clone(),
+            format!(
+                "{place}无法可靠读取：{}。这一部分没有做任何检查；请在数字之间加空格或使用表格，使每个数字独立成格。",
+                part.reason.as_deref().unwrap_or("行与数字对不上")
+            ),
+        )),
+        Verdict::Partial => {
+            let rows: Vec<String> = part
+                .unread
+                .iter()
+                .map(|u| format!("“{}”", u.row_label))
+                .collect();
+            let first = part.unread.first()?;
+            let related = part
+                .unread
+                .iter()
+                .map(|u| Related {
+                    range: u.range.clone(),
+                    message: format!("“{}”：{}", u.row_label, u.reason),
+                })
+                .collect();
+            Some(
+                Diagnostic::new(
+                    RULE.id,
+                    first.range.clone(),
+                    format!(
+                        "{place}有 {} 行无法可靠读取（{}）：{}。这些行没有做数字检查，其余各行已检查；请在数字之间加空格或使用表格，使每个数字独立成格。",
+                        rows.len(),
+                        rows.join("、"),
+                        first.reason
+                    ),
+                )
+                .with_related(related),
+            )
         }
     }
 }

@@ -33,6 +33,17 @@ pub struct TableTpl {
     pub id: String,
     pub section: u8,
     pub name: String,
+    /// Labels that open the table: where it starts in text whose heading is
+    /// missing, and where the table before it ends.
+    #[serde(default)]
+    pub starts: Vec<String>,
+    /// Matching keys of `starts` (filled in at load time).
+    #[serde(skip)]
+    pub start_keys: Vec<String>,
+    /// The parts read and judged one by one (表二's blocks); none means the
+    /// whole table is one part.
+    #[serde(default)]
+    pub parts: Vec<PartTpl>,
     /// Default data columns for rows that name none.
     #[serde(default)]
     pub columns: Vec<String>,
@@ -46,6 +57,13 @@ pub struct TableTpl {
     /// `rows()` (filled in at load time).
     #[serde(skip)]
     pub checks: Vec<Check>,
+}
+
+/// A part of a table: a name and its rows.
+#[derive(Debug, Deserialize)]
+pub struct PartTpl {
+    pub name: String,
+    pub rows: Vec<String>,
 }
 
 /// One identity of a table on template coordinates: `(row index, column)`.
@@ -279,6 +297,7 @@ fn fill_keys(tpl: &mut Template) {
     use crate::normalize::{key, key_without_ordinal};
     for table in &mut tpl.tables {
         table.checks = resolve_checks(table);
+        table.start_keys = table.starts.iter().map(|s| key(s)).collect();
         for item in &mut table.items {
             match item {
                 Item::Header(h) => h.key = key(&h.header),

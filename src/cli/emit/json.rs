@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Position, Positions};
 use crate::cli::check::{FileResult, Summary};
 use crate::diagnostic::{Safety, Severity};
+use crate::model::Verdict;
 use crate::read::{Location, Place};
 
 #[derive(Serialize)]
@@ -27,6 +28,30 @@ struct Report<'a> {
     year: Option<i32>,
     format: Option<&'static str>,
     title: Option<&'a str>,
+    /// How well each statistical table was read.
+    tables: Vec<TableRead<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableRead<'a> {
+    id: &'static str,
+    name: &'static str,
+    format: &'static str,
+    verdict: Verdict,
+    cells_read: usize,
+    cells_expected: usize,
+    parts: Vec<PartRead<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartRead<'a> {
+    name: &'static str,
+    verdict: Verdict,
+    cells_read: usize,
+    cells_expected: usize,
+    reason: Option<&'a str>,
+    /// Rows found but not read, by label.
+    unread_rows: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -113,6 +138,32 @@ fn file(result: &FileResult) -> File<'_> {
             year: info.year,
             format: info.format.map(|f| f.as_str()),
             title: info.title.as_deref(),
+            tables: result
+                .analysis
+                .report
+                .tables
+                .iter()
+                .map(|t| TableRead {
+                    id: t.id,
+                    name: t.name,
+                    format: t.format.as_str(),
+                    verdict: t.verdict(),
+                    cells_read: t.parts.iter().map(|p| p.cells_read).sum(),
+                    cells_expected: t.parts.iter().map(|p| p.cells_expected).sum(),
+                    parts: t
+                        .parts
+                        .iter()
+                        .map(|p| PartRead {
+                            name: p.name,
+                            verdict: p.verdict,
+                            cells_read: p.cells_read,
+                            cells_expected: p.cells_expected,
+                            reason: p.reason.as_deref(),
+                            unread_rows: p.unread.iter().map(|u| u.row_label).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         },
         diagnostics: result
             .analysis

@@ -1,0 +1,1063 @@
+//! Labels: place the row labels and headers of a table region on one
+//! template table.
+//!
+//! Label tokens are concatenated into one normalised key stream, so labels
+//! broken across lines or cells (`商业\n企业`) read as one. Row labels are
+//! anchors, found exactly in template order (then out of order, as whole
+//! cells). A label that matches nothing exactly is searched approximately
+//! in the stream between its found neighbours, inside longer runs too
+//! (`（一）予与公开7000007`), and compared with the labels of the same table
+//! that are still missing there, never with other tables. Header groups are
+//! matched in any order just before their first row.
+
+use std::ops::Range;
+
+use crate::model::{LabelMatch, MissingLabel};
+use crate::normalize::{key_chars, KeyChar};
+use crate::template::{self, Item, Role, RowTpl, TableTpl};
+
+use super::grid::{self, Layout, RowCells};
+use super::solve::{self, RowInput, Tok};
+use super::tokens::{CellPos, Kind, Token};
+use crate::parse::fuzzy::{plausible, similarity};
+
+/// How far (in key characters) past the previous anchor a row label is looked for.
+const ANCHOR_WINDOW: usize = 1200;
+/// A table is only taken to be present when this many of its labels match exactly
+/// (a single 行政许可 in prose is not a table).
+const MIN_ANCHORS: usize = 2;
+/// Minimum similarity for a near-miss label.
+const NEAR_MISS: f32 = 0.6;
+
+/// The tokens of a region and their normalised label stream.
+pub struct Stream<'a> {
+    pub text: &'a str,
+    pub region: Range<usize>,
+    pub tokens: Vec<Token>,
+    /// Key characters of all label tokens, concatenated.
+    keys: Vec<KeyChar>,
+    /// The same as a string, for fast substring search.
+    lstr: String,
+    /// Byte offset in `lstr` of each key character (plus the end).
+    lbyte: Vec<usize>,
+    /// Per token: its span in `keys` (empty, at its position, for other tokens).
+    lspan: Vec<Range<usize>>,
+    /// Per key character: the token it came from.
+    ktok: Vec<usize>,
+}
+
+impl<'a> Stream<'a> {
+    pub fn new(text: &'a str, region: Range<usize>, tokens: Vec<Token>) -> Self {
+        let mut keys = Vec::new();
+        let mut ktok = Vec::new();
+        let mut lspan = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let start = keys.len();
+            if t.kind == Kind::Label {
+                keys.extend(key_chars(text, t.range.clone()));
+                ktok.resize(keys.len(), i);
+            }
+            lspan.push(start..keys.len());
+        }
+        let mut lstr = String::with_capacity(keys.len() * 3);
+        let mut lbyte = Vec::with_capacity(keys.len() + 1);
+        for k in &keys {
+            lbyte.push(lstr.len());
+            lstr.push(k.c);
+        }
+        lbyte.push(lstr.len());
+        Stream {
+            text,
+            region,
+            tokens,
+            keys,
+            lstr,
+            lbyte,
+            lspan,
+            ktok,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Source range of key characters `span`. A span that starts (ends) where
+    /// its token's key characters start (end) takes the token's brackets and
+    /// punctuation there too (`（一）予与公开`, not `一）予与公开`).
+    pub fn src(&self, span: &Range<usize>) -> Range<usize> {
+        let (Some(a), Some(b)) = (
+            self.keys.get(span.start),
+            span.end.checked_sub(1).and_then(|e| self.keys.get(e)),
+        ) else {
+            return self.region.start..self.region.start;
+        };
+        if span.start >= span.end {
+            return self.region.start..self.region.start;
+        }
+        let first = self.ktok[span.start];
+        let last = self.ktok[span.end - 1];
+        let start = if self.lspan[first].start == span.start {
+            self.tokens[first].range.start
+        } else {
+            a.src.start
+        };
+        let end = if self.lspan[last].end == span.end {
+            self.tokens[last].range.end
+        } else {
+            b.src.end
+        };
+        start..end
+    }
+
+    fn key_str(&self, span: &Range<usize>) -> &str {
+        &self.lstr[self.lbyte[span.start]..self.lbyte[span.end]]
+    }
+
+    /// First occurrence of `needle` in key characters `from..to`, not overlapping `used`.
+    pub fn find(
+        &self,
+        needle: &str,
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<Range<usize>> {
+        if needle.is_empty() || from >= to {
+            return None;
+        }
+        let n = needle.chars().count();
+        let mut at = from;
+        let to = to.min(self.keys.len());
+        while at < to {
+            let hay = &self.lstr[self.lbyte[at]..self.lbyte[to]];
+            let pos = hay.find(needle)?;
+            let start = self.lbyte.partition_point(|&b| b < self.lbyte[at] + pos);
+            let span = start..start + n;
+            if !overlaps(used, &span) {
+                return Some(span);
+            }
+            at = start + 1;
+        }
+        None
+    }
+
+    /// Whether the characters of `needle` appear in order, close together, in `from..to`
+    /// (labels that PDF extraction scattered between rows).
+    fn find_loose(&self, needle: &str, from: usize, to: usize) -> bool {
+        let n = needle.chars().count();
+        let first = needle.chars().next();
+        let limit = n * 8 + 16;
+        for start in from..to.min(self.keys.len()) {
+            if Some(self.keys[start].c) != first {
+                continue;
+            }
+            let mut it = needle.chars().peekable();
+            for k in &self.keys[start..to.min(self.keys.len()).min(start + limit)] {
+                if it.peek() == Some(&k.c) {
+                    it.next();
+                }
+            }
+            if it.peek().is_none() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the characters of `needle` appear in order anywhere in the stream.
+    fn chars_in_order(&self, needle: &str) -> bool {
+        self.in_order(needle, 0, self.keys.len())
+    }
+
+    /// Whether the characters of `needle` appear in order in key characters `from..to`.
+    fn in_order(&self, needle: &str, from: usize, to: usize) -> bool {
+        let mut it = self.keys[from.min(self.keys.len())..to.min(self.keys.len())].iter();
+        needle.chars().all(|c| it.any(|k| k.c == c))
+    }
+
+    /// Like [`Stream::find_loose`] within `from..to`, skipping characters in `used`;
+    /// returns the characters it took. Characters may only be skipped between
+    /// tokens, never inside one: `本年度处理决定数量` is not `本年处理决定数量`.
+    fn take_loose(
+        &self,
+        needle: &str,
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<Vec<Range<usize>>> {
+        let to = to.min(self.keys.len());
+        let n = needle.chars().count();
+        let limit = n * 10 + 20;
+        let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
+        let wanted: Vec<char> = needle.chars().collect();
+        let first = *wanted.first()?;
+        for start in from..to {
+            if self.keys[start].c != first || !free(start) {
+                continue;
+            }
+            #[allow(clippy::single_range_in_vec_init)]
+            let mut took = vec![start..start + 1];
+            let mut w = 1;
+            for i in start + 1..to.min(start + limit) {
+                if w == wanted.len() {
+                    break;
+                }
+                let prev = took[took.len() - 1].start;
+                let joins = i == prev + 1
+                    || (self.ktok[prev] != self.ktok[i]
+                        && self.token_end(prev)
+                        && self.token_start(i));
+                if self.keys[i].c == wanted[w] && free(i) && joins {
+                    took.push(i..i + 1);
+                    w += 1;
+                } else if self.ktok[i] == self.ktok[prev] && i > prev {
+                    // Skipping a character inside the token we are reading: not this way.
+                    if self.token_end(prev) {
+                        continue;
+                    }
+                    break;
+                }
+            }
+            if w == wanted.len() {
+                return Some(took);
+            }
+        }
+        None
+    }
+
+    fn token_end(&self, k: usize) -> bool {
+        self.lspan[self.ktok[k]].end == k + 1
+    }
+
+    fn token_start(&self, k: usize) -> bool {
+        self.lspan[self.ktok[k]].start == k
+    }
+
+    /// Key position of token `i` (where a number sits in the label stream).
+    fn lpos(&self, i: usize) -> usize {
+        self.lspan[i].start
+    }
+
+    /// Whether key characters `k` and `k + 1` are separated by something other
+    /// than label text (a number, a blank cell, prose).
+    fn broken_after(&self, k: usize) -> bool {
+        let (a, b) = (self.ktok[k], self.ktok[k + 1]);
+        b > a + 1 || (b == a + 1 && self.tokens[a].cell != self.tokens[b].cell)
+    }
+
+    /// Candidate near-miss spans in key characters `from..to`: runs of one to
+    /// three adjacent pieces, where a piece is a stretch of one token not taken
+    /// by another label (so a typo inside a run of glued labels, bounded by
+    /// the labels found around it, is a candidate, and so is a whole cell).
+    fn candidates(&self, from: usize, to: usize, used: &[Range<usize>]) -> Vec<Range<usize>> {
+        let to = to.min(self.keys.len());
+        // Pieces, and whether each joins the next one.
+        let mut pieces: Vec<(Range<usize>, bool)> = Vec::new();
+        let mut start: Option<usize> = None;
+        for k in from..to {
+            let free = !used.iter().any(|u| u.start <= k && k < u.end);
+            if free {
+                start.get_or_insert(k);
+            }
+            let last = k + 1 == to;
+            let token_ends = last || self.ktok[k + 1] != self.ktok[k];
+            if !free || token_ends {
+                if let Some(s) = start.take() {
+                    let end = if free { k + 1 } else { k };
+                    // Pieces join within one line only: a near miss is a typo,
+                    // not fragments that a converter scattered over lines.
+                    let joins = free && !last && !self.broken_after(k) && {
+                        let n = k + 1;
+                        !used.iter().any(|u| u.start <= n && n < u.end)
+                            && !self.text[self.keys[k].src.end..self.keys[n].src.start]
+                                .contains('\n')
+                    };
+                    pieces.push((s..end, joins));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for i in 0..pieces.len() {
+            let mut span = pieces[i].0.clone();
+            out.push(span.clone());
+            for j in i + 1..(i + 3).min(pieces.len()) {
+                if !pieces[j - 1].1 || pieces[j].0.start != pieces[j - 1].0.end {
+                    break;
+                }
+                span.end = pieces[j].0.end;
+                out.push(span.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Whether `span` overlaps any of `used`.
+fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
+    used.iter()
+        .any(|u| u.start < span.end && span.start < u.end)
+}
+
+/// A row label found in the stream.
+#[derive(Clone, Debug)]
+pub struct Anchor {
+    pub span: Range<usize>,
+    pub src: Range<usize>,
+    pub near_miss: bool,
+    /// Found without its item number (`2.`), which may have run into the
+    /// previous row's digits.
+    pub lacks_item: bool,
+}
+
+/// How a region was placed on a template table.
+pub struct Aligned {
+    /// Per template row.
+    pub anchors: Vec<Option<Anchor>>,
+    /// Labels found, with the index of the template row they label or stand before.
+    pub labels: Vec<(LabelMatch, usize)>,
+    /// Labels not found, with the index of the template row they stand before.
+    pub missing: Vec<(MissingLabel, usize)>,
+    /// Exact labels count twice, near misses and missing labels against.
+    pub score: isize,
+    /// Key position of the first header found.
+    pub first_header: Option<usize>,
+    /// Key spans taken by headers: a labelled row's values end at the next one.
+    pub header_spans: Vec<Range<usize>>,
+    /// Rows whose label is in the region but not where the table has room
+    /// for it (out of order, or scattered), with where it is.
+    pub misplaced: Vec<(usize, Range<usize>)>,
+}
+
+/// Place the stream on one template table; `None` when too few of its labels
+/// are there for it to be this table.
+pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
+    let rows: Vec<&'static RowTpl> = tpl.rows().collect();
+    let mut score = 0;
+    let mut used: Vec<Range<usize>> = Vec::new();
+    let mut labels = Vec::new();
+    let mut missing = Vec::new();
+
+    // 1. Row anchors, exact, in template order.
+    let mut anchors: Vec<Option<Anchor>> = vec![None; rows.len()];
+    let mut cursor = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if row.label.is_empty() {
+            continue;
+        }
+        let to = (cursor + ANCHOR_WINDOW).min(s.len());
+        let found = row
+            .keys
+            .iter()
+            .enumerate()
+            .find_map(|(n, k)| s.find(k, cursor, to, &used).map(|span| (n, span)));
+        if let Some((n, span)) = found {
+            cursor = span.end;
+            anchors[i] = Some(exact(s, row, n, span, &mut used));
+            score += 1;
+        }
+    }
+    // 1b. Rows out of template order (a converter that moved a block): a label
+    // standing as a whole cell anywhere in the region.
+    for (i, row) in rows.iter().enumerate() {
+        if anchors[i].is_some() || row.label.is_empty() {
+            continue;
+        }
+        let whole_cell = row.keys.iter().enumerate().find_map(|(n, k)| {
+            let len = k.chars().count();
+            (0..s.tokens.len())
+                .find(|&t| {
+                    let span = &s.lspan[t];
+                    s.tokens[t].kind == Kind::Label
+                        && span.len() == len
+                        && s.key_str(span) == k
+                        && !overlaps(&used, span)
+                })
+                .map(|t| (n, s.lspan[t].clone()))
+        });
+        if let Some((n, span)) = whole_cell {
+            anchors[i] = Some(exact(s, row, n, span, &mut used));
+            score += 1;
+        }
+    }
+
+    let has_labelled_rows = rows.iter().any(|r| !r.label.is_empty());
+    if has_labelled_rows && score < MIN_ANCHORS.min(rows.len()) {
+        return None;
+    }
+
+    // 2. Near misses for the rows not found, between their found neighbours.
+    for i in 0..rows.len() {
+        if anchors[i].is_some() || rows[i].label.is_empty() {
+            continue;
+        }
+        let lo = anchors[..i]
+            .iter()
+            .rev()
+            .flatten()
+            .next()
+            .map_or(0, |a| a.span.end);
+        // Up to the next label found after it in the document.
+        let hi = anchors
+            .iter()
+            .flatten()
+            .map(|a| a.span.start)
+            .filter(|&st| st >= lo)
+            .min()
+            .unwrap_or(s.len());
+        let hi = hi.min(lo + ANCHOR_WINDOW / 2);
+        let target = rows[i].keys.first().map_or("", String::as_str);
+        if let Some(took) = s.take_loose(target, lo, hi, &used) {
+            // A label broken up by a scattered group label (PDF text): all there, in order.
+            let span = took[0].start..took[took.len() - 1].end;
+            used.extend(took);
+            anchors[i] = Some(Anchor {
+                src: s.src(&span),
+                span,
+                near_miss: false,
+                lacks_item: false,
+            });
+            continue;
+        }
+        let rivals = unfound_keys(tpl, &anchors, i);
+        let (span, near_miss) = match near_miss(s, target, lo, hi, &used, &rivals) {
+            Some(Near::Typo(span)) => (span, true),
+            Some(Near::Fragment(span)) => (span, false),
+            None => continue,
+        };
+        used.push(span.clone());
+        anchors[i] = Some(Anchor {
+            src: s.src(&span),
+            span,
+            near_miss,
+            lacks_item: false,
+        });
+    }
+
+    // 3. Header groups, between the rows around them.
+    let rows_used = used.len();
+    let mut row_idx = 0;
+    let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
+    let mut first_header: Option<usize> = None;
+    let items: Vec<&Item> = tpl.items.iter().collect();
+    let all_keys = all_keys(tpl);
+    for (n, item) in items.iter().enumerate() {
+        match item {
+            Item::Header(h) => group.push(h),
+            Item::Row(_) => row_idx += 1,
+        }
+        let group_ends =
+            matches!(item, Item::Header(_)) && !matches!(items.get(n + 1), Some(Item::Header(_)));
+        if !group_ends {
+            continue;
+        }
+        // The group stands just before its first row in the document, after
+        // whatever row precedes that in the document (blocks may be reordered).
+        let hi = anchors[row_idx..]
+            .iter()
+            .flatten()
+            .next()
+            .map_or(s.len(), |a| a.span.start);
+        let lo = anchors
+            .iter()
+            .flatten()
+            .map(|a| a.span.end)
+            .filter(|&e| e <= hi)
+            .max()
+            .unwrap_or(0);
+        let mut ctx = HeaderCtx {
+            s,
+            lo,
+            hi,
+            used: &mut used,
+            all_keys: &all_keys,
+            labels: &mut labels,
+            missing: &mut missing,
+            later_rows: &anchors[row_idx..],
+            row_idx,
+        };
+        let (found, first) = ctx.match_group(&group);
+        score += found;
+        if first_header.is_none() {
+            first_header = first;
+        }
+        group.clear();
+    }
+
+    if !has_labelled_rows && score < MIN_ANCHORS {
+        // A table without row labels (表四) is only there if its headers are.
+        return None;
+    }
+
+    let header_spans = used[rows_used..].to_vec();
+
+    // 4. Missing rows: those whose label is nowhere in the region. A label that
+    // is there, but out of place, is not missing; its row cannot be read.
+    let mut misplaced = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if anchors[i].is_some() || row.label.is_empty() {
+            continue;
+        }
+        let elsewhere = row.keys.iter().find_map(|k| {
+            s.find(k, 0, s.len(), &[]).or_else(|| {
+                s.take_loose(k, 0, s.len(), &[])
+                    .map(|took| took[0].start..took[took.len() - 1].end)
+            })
+        });
+        if let Some(span) = elsewhere {
+            misplaced.push((i, s.src(&span)));
+        }
+    }
+    for (i, row) in rows.iter().enumerate() {
+        if anchors[i].is_none() && !row.label.is_empty() && !misplaced.iter().any(|(m, _)| *m == i)
+        {
+            let at = anchors[i + 1..]
+                .iter()
+                .flatten()
+                .next()
+                .or_else(|| anchors[..i].iter().rev().flatten().next())
+                .map_or(s.region.start..s.region.start, |a| a.src.clone());
+            missing.push((
+                MissingLabel {
+                    expected: &row.label,
+                    at,
+                    kind: "row",
+                },
+                i,
+            ));
+        }
+    }
+    for (i, a) in anchors.iter().enumerate() {
+        if let Some(a) = a {
+            labels.push((
+                LabelMatch {
+                    expected: &rows[i].label,
+                    range: a.src.clone(),
+                    found: s.text[a.src.clone()].to_string(),
+                    near_miss: a.near_miss,
+                },
+                i,
+            ));
+        }
+    }
+    labels.sort_by_key(|l| l.0.range.start);
+    let penalty = missing.len() + labels.iter().filter(|l| l.0.near_miss).count();
+    let score =
+        isize::try_from(2 * score).unwrap_or(isize::MAX) - isize::try_from(penalty).unwrap_or(0);
+    Some(Aligned {
+        anchors,
+        labels,
+        missing,
+        score,
+        first_header,
+        header_spans,
+        misplaced,
+    })
+}
+
+/// An exact anchor at `span` (found with the row's key number `n`), marked as used.
+fn exact(
+    s: &Stream,
+    row: &RowTpl,
+    n: usize,
+    span: Range<usize>,
+    used: &mut Vec<Range<usize>>,
+) -> Anchor {
+    used.push(span.clone());
+    // Key 1 is the label without its numbering: was an item number (`2.`) left out?
+    let lacks_item = n == 1 && row.label.starts_with(|c: char| c.is_ascii_digit());
+    Anchor {
+        src: s.src(&span),
+        span,
+        near_miss: false,
+        lacks_item,
+    }
+}
+
+/// Keys of every label of the table.
+fn all_keys(tpl: &TableTpl) -> Vec<&str> {
+    tpl.items
+        .iter()
+        .map(|i| match i {
+            Item::Row(r) => r.keys.first().map_or("", String::as_str),
+            Item::Header(h) => h.key.as_str(),
+        })
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// Keys of the row labels other than row `except` that are still unfound.
+fn unfound_keys<'t>(tpl: &'t TableTpl, anchors: &[Option<Anchor>], except: usize) -> Vec<&'t str> {
+    tpl.rows()
+        .enumerate()
+        .filter(|(i, r)| *i != except && anchors[*i].is_none() && !r.label.is_empty())
+        .filter_map(|(_, r)| r.keys.first().map(String::as_str))
+        .collect()
+}
+
+/// What an approximate search found.
+enum Near {
+    /// A different wording: a typo or a variant.
+    Typo(Range<usize>),
+    /// Part of the label, the rest cut off by a line or page break.
+    Fragment(Range<usize>),
+}
+
+/// The best near miss of `target` in key characters `from..to`: similar
+/// enough, and closer to `target` than to any rival (the labels of the same
+/// table still unfound there). Ties with a rival give nothing. All of the
+/// label with other text run into it is a layout artefact and gives nothing.
+fn near_miss(
+    s: &Stream,
+    target: &str,
+    from: usize,
+    to: usize,
+    used: &[Range<usize>],
+    rivals: &[&str],
+) -> Option<Near> {
+    let n = target.chars().count();
+    let mut best: Option<(f32, Range<usize>)> = None;
+    for span in s.candidates(from, to, used) {
+        let k = s.key_str(&span);
+        if k == target || !plausible(target, k) || interleaved(target, k) {
+            continue;
+        }
+        let score = similarity(target, k);
+        if score < NEAR_MISS {
+            continue;
+        }
+        let rival = rivals
+            .iter()
+            .filter(|a| **a != target && plausible(a, k))
+            .map(|a| similarity(a, k))
+            .fold(0.0_f32, f32::max);
+        if rival >= score {
+            continue;
+        }
+        let better = match &best {
+            None => true,
+            Some((b, bs)) => {
+                score > *b || (score == *b && span.len().abs_diff(n) < bs.len().abs_diff(n))
+            }
+        };
+        if better {
+            best = Some((score, span));
+        }
+    }
+    let (_, span) = best?;
+    let k = s.key_str(&span);
+    // A piece of the label whose other piece stands close by (a line break in
+    // PDF text) is the label itself; a piece alone (`规范性文件` for
+    // `行政规范性文件`) is a different wording.
+    if let Some(at) = target.find(k) {
+        let (head, tail) = (&target[..at], &target[at + k.len()..]);
+        let near =
+            |piece: &str, lo: usize, hi: usize| piece.is_empty() || s.in_order(piece, lo, hi);
+        let window = 3 * n;
+        if near(head, span.start.saturating_sub(window), span.start)
+            && near(tail, span.end, span.end + window)
+        {
+            return Some(Near::Fragment(span));
+        }
+    }
+    Some(Near::Typo(span))
+}
+
+/// Whether `hay` is all of `needle` with a run of two or more other
+/// characters inserted (text of a neighbouring cell run into the label);
+/// a single inserted character is a typo (`本年度处理决定数量`).
+fn interleaved(needle: &str, hay: &str) -> bool {
+    let (n, h): (Vec<char>, Vec<char>) = (needle.chars().collect(), hay.chars().collect());
+    if h.len() < n.len() + 2 {
+        return false;
+    }
+    let prefix = n.iter().zip(&h).take_while(|(a, b)| a == b).count();
+    let suffix = n[prefix..]
+        .iter()
+        .rev()
+        .zip(h[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    prefix + suffix == n.len()
+}
+
+/// What header matching needs to know about its surroundings.
+struct HeaderCtx<'s, 'a> {
+    s: &'s Stream<'a>,
+    lo: usize,
+    hi: usize,
+    used: &'s mut Vec<Range<usize>>,
+    all_keys: &'s [&'s str],
+    labels: &'s mut Vec<(LabelMatch, usize)>,
+    missing: &'s mut Vec<(MissingLabel, usize)>,
+    later_rows: &'s [Option<Anchor>],
+    row_idx: usize,
+}
+
+impl HeaderCtx<'_, '_> {
+    /// Match one group of headers in `lo..hi`. Returns how many matched exactly
+    /// and the key position of the first match.
+    fn match_group(&mut self, group: &[&'static template::HeaderTpl]) -> (usize, Option<usize>) {
+        let s = self.s;
+        let (lo, hi) = (self.lo, self.hi);
+        let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
+        order.sort_by_key(|h| std::cmp::Reverse(h.key.chars().count()));
+        let mut found = 0;
+        let mut first: Option<usize> = None;
+        let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
+        for h in order {
+            let k = h.key.as_str();
+            let span = match h.role {
+                // The note is often cut short; its opening words are enough.
+                Role::Note => s.find(&k.chars().take(8).collect::<String>(), lo, hi, self.used),
+                _ => s.find(k, lo, hi, self.used),
+            };
+            match span {
+                Some(span) => {
+                    found += 1;
+                    first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
+                    self.used.push(span);
+                }
+                None => unfound.push(h),
+            }
+        }
+        for h in unfound {
+            let k = h.key.as_str();
+            match h.role {
+                Role::Note => {}
+                Role::Group => {
+                    // A group label spans many rows; PDF text scatters it widely.
+                    if !s.chars_in_order(k) && !h.optional {
+                        let at = self.missing_at();
+                        self.missing.push((
+                            MissingLabel {
+                                expected: &h.header,
+                                at,
+                                kind: "row",
+                            },
+                            self.row_idx,
+                        ));
+                    }
+                }
+                Role::Block | Role::Column => {
+                    if let Some(took) = s.take_loose(k, lo, hi, self.used) {
+                        // Broken across lines or cells by PDF extraction, but all there.
+                        self.used.extend(took);
+                    } else if let Some(near) = near_miss(s, k, lo, hi, self.used, self.all_keys) {
+                        let span = match near {
+                            Near::Typo(span) => span,
+                            Near::Fragment(span) => {
+                                self.used.push(span);
+                                continue;
+                            }
+                        };
+                        self.used.push(span.clone());
+                        let found = s.key_str(&span);
+                        if k.contains(found) {
+                            // A piece of a header: extraction cuts headers into pieces
+                            // glued to their neighbours (`商业企` + `业`), not a different word.
+                            continue;
+                        }
+                        let src = s.src(&span);
+                        self.labels.push((
+                            LabelMatch {
+                                expected: &h.header,
+                                found: s.text[src.clone()].to_string(),
+                                range: src,
+                                near_miss: true,
+                            },
+                            self.row_idx,
+                        ));
+                    } else if !h.optional
+                        && (has_blank(s, lo, hi) || !s.find_loose(k, lo, hi))
+                        && (h.role != Role::Block || s.find(k, 0, s.len(), &[]).is_none())
+                    {
+                        // Not reported when an explicit blank cell is absent and every
+                        // character of the label is there in order: a header that PDF
+                        // extraction cut into pieces glued to its neighbours.
+                        let at = self.missing_at();
+                        self.missing.push((
+                            MissingLabel {
+                                expected: &h.header,
+                                at,
+                                kind: if h.role == Role::Block {
+                                    "block"
+                                } else {
+                                    "column"
+                                },
+                            },
+                            self.row_idx,
+                        ));
+                    }
+                }
+            }
+        }
+        (found, first)
+    }
+
+    /// Where a missing label should have been: an unused blank cell in the
+    /// window, else the next row label, else the table start.
+    fn missing_at(&mut self) -> Range<usize> {
+        let s = self.s;
+        for (j, t) in s.tokens.iter().enumerate() {
+            let p = s.lpos(j);
+            if t.kind == Kind::Blank && p >= self.lo && p <= self.hi && !t.range.is_empty() {
+                let marker = p..p;
+                if !self.used.contains(&marker) {
+                    self.used.push(marker);
+                    return t.range.clone();
+                }
+            }
+        }
+        self.later_rows
+            .iter()
+            .flatten()
+            .next()
+            .map_or(s.region.start..s.region.start, |a| a.src.clone())
+    }
+}
+
+/// Whether an explicitly empty cell stands in key positions `lo..=hi`.
+fn has_blank(s: &Stream, lo: usize, hi: usize) -> bool {
+    s.tokens.iter().enumerate().any(|(j, t)| {
+        t.kind == Kind::Blank && !t.range.is_empty() && (lo..=hi).contains(&s.lpos(j))
+    })
+}
+
+/// The values of every template row: from its grid row when its label is a
+/// grid cell, else the number tokens between its label and the next row's.
+pub fn row_inputs(
+    s: &Stream,
+    layouts: &[Layout],
+    tpl: &TableTpl,
+    aligned: &Aligned,
+) -> Vec<RowInput> {
+    let rows: Vec<&RowTpl> = tpl.rows().collect();
+    let mut starts: Vec<(usize, usize)> = aligned
+        .anchors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.as_ref().map(|a| (a.span.start, i)))
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        if row.label.is_empty() {
+            starts.push((aligned.first_header.unwrap_or(0), i));
+        }
+    }
+    starts.sort_unstable();
+    let mut out = vec![RowInput::Absent; rows.len()];
+    for (n, &(start, i)) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).map_or(usize::MAX, |&(e, _)| e);
+        let columns: Vec<&str> = tpl.columns_of(rows[i]).iter().map(String::as_str).collect();
+        let anchor = aligned.anchors[i].as_ref();
+        // The grid row of the label, or (for a table without row labels) of its first number.
+        let cell = match anchor {
+            Some(a) => s
+                .ktok
+                .get(a.span.end.saturating_sub(1))
+                .and_then(|&t| s.tokens[t].cell),
+            None => s
+                .tokens
+                .iter()
+                .enumerate()
+                .find(|(j, t)| t.kind == Kind::Number && s.lpos(*j) >= start)
+                .and_then(|(_, t)| t.cell),
+        };
+        if let Some(pos) = cell {
+            let input = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+            // A table without row labels may spread its numbers over several grids.
+            let complete = matches!(&input, RowInput::Placed(c) if c.len() == columns.len());
+            if anchor.is_some() || complete {
+                out[i] = input;
+                continue;
+            }
+        }
+        let Some(anchor) = anchor else {
+            // A table without row labels: its numbers after its headers, grid cells included.
+            let toks = value_toks(s, aligned, start, end, None, true);
+            out[i] = if toks.is_empty() {
+                RowInput::Absent
+            } else {
+                RowInput::Tokens {
+                    toks,
+                    drop_item: false,
+                }
+            };
+            continue;
+        };
+        let toks = value_toks(s, aligned, start, end, Some(anchor.span.end), false);
+        if toks.is_empty() {
+            // The label stands outside the grid that holds the row (a heading above a
+            // one-row table): read the grid row that repeats the label.
+            if let Some(pos) = grid_row_with_label(s, layouts, rows[i], start, end) {
+                out[i] = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+                continue;
+            }
+        }
+        let next_lacks_item = starts
+            .get(n + 1)
+            .and_then(|&(_, k)| aligned.anchors[k].as_ref())
+            .is_some_and(|a| a.lacks_item);
+        out[i] = RowInput::Tokens {
+            toks,
+            drop_item: next_lacks_item,
+        };
+    }
+    for (i, at) in &aligned.misplaced {
+        out[*i] = RowInput::Misfit(
+            "这一行的标签不在表格中应有的位置，无法确定它的数字".into(),
+            at.clone(),
+        );
+    }
+    out
+}
+
+/// The values of grid row `row`.
+fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[&str]) -> RowInput {
+    match grid::row_cells(layout, row, columns) {
+        RowCells::Placed(cells) => RowInput::Placed(
+            cells
+                .into_iter()
+                .map(|c| {
+                    c.map(|ci| {
+                        let range = layout.grid.cells[ci].range.clone();
+                        let value = grid_value(s.text, &range);
+                        (range, value)
+                    })
+                })
+                .collect(),
+        ),
+        RowCells::Glued(cells) => RowInput::Tokens {
+            toks: cells
+                .into_iter()
+                .flat_map(|ci| glued_toks(s.text, &layout.grid.cells[ci].range))
+                .collect(),
+            drop_item: false,
+        },
+        RowCells::Misfit(reason) => RowInput::Misfit(reason, grid_row_range(layout, row)),
+        RowCells::Short(found) => RowInput::Short {
+            found,
+            at: grid_row_range(layout, row),
+        },
+    }
+}
+
+/// The value tokens between key positions `start` and `end`. A labelled row
+/// (its label ending at `label_end`) stops at the next part's headers, at
+/// prose, and at a longer label that is no part of the table once it has
+/// values: the numbers after that belong to the text. `with_grids` also
+/// takes grid cells (for a table without row labels).
+fn value_toks(
+    s: &Stream,
+    aligned: &Aligned,
+    start: usize,
+    end: usize,
+    label_end: Option<usize>,
+    with_grids: bool,
+) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    for (j, t) in s.tokens.iter().enumerate() {
+        let p = s.lpos(j);
+        if p <= start || p > end || (t.cell.is_some() && !with_grids) {
+            continue;
+        }
+        if let Some(label_end) = label_end {
+            if t.kind == Kind::Label && p >= label_end {
+                let span = &s.lspan[j];
+                if aligned
+                    .header_spans
+                    .iter()
+                    .any(|h| h.start < span.end && span.start < h.end)
+                {
+                    break;
+                }
+                let in_anchor = aligned
+                    .anchors
+                    .iter()
+                    .flatten()
+                    .any(|a| a.span.start < span.end && span.start < a.span.end);
+                if !toks.is_empty() && !in_anchor && span.len() >= 4 {
+                    break;
+                }
+            }
+        }
+        match t.kind {
+            Kind::Number => toks.push(Tok {
+                range: t.range.clone(),
+                num: t.range.start..t.range.end - t.unit,
+                delimited: t.delimited || t.cell.is_some(),
+                blank: false,
+            }),
+            Kind::Blank if !t.range.is_empty() || t.delimited => toks.push(Tok {
+                range: t.range.clone(),
+                num: t.range.clone(),
+                delimited: true,
+                blank: true,
+            }),
+            // Prose ends a row: numbers after it belong to the text, not the table.
+            Kind::Prose if !toks.is_empty() => break,
+            _ => {}
+        }
+    }
+    toks
+}
+
+/// A grid row between key positions `start` and `end` one of whose cells is
+/// `row`'s label.
+fn grid_row_with_label(
+    s: &Stream,
+    layouts: &[Layout],
+    row: &RowTpl,
+    start: usize,
+    end: usize,
+) -> Option<CellPos> {
+    let from = s.keys.get(start)?.src.start;
+    let to = s.keys.get(end).map_or(s.region.end, |k| k.src.start);
+    let stripped = crate::normalize::key_without_ordinal(&row.label);
+    layouts.iter().enumerate().find_map(|(gi, layout)| {
+        layout.grid.cells.iter().enumerate().find_map(|(ci, cell)| {
+            let k = layout.keys[ci].as_str();
+            let inside = cell.range.start >= from && cell.range.end <= to;
+            let matches = !k.is_empty() && (row.keys.iter().any(|rk| rk == k) || stripped == k);
+            (inside && matches).then_some(CellPos {
+                grid: gi,
+                row: cell.row,
+            })
+        })
+    })
+}
+
+/// The text range of a grid row.
+fn grid_row_range(layout: &Layout, row: usize) -> Range<usize> {
+    layout
+        .grid
+        .cells
+        .iter()
+        .filter(|c| c.row == row)
+        .map(|c| c.range.clone())
+        .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+        .unwrap_or(0..0)
+}
+
+/// The value of a grid cell: its number, blank, or its text.
+fn grid_value(text: &str, range: &Range<usize>) -> crate::model::Value {
+    let t = text[range.clone()].trim();
+    if t.is_empty() || super::tokens::is_blank_marker(t) {
+        return crate::model::Value::Blank;
+    }
+    let unit = super::tokens::number_with_unit(t).unwrap_or(0);
+    solve::value_of(&t[..t.len() - unit])
+}
+
+/// The numbers of a grid cell that holds fewer cells than its row needs.
+fn glued_toks(text: &str, range: &Range<usize>) -> Vec<Tok> {
+    super::tokens::tokenize(text, range.clone(), &[])
+        .into_iter()
+        .filter(|t| t.kind == Kind::Number)
+        .map(|t| Tok {
+            num: t.range.start..t.range.end - t.unit,
+            range: t.range,
+            delimited: t.unit > 0,
+            blank: false,
+        })
+        .collect()
+}

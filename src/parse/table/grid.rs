@@ -1,0 +1,540 @@
+//! Grids: tables whose cell boundaries the source gives (Word, HTML) or the
+//! text shows (Markdown pipe rows, tab-separated rows copied from Word).
+//!
+//! A grid is read as the template lays it out: header rows above the data
+//! name the columns (a blank header cell right of or below a label continues
+//! that label's span, a repeated label is the same span), label cells left of
+//! the data name the row, and the data cells of a row are read by column. A
+//! blank cell in a header row or in the label area is structure; a blank cell
+//! under a data column is an empty data cell.
+
+use std::ops::Range;
+
+use crate::document::{Grid, GridCell};
+use crate::normalize::key;
+
+use super::tokens::{self, is_blank_marker, is_markdown_rule, is_numeric, is_space};
+
+/// What a grid cell holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Content {
+    Label,
+    /// One number, or several space-separated numbers.
+    Number,
+    Blank,
+}
+
+/// A grid with its cells classified and every position resolved to a cell.
+pub struct Layout<'g> {
+    pub grid: &'g Grid,
+    /// `matrix[row][col]`: index into `grid.cells` of the cell covering the position.
+    pub matrix: Vec<Vec<Option<usize>>>,
+    pub content: Vec<Content>,
+    /// Matching key of every cell's text.
+    pub keys: Vec<String>,
+}
+
+impl<'g> Layout<'g> {
+    pub fn new(text: &str, grid: &'g Grid) -> Self {
+        let mut matrix = vec![vec![None; grid.n_cols]; grid.n_rows];
+        for (i, cell) in grid.cells.iter().enumerate() {
+            let rows = cell.row..(cell.row + cell.row_span.max(1)).min(grid.n_rows);
+            let cols = cell.col..(cell.col + cell.col_span.max(1)).min(grid.n_cols);
+            for row in matrix.get_mut(rows).into_iter().flatten() {
+                for slot in row.get_mut(cols.clone()).into_iter().flatten() {
+                    *slot = Some(i);
+                }
+            }
+        }
+        let content = grid
+            .cells
+            .iter()
+            .map(|c| classify(&text[c.range.clone()]))
+            .collect();
+        let keys = grid
+            .cells
+            .iter()
+            .map(|c| key(&text[c.range.clone()]))
+            .collect();
+        Layout {
+            grid,
+            matrix,
+            content,
+            keys,
+        }
+    }
+
+    fn at(&self, r: usize, c: usize) -> Option<usize> {
+        self.matrix.get(r)?.get(c).copied().flatten()
+    }
+
+    fn content_at(&self, r: usize, c: usize) -> Content {
+        self.at(r, c).map_or(Content::Blank, |i| self.content[i])
+    }
+
+    /// A row holding at least one number.
+    pub fn is_data_row(&self, r: usize) -> bool {
+        (0..self.grid.n_cols).any(|c| self.content_at(r, c) == Content::Number)
+    }
+
+    /// The cells of row `r` from left to right, each once (a merged cell is
+    /// listed at its first column in this row).
+    fn row_cells(&self, r: usize) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for c in 0..self.grid.n_cols {
+            if let Some(i) = self.at(r, c) {
+                if out.last().is_none_or(|&(_, j)| j != i) {
+                    out.push((c, i));
+                }
+            }
+        }
+        out
+    }
+
+    /// The header rows that name the columns of data row `r`: the non-data
+    /// rows directly above it (none when `r` follows another data row).
+    fn header_rows_above(&self, r: usize) -> Vec<usize> {
+        let mut rows = Vec::new();
+        let mut h = r;
+        while h > 0 && !self.is_data_row(h - 1) {
+            h -= 1;
+            rows.push(h);
+        }
+        rows.reverse();
+        rows
+    }
+
+    /// Per column, the header labels above it from top to bottom (as cell
+    /// indices), with the span rules of the module documentation.
+    fn header_paths(&self, header_rows: &[usize]) -> Vec<Vec<usize>> {
+        let n = self.grid.n_cols;
+        let mut paths: Vec<Vec<usize>> = vec![Vec::new(); n];
+        // Segments of columns that share a parent label, refined row by row.
+        let mut segments: Vec<Range<usize>> = std::iter::once(0..n).collect();
+        for &h in header_rows {
+            let mut next: Vec<Range<usize>> = Vec::new();
+            for seg in &segments {
+                // The label currently spanning to the right, with its first column.
+                let mut open: Option<(usize, usize)> = None;
+                let mut seg_start = seg.start;
+                for c in seg.clone() {
+                    let cell = self.at(h, c);
+                    let label = cell.filter(|&i| self.content[i] == Content::Label);
+                    let above = paths[c].last().copied();
+                    match label {
+                        // The same cell as above (a row span), or the same text (a
+                        // label repeated by a converter): a vertical continuation.
+                        Some(i)
+                            if above.is_some_and(|a| a == i || self.keys[a] == self.keys[i]) =>
+                        {
+                            if let Some((_, start)) = open.take() {
+                                next.push(start..c);
+                                seg_start = c;
+                            }
+                        }
+                        Some(i) => {
+                            let same_span = open.filter(|&(j, _)| {
+                                j == i
+                                    || (!self.grid.explicit_spans && self.keys[j] == self.keys[i])
+                            });
+                            match same_span {
+                                // The open label again: the same span.
+                                Some((j, _)) => paths[c].push(j),
+                                None => {
+                                    if let Some((_, start)) = open {
+                                        next.push(start..c);
+                                    } else if seg_start < c {
+                                        next.push(seg_start..c);
+                                    }
+                                    open = Some((i, c));
+                                    paths[c].push(i);
+                                }
+                            }
+                        }
+                        None => {
+                            // A blank right of a label continues it (text grids only:
+                            // explicit grids give spans, so a blank there is empty).
+                            match open {
+                                Some((j, _)) if !self.grid.explicit_spans => paths[c].push(j),
+                                Some((_, start)) => {
+                                    next.push(start..c);
+                                    open = None;
+                                    seg_start = c;
+                                }
+                                None => {}
+                            }
+                        }
+                    }
+                }
+                match open {
+                    Some((_, start)) => next.push(start..seg.end),
+                    None if seg_start < seg.end => next.push(seg_start..seg.end),
+                    None => {}
+                }
+            }
+            segments = next;
+        }
+        paths
+    }
+}
+
+fn classify(s: &str) -> Content {
+    let t = s.trim_matches(is_space);
+    if t.is_empty() || is_blank_marker(t) {
+        return Content::Blank;
+    }
+    let numeric = |w: &str| is_numeric(w) || tokens::number_with_unit(w).is_some();
+    if t.split(is_space).filter(|w| !w.is_empty()).all(numeric) {
+        Content::Number
+    } else {
+        Content::Label
+    }
+}
+
+/// How the data cells of a row were read from its grid.
+pub enum RowCells {
+    /// One value per expected column: `Some(cell)` (possibly blank), or `None`
+    /// where the row has no cell at all.
+    Placed(Vec<Option<usize>>),
+    /// Fewer cells than columns, all numbers: glued cells for the solver.
+    Glued(Vec<usize>),
+    /// Fewer cells than columns, some not numbers: `found` cells.
+    Short(usize),
+    /// The row's cells do not fit the template (a reason in Chinese).
+    Misfit(String),
+}
+
+/// Read the data cells of grid row `r` for the expected columns (template
+/// column names, `group·leaf` where the template groups columns).
+pub fn row_cells(layout: &Layout, r: usize, expected: &[&str]) -> RowCells {
+    if let Some(placed) = by_header(layout, r, expected) {
+        return RowCells::Placed(placed);
+    }
+    by_position(layout, r, expected.len())
+}
+
+/// Columns named by the header rows above `r` (or above the nearest data row
+/// above whose header rows name them).
+fn by_header(layout: &Layout, r: usize, expected: &[&str]) -> Option<Vec<Option<usize>>> {
+    let mut at = r;
+    loop {
+        let headers = layout.header_rows_above(at);
+        if !headers.is_empty() {
+            if let Some(spans) = map_columns(layout, &headers, expected) {
+                return place(layout, r, &spans);
+            }
+        }
+        // Look further up: past this header block and the data rows above it.
+        let mut top = at - headers.len();
+        while top > 0 && layout.is_data_row(top - 1) {
+            top -= 1;
+        }
+        if top == 0 {
+            return None;
+        }
+        at = top;
+    }
+}
+
+/// The cells of row `r` under each column span; `None` when a span holds a
+/// label (the header does not describe this row) or conflicting numbers.
+fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option<usize>>> {
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let mut found: Option<usize> = None;
+        let mut blank: Option<usize> = None;
+        for c in span.clone() {
+            let Some(i) = layout.at(r, c) else { continue };
+            match layout.content[i] {
+                Content::Label => return None,
+                Content::Blank => {
+                    blank.get_or_insert(i);
+                }
+                Content::Number => match found {
+                    Some(j) if j != i && layout.keys[j] != layout.keys[i] => return None,
+                    Some(_) => {}
+                    None => found = Some(i),
+                },
+            }
+        }
+        out.push(found.or(blank));
+    }
+    // Every number of the row must stand under a named column, or the header
+    // does not describe this row (a row shifted by a missing span cell).
+    let covered = |c: usize| spans.iter().any(|s| s.contains(&c));
+    let stray =
+        (0..layout.grid.n_cols).any(|c| !covered(c) && layout.content_at(r, c) == Content::Number);
+    (!stray).then_some(out)
+}
+
+/// Map the expected columns, in order, to spans of grid columns whose header
+/// path ends in the expected label (and contains its group, when the header
+/// names one).
+fn map_columns(layout: &Layout, headers: &[usize], expected: &[&str]) -> Option<Vec<Range<usize>>> {
+    let paths = layout.header_paths(headers);
+    // Consecutive columns with the same path form one span.
+    let mut spans: Vec<(Range<usize>, &Vec<usize>)> = Vec::new();
+    for (c, p) in paths.iter().enumerate() {
+        match spans.last_mut() {
+            Some((range, q)) if *q == p => range.end = c + 1,
+            _ => spans.push((c..c + 1, p)),
+        }
+    }
+    let mut out = Vec::with_capacity(expected.len());
+    let mut next = 0;
+    for want in expected {
+        let (group, leaf) = want
+            .split_once('·')
+            .map_or((None, *want), |(g, l)| (Some(g), l));
+        let (leaf, group) = (key(leaf), group.map(key));
+        let found = spans[next..].iter().position(|(_, p)| {
+            let Some(&last) = p.last() else { return false };
+            layout.keys[last] == leaf
+                && group.as_ref().is_none_or(|g| {
+                    // The header names the group, or names no group at all.
+                    p.iter().any(|&i| &layout.keys[i] == g)
+                        || !p[..p.len() - 1]
+                            .iter()
+                            .any(|&i| is_group_key(&layout.keys[i]))
+                })
+        })?;
+        out.push(spans[next + found].0.clone());
+        next += found + 1;
+    }
+    Some(out)
+}
+
+/// Column groups of 表四.
+fn is_group_key(k: &str) -> bool {
+    matches!(
+        k,
+        "行政复议" | "行政诉讼" | "未经复议直接起诉" | "复议后起诉"
+    )
+}
+
+/// The cells after the row's last label, trimmed of blank span cells at
+/// either end until they fit the expected count.
+fn by_position(layout: &Layout, r: usize, n: usize) -> RowCells {
+    let cells = layout.row_cells(r);
+    let last_label = cells
+        .iter()
+        .rposition(|&(_, i)| layout.content[i] == Content::Label);
+    let mut values: Vec<usize> = cells[last_label.map_or(0, |l| l + 1)..]
+        .iter()
+        .map(|&(_, i)| i)
+        .collect();
+    while values.len() > n
+        && values
+            .first()
+            .is_some_and(|&i| layout.content[i] == Content::Blank)
+    {
+        values.remove(0);
+    }
+    while values.len() > n
+        && values
+            .last()
+            .is_some_and(|&i| layout.content[i] == Content::Blank)
+    {
+        values.pop();
+    }
+    if values.len() == n {
+        return RowCells::Placed(values.into_iter().map(Some).collect());
+    }
+    if values.len() > n {
+        return RowCells::Misfit(format!(
+            "这一行有 {} 个数据单元格，模板为 {n} 个",
+            values.len()
+        ));
+    }
+    if !values.is_empty() && values.iter().all(|&i| layout.content[i] == Content::Number) {
+        return RowCells::Glued(values);
+    }
+    // Which columns the cells stand in is unknown: read none of them.
+    RowCells::Short(values.len())
+}
+
+/// Grids in the text: blocks of Markdown pipe rows or tab-separated rows in
+/// which at least two rows have two or more filled cells.
+pub fn text_grids(text: &str) -> Vec<Grid> {
+    let mut out = Vec::new();
+    let mut block: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let range = start..start + body.len();
+        if !body.is_empty() && is_markdown_rule(body) && body.contains('|') && !block.is_empty() {
+            continue;
+        }
+        match split_row(text, range.clone()) {
+            Some(cells) => block.push((range, cells)),
+            None => flush(text, &mut block, &mut out),
+        }
+    }
+    flush(text, &mut block, &mut out);
+    out
+}
+
+/// The cells of a pipe or tab row (trimmed ranges), or `None` for other lines.
+fn split_row(text: &str, line: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let s = &text[line.clone()];
+    let trimmed = s.trim_matches(is_space);
+    let (sep, inner) = if trimmed.contains('|') {
+        let lead = s.len() - s.trim_start_matches(is_space).len();
+        let mut a = line.start + lead;
+        let mut b = a + trimmed.len();
+        if trimmed.starts_with('|') {
+            a += 1;
+        }
+        if trimmed.ends_with('|') && b > a {
+            b -= 1;
+        }
+        ('|', a..b)
+    } else if s.contains('\t') {
+        ('\t', line.clone())
+    } else {
+        return None;
+    };
+    let mut cells = Vec::new();
+    let mut cell_start = inner.start;
+    let body = &text[inner.clone()];
+    for (i, c) in body.char_indices().chain([(body.len(), sep)]) {
+        if c == sep {
+            let raw = cell_start..inner.start + i;
+            let t = &text[raw.clone()];
+            let lead = t.len() - t.trim_start_matches(is_space).len();
+            let len = t.trim_matches(is_space).len();
+            cells.push(raw.start + lead..raw.start + lead + len);
+            cell_start = inner.start + i + c.len_utf8();
+        }
+    }
+    (cells.len() >= 2).then_some(cells)
+}
+
+fn flush(text: &str, block: &mut Vec<(Range<usize>, Vec<Range<usize>>)>, out: &mut Vec<Grid>) {
+    let rows = std::mem::take(block);
+    let filled = |cells: &[Range<usize>]| {
+        cells
+            .iter()
+            .filter(|r| !text[(*r).clone()].trim_matches(is_space).is_empty())
+            .count()
+    };
+    if rows.iter().filter(|(_, cells)| filled(cells) >= 2).count() < 2 {
+        return;
+    }
+    let n_cols = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let mut cells = Vec::new();
+    for (r, (_, row)) in rows.iter().enumerate() {
+        for (c, range) in row.iter().enumerate() {
+            cells.push(GridCell {
+                row: r,
+                col: c,
+                row_span: 1,
+                col_span: 1,
+                range: range.clone(),
+            });
+        }
+    }
+    let range = rows.first().map_or(0, |(r, _)| r.start)..rows.last().map_or(0, |(r, _)| r.end);
+    out.push(Grid {
+        range,
+        n_rows: rows.len(),
+        n_cols,
+        cells,
+        explicit_spans: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T3: &str = "\
+| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | | 申请人情况 | | | | | | |
+|---|---|---|---|---|---|---|---|---|
+| | | 自然人 | 法人或其他组织 | | | | | 总计 |
+| | | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |
+| 一、本年新收政府信息公开申请数量 |  | 10 | 2 | 0 | 0 | 1 | 0 | 13 |
+| 三、本年度办理结果 | （一）予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |
+|  | （二）部分公开 | 1 |  | 0 | 0 | 0 | 0 | 1 |
+";
+
+    const COLUMNS: [&str; 7] = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+
+    fn values(text: &str, layout: &Layout, r: usize) -> Vec<String> {
+        match row_cells(layout, r, &COLUMNS) {
+            RowCells::Placed(p) => p
+                .iter()
+                .map(|c| {
+                    c.map_or("∅".into(), |i| {
+                        text[layout.grid.cells[i].range.clone()].to_string()
+                    })
+                })
+                .collect(),
+            _ => panic!("not placed"),
+        }
+    }
+
+    #[test]
+    fn markdown_grid_with_blank_span_cells() {
+        let grids = text_grids(T3);
+        assert_eq!(grids.len(), 1);
+        let g = &grids[0];
+        assert_eq!((g.n_rows, g.n_cols), (6, 9));
+        let layout = Layout::new(T3, g);
+        assert!(!layout.is_data_row(1));
+        assert_eq!(
+            values(T3, &layout, 3),
+            ["10", "2", "0", "0", "1", "0", "13"]
+        );
+        assert_eq!(values(T3, &layout, 4), ["5", "1", "0", "0", "0", "0", "6"]);
+        // A blank data cell stays a blank cell in its own column.
+        assert_eq!(values(T3, &layout, 5), ["1", "", "0", "0", "0", "0", "1"]);
+    }
+
+    #[test]
+    fn compact_rows_are_read_by_position() {
+        let text = "| 自然人 | 法人或其他组织 | 总计 |\n| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n| 一、本年新收政府信息公开申请数量 | 10 | 2 | 0 | 0 | 1 | 0 | 13 |\n| 三、本年度办理结果 | （一）予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        assert_eq!(
+            values(text, &layout, 2),
+            ["10", "2", "0", "0", "1", "0", "13"]
+        );
+        assert_eq!(
+            values(text, &layout, 3),
+            ["5", "1", "0", "0", "0", "0", "6"]
+        );
+    }
+
+    #[test]
+    fn merged_value_cell_in_table_two() {
+        let text =
+            "| 信息内容 | 本年处理决定数量 | | |\n| 行政许可 | 3 | | |\n| 行政处罚 | 4 | 4 | 4 |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        for (r, want) in [(1, "3"), (2, "4")] {
+            match row_cells(&layout, r, &["本年处理决定数量"]) {
+                RowCells::Placed(p) => {
+                    assert_eq!(&text[layout.grid.cells[p[0].unwrap()].range.clone()], want);
+                }
+                _ => panic!("not placed"),
+            }
+        }
+    }
+
+    #[test]
+    fn one_cell_per_line_is_not_a_grid() {
+        assert!(text_grids("行政复议 |\n行政诉讼 |\n|||\n0 |\n0 |\n").is_empty());
+        assert!(text_grids("\t规章\n\t0\n\t0\n").is_empty());
+    }
+}

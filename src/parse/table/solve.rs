@@ -1,0 +1,605 @@
+//! Numbers: place the values of every row on its columns, splitting glued
+//! digit runs only where the template's identities force one reading.
+//!
+//! Each row offers candidate readings: one when its cells are delimited,
+//! every well-formed split when digits ran together (`5000005`). The rows
+//! are then read together: a reading is accepted only when it is forced,
+//! either because exactly one combination of candidates satisfies every
+//! identity of the table (row totals, column totals, 表三's balance), or
+//! because none does and exactly one combination violates the fewest, while
+//! the identities it keeps still leave no other reading (so a real wrong
+//! total in a glued table is reported, with the cells it summed). Anything
+//! else is unreadable. The search has a budget, so no input makes it slow.
+
+use std::ops::Range;
+
+use crate::model::{CellKind, CellSource, IdentityKind, Value};
+use crate::template::{Check, TableTpl};
+
+use super::tokens::ascii_number;
+
+/// Candidates per row beyond which a row is unreadable.
+const MAX_SPLITS: usize = 4000;
+/// Search steps per table beyond which the glued rows are unreadable.
+const BUDGET: usize = 300_000;
+/// Joint readings enumerated to tell which rows every reading agrees on.
+const MAX_SOLUTIONS: usize = 24;
+
+/// A cell's text and value.
+pub type Piece = (Range<usize>, Value);
+
+/// A value token of a row read from text.
+#[derive(Clone, Debug)]
+pub struct Tok {
+    pub range: Range<usize>,
+    /// The number's text (without a unit).
+    pub num: Range<usize>,
+    /// A whole cell: never split.
+    pub delimited: bool,
+    pub blank: bool,
+}
+
+/// What the reader found for one template row.
+#[derive(Clone, Debug)]
+pub enum RowInput {
+    /// The row's label was not found.
+    Absent,
+    /// Cells placed by a grid, one per column (`None`: no cell there).
+    Placed(Vec<Option<Piece>>),
+    /// Value tokens in reading order. `drop_item` offers a second reading
+    /// without the last digit, which may be the next row's item number.
+    Tokens { toks: Vec<Tok>, drop_item: bool },
+    /// The row does not fit the template; the reason, in Chinese, and the row's text.
+    Misfit(String, Range<usize>),
+    /// Fewer values than columns, each a whole cell.
+    Short { found: usize, at: Range<usize> },
+}
+
+/// What the row was read as.
+#[derive(Clone, Debug)]
+pub enum RowOutcome {
+    Absent,
+    Cells(Vec<Option<Piece>>, CellSource),
+    /// Fewer values than columns, each a whole cell: `found` values.
+    Short {
+        found: usize,
+        at: Range<usize>,
+    },
+    /// `structural`: the row's place in the table is in doubt (no numbers
+    /// found, stray numbers, a label out of place), not just its digits.
+    Unreadable {
+        reason: String,
+        at: Range<usize>,
+        structural: bool,
+    },
+}
+
+/// One reading of a row: per column, its piece (or none), and whether the
+/// row's own identities hold.
+#[derive(Clone, Debug)]
+struct Cand {
+    cells: Vec<Option<Piece>>,
+    split: bool,
+}
+
+/// Read every row of a table.
+pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcome> {
+    let rows: Vec<_> = tpl.rows().collect();
+    let mut out: Vec<Option<RowOutcome>> = vec![None; inputs.len()];
+    let mut cands: Vec<Vec<Cand>> = vec![Vec::new(); inputs.len()];
+    for (i, input) in inputs.into_iter().enumerate() {
+        let kinds: Vec<CellKind> = (0..tpl.columns_of(rows[i]).len())
+            .map(|c| tpl.kind_of(rows[i], c))
+            .collect();
+        match input {
+            RowInput::Absent => out[i] = Some(RowOutcome::Absent),
+            RowInput::Misfit(reason, at) => {
+                out[i] = Some(RowOutcome::Unreadable {
+                    reason,
+                    at,
+                    structural: true,
+                })
+            }
+            RowInput::Short { found, at } => out[i] = Some(RowOutcome::Short { found, at }),
+            RowInput::Placed(cells) => cands[i].push(Cand {
+                cells,
+                split: false,
+            }),
+            RowInput::Tokens { toks, drop_item } => {
+                match row_candidates(text, &toks, &kinds, drop_item) {
+                    Ok(c) => cands[i] = c,
+                    Err(o) => out[i] = Some(o),
+                }
+            }
+        }
+    }
+    let checks: Vec<&Check> = tpl
+        .checks
+        .iter()
+        .filter(|c| {
+            c.left
+                .iter()
+                .chain(&c.right)
+                .all(|&(r, _)| out[r].is_none())
+        })
+        .collect();
+    // Rows the reading depends on: those with a choice to make.
+    let open: Vec<usize> = (0..cands.len())
+        .filter(|&i| out[i].is_none() && cands[i].len() > 1)
+        .collect();
+    if !open.is_empty() {
+        let chosen = joint(&cands, &checks);
+        for i in open {
+            match chosen[i] {
+                Some(k) => {
+                    let c = cands[i].swap_remove(k);
+                    cands[i] = vec![c];
+                }
+                None => {
+                    let at = span_of(&cands[i]);
+                    out[i] = Some(RowOutcome::Unreadable {
+                        reason: format!(
+                            "数字粘连在一起，有 {} 种拆分方式，合计关系不能确定是哪一种",
+                            cands[i].len()
+                        ),
+                        at,
+                        structural: false,
+                    });
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .zip(cands)
+        .map(|(o, c)| {
+            o.unwrap_or_else(|| {
+                let cand = c.into_iter().next().unwrap_or(Cand {
+                    cells: Vec::new(),
+                    split: false,
+                });
+                let source = if cand.split {
+                    CellSource::Forced
+                } else {
+                    CellSource::Read
+                };
+                RowOutcome::Cells(cand.cells, source)
+            })
+        })
+        .collect()
+}
+
+fn span_of(cands: &[Cand]) -> Range<usize> {
+    let mut ranges = cands
+        .iter()
+        .flat_map(|c| c.cells.iter().flatten().map(|p| p.0.clone()));
+    let first = ranges.next().unwrap_or(0..0);
+    ranges.fold(first, |a, r| a.start.min(r.start)..a.end.max(r.end))
+}
+
+/// The candidate readings of a row's tokens.
+fn row_candidates(
+    text: &str,
+    toks: &[Tok],
+    kinds: &[CellKind],
+    drop_item: bool,
+) -> Result<Vec<Cand>, RowOutcome> {
+    let n = kinds.len();
+    let at = toks.first().map_or(0..0, |f| {
+        f.range.start..toks.last().map_or(f.range.end, |l| l.range.end)
+    });
+    if toks.is_empty() {
+        // Text without cell boundaries: whether the row is empty or its numbers
+        // were read elsewhere cannot be told.
+        return Err(RowOutcome::Unreadable {
+            reason: "这一行后面没有找到数字".into(),
+            at,
+            structural: true,
+        });
+    }
+    if toks.len() == n {
+        let cells = toks
+            .iter()
+            .map(|t| Some(piece(text, t, t.num.clone())))
+            .collect();
+        return Ok(vec![Cand {
+            cells,
+            split: false,
+        }]);
+    }
+    if toks.len() > n {
+        return Err(RowOutcome::Unreadable {
+            reason: format!("这一行有 {} 个数字，模板为 {n} 个", toks.len()),
+            at,
+            structural: true,
+        });
+    }
+    let mut out = Vec::new();
+    let mut budget = MAX_SPLITS * 20;
+    let mut acc = Vec::new();
+    split_rec(text, toks, 0, None, kinds, &mut acc, &mut out, &mut budget);
+    if drop_item {
+        if let Some(last) = toks.last().filter(|t| !t.delimited && t.num.len() > 1) {
+            let mut shorter = toks.to_vec();
+            let cut = text[last.num.clone()]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(j, _)| j);
+            let end = last.num.start + cut;
+            if let Some(l) = shorter.last_mut() {
+                l.num.end = end;
+                l.range.end = end;
+            }
+            split_rec(
+                text,
+                &shorter,
+                0,
+                None,
+                kinds,
+                &mut acc,
+                &mut out,
+                &mut budget,
+            );
+        }
+    }
+    if out.len() >= MAX_SPLITS || budget == 0 {
+        return Err(RowOutcome::Unreadable {
+            reason: "数字粘连在一起，可能的拆分方式太多".into(),
+            at,
+            structural: false,
+        });
+    }
+    if out.is_empty() {
+        let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
+        return Err(if glued {
+            RowOutcome::Unreadable {
+                reason: "数字粘连在一起，无法拆分成模板的栏数".into(),
+                at,
+                structural: false,
+            }
+        } else {
+            RowOutcome::Short {
+                found: toks.len(),
+                at,
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
+    let value = if t.blank {
+        Value::Blank
+    } else {
+        value_of(&text[num.clone()])
+    };
+    let range = if num.end == t.num.end {
+        num.start..t.range.end
+    } else {
+        num
+    };
+    (range, value)
+}
+
+/// The value of a number's text.
+pub fn value_of(s: &str) -> Value {
+    let t = ascii_number(s);
+    if let Ok(n) = t.parse::<i64>() {
+        return Value::Int(n);
+    }
+    if t.contains('.') && !t.starts_with('.') && !t.ends_with('.') {
+        if let Ok(x) = t.parse::<f64>() {
+            return Value::Decimal(x);
+        }
+    }
+    Value::Text(s.to_string())
+}
+
+/// Every way to read `toks[ti..]` (the current token starting at `from`) as
+/// the remaining cells of `kinds`.
+#[allow(clippy::too_many_arguments)]
+fn split_rec(
+    text: &str,
+    toks: &[Tok],
+    ti: usize,
+    from: Option<usize>,
+    kinds: &[CellKind],
+    acc: &mut Vec<Option<Piece>>,
+    out: &mut Vec<Cand>,
+    budget: &mut usize,
+) {
+    if *budget == 0 || out.len() >= MAX_SPLITS {
+        return;
+    }
+    *budget -= 1;
+    if ti == toks.len() {
+        if acc.len() == kinds.len() {
+            out.push(Cand {
+                cells: acc.clone(),
+                split: true,
+            });
+        }
+        return;
+    }
+    let col = acc.len();
+    if col >= kinds.len() {
+        return;
+    }
+    let t = &toks[ti];
+    if t.delimited || t.blank {
+        if t.blank || valid_part(&text[t.num.clone()], kinds[col]) {
+            acc.push(Some(piece(text, t, t.num.clone())));
+            split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
+            acc.pop();
+        }
+        return;
+    }
+    let start = from.unwrap_or(t.num.start);
+    let rest = &text[start..t.num.end];
+    // The remaining tokens each need at least one cell.
+    let remaining = toks.len() - ti - 1;
+    if kinds.len() - col <= remaining {
+        return;
+    }
+    // Take the whole rest as the last piece of this token.
+    if valid_part(rest, kinds[col]) {
+        acc.push(Some(piece(text, t, start..t.num.end)));
+        split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
+        acc.pop();
+    }
+    if kinds.len() - col <= remaining + 1 {
+        return;
+    }
+    for (i, _) in rest.char_indices().skip(1) {
+        let head = &rest[..i];
+        if !valid_part(head, kinds[col]) {
+            continue;
+        }
+        acc.push(Some(piece(text, t, start..start + i)));
+        split_rec(text, toks, ti, Some(start + i), kinds, acc, out, budget);
+        acc.pop();
+    }
+}
+
+/// A well-formed number for a cell of `kind`: no leading zeros, a sign only
+/// where allowed, a decimal point only in amounts.
+fn valid_part(s: &str, kind: CellKind) -> bool {
+    let s = ascii_number(s);
+    let unsigned = match kind {
+        CellKind::Signed => s.strip_prefix('-').unwrap_or(&s),
+        _ => &s,
+    };
+    if kind == CellKind::Signed && s.starts_with('-') && unsigned == "0" {
+        return false;
+    }
+    let (int, frac) = match (kind, unsigned.split_once('.')) {
+        (CellKind::Amount, Some((i, f))) => (i, Some(f)),
+        (_, Some(_)) => return false,
+        (_, None) => (unsigned, None),
+    };
+    let int_ok = !int.is_empty()
+        && int.chars().all(|c| c.is_ascii_digit())
+        && (int == "0" || !int.starts_with('0'));
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    int_ok && frac_ok
+}
+
+/// An identity on candidate indices: cells as (row, column).
+struct Ident<'c> {
+    check: &'c Check,
+    /// Rows it involves, and the position of its last row in the search order.
+    rows: Vec<usize>,
+}
+
+/// The joint reading: for every row with several candidates, the index of
+/// the forced one, or `None` when the identities do not force one.
+fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
+    let n = cands.len();
+    let idents: Vec<Ident> = checks
+        .iter()
+        .map(|c| {
+            let mut rows: Vec<usize> = c.left.iter().chain(&c.right).map(|&(r, _)| r).collect();
+            rows.sort_unstable();
+            rows.dedup();
+            Ident { check: c, rows }
+        })
+        .filter(|id| id.rows.iter().all(|&r| !cands[r].is_empty()))
+        .collect();
+    // Fixed rows first, then the rows that are totals of others, then the rest.
+    let mut order: Vec<usize> = (0..n).filter(|&r| !cands[r].is_empty()).collect();
+    let is_total = |r: usize| {
+        idents.iter().any(|id| {
+            id.check.kind == IdentityKind::Total
+                && id.check.left.iter().any(|&(lr, _)| lr == r)
+                && id.rows.len() > 1
+        })
+    };
+    order.sort_by_key(|&r| (cands[r].len() > 1, !is_total(r), cands[r].len(), r));
+    let mut s = Search {
+        cands,
+        idents: &idents,
+        order: &order,
+        assign: vec![None; n],
+        budget: BUDGET,
+    };
+    // 1. Every identity holds.
+    let all: Vec<usize> = (0..idents.len()).collect();
+    let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
+    s.satisfy(0, &all, &mut sols);
+    if s.budget > 0 && !sols.is_empty() {
+        return agree(n, &sols, sols.len() < MAX_SOLUTIONS);
+    }
+    if s.budget == 0 {
+        return vec![None; n];
+    }
+    // 2. None holds: the unique reading violating the fewest identities, and
+    // forced by the identities it keeps.
+    let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
+    s.minimise(0, 0, &mut best);
+    if s.budget == 0 || best.1.len() != 1 {
+        return vec![None; n];
+    }
+    let reading = best.1.remove(0);
+    let kept: Vec<usize> = (0..idents.len())
+        .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
+        .collect();
+    let mut sols = Vec::new();
+    s.assign = vec![None; n];
+    s.satisfy(0, &kept, &mut sols);
+    if s.budget == 0 || sols.len() != 1 {
+        return vec![None; n];
+    }
+    reading
+}
+
+/// Per row, the candidate every solution agrees on (when the enumeration was complete).
+fn agree(n: usize, sols: &[Vec<Option<usize>>], complete: bool) -> Vec<Option<usize>> {
+    (0..n)
+        .map(|r| {
+            let first = sols[0][r]?;
+            (complete && sols.iter().all(|s| s[r] == Some(first))).then_some(first)
+        })
+        .collect()
+}
+
+struct Search<'a> {
+    cands: &'a [Vec<Cand>],
+    idents: &'a [Ident<'a>],
+    order: &'a [usize],
+    assign: Vec<Option<usize>>,
+    budget: usize,
+}
+
+impl Search<'_> {
+    fn value(&self, assign: &[Option<usize>], (r, c): (usize, usize)) -> Option<Option<i64>> {
+        let k = assign[r]?;
+        let v = self.cands[r][k]
+            .cells
+            .get(c)?
+            .as_ref()
+            .and_then(|(_, v)| v.as_i64());
+        Some(v)
+    }
+
+    /// `Some(true)` / `Some(false)` once decidable, `None` before (or when a
+    /// cell is not a whole number, which no identity can judge).
+    fn holds(&self, id: &Ident, assign: &[Option<usize>]) -> Option<bool> {
+        let side = |cells: &[(usize, usize)]| -> (i64, bool, bool) {
+            // (sum of known, all assigned, any non-number)
+            let mut sum = 0;
+            let mut complete = true;
+            let mut bad = false;
+            for &cell in cells {
+                match self.value(assign, cell) {
+                    None => complete = false,
+                    Some(None) => bad = true,
+                    Some(Some(v)) => sum += v,
+                }
+            }
+            (sum, complete, bad)
+        };
+        let (l, lc, lb) = side(&id.check.left);
+        let (r, rc, rb) = side(&id.check.right);
+        if lb || rb {
+            return None;
+        }
+        if lc && rc {
+            return Some(l == r);
+        }
+        // Parts are counts (≥ 0): known parts already above a known total fail early.
+        if id.check.kind == IdentityKind::Total && lc && r > l {
+            return Some(false);
+        }
+        None
+    }
+
+    fn violated(&self, assign: &[Option<usize>], ids: &[usize]) -> usize {
+        ids.iter()
+            .filter(|&&i| self.holds(&self.idents[i], assign) == Some(false))
+            .count()
+    }
+
+    /// Enumerate readings satisfying identities `ids`, up to `MAX_SOLUTIONS`.
+    fn satisfy(&mut self, depth: usize, ids: &[usize], sols: &mut Vec<Vec<Option<usize>>>) {
+        if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
+            return;
+        }
+        self.budget -= 1;
+        let Some(&r) = self.order.get(depth) else {
+            sols.push(self.assign.clone());
+            return;
+        };
+        for k in 0..self.cands[r].len() {
+            self.assign[r] = Some(k);
+            let assign = self.assign.clone();
+            let ok = ids
+                .iter()
+                .filter(|&&i| self.idents[i].rows.contains(&r))
+                .all(|&i| self.holds(&self.idents[i], &assign) != Some(false));
+            if ok {
+                self.satisfy(depth + 1, ids, sols);
+            }
+            if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
+                break;
+            }
+        }
+        self.assign[r] = None;
+    }
+
+    /// Branch and bound on the number of violated identities; keeps up to two
+    /// readings reaching the minimum.
+    fn minimise(
+        &mut self,
+        depth: usize,
+        violated: usize,
+        best: &mut (usize, Vec<Vec<Option<usize>>>),
+    ) {
+        if self.budget == 0 || violated > best.0 || (violated == best.0 && best.1.len() >= 2) {
+            return;
+        }
+        self.budget -= 1;
+        let Some(&r) = self.order.get(depth) else {
+            if violated < best.0 {
+                *best = (violated, vec![self.assign.clone()]);
+            } else {
+                best.1.push(self.assign.clone());
+            }
+            return;
+        };
+        let touching: Vec<usize> = (0..self.idents.len())
+            .filter(|&i| self.idents[i].rows.contains(&r))
+            .collect();
+        let before = self.violated(&self.assign, &touching);
+        // Readings that keep this row's identities first, for an early bound.
+        let mut ks: Vec<(usize, usize)> = (0..self.cands[r].len())
+            .map(|k| {
+                self.assign[r] = Some(k);
+                let after = self.violated(&self.assign, &touching);
+                (after.saturating_sub(before), k)
+            })
+            .collect();
+        ks.sort_unstable();
+        for (added, k) in ks {
+            self.assign[r] = Some(k);
+            self.minimise(depth + 1, violated + added, best);
+            if self.budget == 0 {
+                break;
+            }
+        }
+        self.assign[r] = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_parts() {
+        assert!(valid_part("0", CellKind::Count));
+        assert!(!valid_part("02", CellKind::Count));
+        assert!(valid_part("-8", CellKind::Signed));
+        assert!(!valid_part("-0", CellKind::Signed));
+        assert!(valid_part("5283.86", CellKind::Amount));
+        assert!(!valid_part("1.5", CellKind::Count));
+    }
+}

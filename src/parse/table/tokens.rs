@@ -1,0 +1,504 @@
+//! Table tokens: the pieces of a table region in reading order.
+//!
+//! Text outside grids (one cell per line, flattened rows, pages saved onto
+//! one line, PDF text) is cut into labels, numbers, blank cells and prose.
+//! Every space-free run is split where letters meet digits, so a row's last
+//! digits glued to the next label (`…0 02（二）部分公开`) and labels glued to
+//! numbers (`规章000行政规范性文件105`) come apart; an item number directly
+//! before a label (`40000042.其他法律…`: the `2`) belongs to that label; a
+//! number written with a unit (`2笔`, `30000元`) is one value.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Label text (a row label, a header, or a fragment of one).
+    Label,
+    /// Digits, possibly with a sign, a decimal point, or several cells glued together.
+    Number,
+    /// An explicitly empty cell (a lone `|` line) or a blank marker (`/`, `—`).
+    Blank,
+    /// A sentence: not part of any table, and a barrier between a row and stray numbers.
+    Prose,
+}
+
+/// Where a token sits in a grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellPos {
+    /// Index into the region's grids.
+    pub grid: usize,
+    pub row: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub kind: Kind,
+    /// The token's text, a unit included (`2笔`).
+    pub range: Range<usize>,
+    /// The token is a whole cell (delimited by `|`, a tab, a unit or a grid), so it is never split.
+    pub delimited: bool,
+    /// Byte length of a unit after a number.
+    pub unit: usize,
+    /// The grid cell the token comes from.
+    pub cell: Option<CellPos>,
+}
+
+impl Token {
+    fn new(kind: Kind, range: Range<usize>, delimited: bool) -> Self {
+        Token {
+            kind,
+            range,
+            delimited,
+            unit: 0,
+            cell: None,
+        }
+    }
+}
+
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
+}
+
+pub fn is_blank_marker(s: &str) -> bool {
+    matches!(
+        s,
+        "/" | "／" | "-" | "—" | "——" | "－" | "－－" | "\\" | "无" | "無" | "空" | "…" | "……"
+    )
+}
+
+/// Units a number may be written with in a table cell.
+const UNITS: [&str; 12] = [
+    "万元", "人次", "元", "笔", "件", "项", "个", "条", "次", "宗", "份", "%",
+];
+
+/// A number as ASCII: full-width digits and signs folded, thousands separators
+/// (`3,985,758`) removed. Other text is returned as it is.
+pub fn ascii_number(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() && !s.contains(',') {
+        return s.into();
+    }
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '－' | '—' if s.len() > c.len_utf8() => '-',
+            '，' => ',',
+            _ => c,
+        })
+        .collect();
+    // Thousands separators: every comma followed by exactly three digits.
+    let groups: Vec<&str> = folded.split(',').collect();
+    let thousands = groups.len() > 1
+        && groups[0].trim_start_matches('-').len() <= 3
+        && !groups[0].trim_start_matches('-').is_empty()
+        && groups[1..].iter().enumerate().all(|(i, g)| {
+            let int = if i + 2 == groups.len() {
+                g.split('.').next().unwrap_or(g)
+            } else {
+                g
+            };
+            int.len() == 3 && int.chars().all(|c| c.is_ascii_digit())
+        });
+    if thousands {
+        folded.replace(',', "").into()
+    } else {
+        folded.into()
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// Digits with optional sign, decimal points and inner dashes (glued cells such as `11-83`).
+pub fn is_numeric(s: &str) -> bool {
+    let first = s.trim_start_matches(['-', '－']).chars().next();
+    if !first.is_some_and(is_digit) {
+        return false;
+    }
+    let s = ascii_number(s);
+    let s = s.strip_prefix('-').unwrap_or(&s);
+    // `2.` is an item number, not a number.
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && s.chars().next_back().is_some_and(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+/// The byte length of a unit at the start of `s`, if any.
+fn unit_at(s: &str) -> usize {
+    UNITS
+        .iter()
+        .find(|u| s.starts_with(*u))
+        .map_or(0, |u| u.len())
+}
+
+/// `s` is a number followed by a unit (`2笔`, `30000元`): the byte length of the unit.
+pub fn number_with_unit(s: &str) -> Option<usize> {
+    let unit = UNITS.iter().find(|u| s.ends_with(*u))?;
+    is_numeric(&s[..s.len() - unit.len()]).then_some(unit.len())
+}
+
+/// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
+fn is_page_footer(line: &str) -> bool {
+    let line = line.trim_matches(is_space);
+    if line.is_empty() || line.len() > 24 {
+        return false;
+    }
+    let t: String = line.chars().filter(|c| !is_space(*c)).collect();
+    let inner = t.trim_matches(|c| matches!(c, '-' | '—' | '－'));
+    let dashed =
+        inner.len() < t.len() && t.starts_with(['-', '—', '－']) && t.ends_with(['-', '—', '－']);
+    (dashed && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()))
+        || (t.starts_with('第')
+            && t.ends_with('页')
+            && t.chars().filter(char::is_ascii_digit).count() > 0
+            && t.chars().count() <= 8)
+}
+
+pub fn is_markdown_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// Split `text[region]` into table tokens, in reading order, leaving out the
+/// byte ranges in `skip` (grids, which bring their own cells).
+pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut pos = region.start;
+    for line in text[region.clone()].split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        if skip.iter().any(|s| s.start <= start && start < s.end) {
+            continue;
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        let end = start + body.len();
+        if body.trim_matches(is_space).is_empty() || is_page_footer(body) || is_markdown_rule(body)
+        {
+            continue;
+        }
+        let trimmed = body.trim_matches(is_space);
+        if trimmed != "|" && trimmed.chars().all(|c| c == '|' || is_space(c)) {
+            // `|||` rows are separators left by HTML-to-text conversion.
+            continue;
+        }
+        if trimmed == "|" {
+            // One cell per line with a trailing ` |`: a lone bar is an empty cell.
+            let at = start + body.find('|').unwrap_or(0);
+            out.push(Token::new(Kind::Blank, at..at + 1, true));
+            continue;
+        }
+        if body.contains(['|', '\t']) {
+            cells(text, start, end, trimmed.starts_with('|'), &mut out);
+        } else {
+            words(text, start, end, false, &mut out);
+        }
+    }
+    out
+}
+
+/// A line with `|` or tab delimiters that is not part of a grid (one cell per
+/// line, or a stray row): each cell is read on its own.
+fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec<Token>) {
+    let line = &text[start..end];
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let mut cell_start = 0;
+    for (i, c) in line.char_indices() {
+        if c == '|' || c == '\t' {
+            pieces.push(start + cell_start..start + i);
+            cell_start = i + 1;
+        }
+    }
+    pieces.push(start + cell_start..end);
+    let n = pieces.len();
+    for (i, r) in pieces.into_iter().enumerate() {
+        let raw = &text[r.clone()];
+        let t = raw.trim_matches(is_space);
+        if t.is_empty() {
+            // Inner empty cells of a Markdown row are blank cells; elsewhere (tab
+            // lines, `|||` separators) empty cells are spans and carry no meaning.
+            if markdown_row && i > 0 && i + 1 < n {
+                out.push(Token::new(Kind::Blank, r.start..r.start, true));
+            }
+            continue;
+        }
+        let lead = raw.len() - raw.trim_start_matches(is_space).len();
+        let range = r.start + lead..r.start + lead + t.len();
+        words(text, range.start, range.end, true, out);
+    }
+}
+
+/// The tokens of one grid cell.
+pub fn cell_tokens(text: &str, range: Range<usize>) -> Vec<Token> {
+    let mut out = Vec::new();
+    words(text, range.start, range.end, true, &mut out);
+    out
+}
+
+/// Space-separated words; a word that is one whole cell is delimited.
+fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
+    let line = &text[start..end];
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut word_start: Option<usize> = None;
+    for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
+        if is_space(c) {
+            if let Some(ws) = word_start.take() {
+                spans.push(start + ws..start + i);
+            }
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+    }
+    // A delimited cell holding a single word is atomic; a cell holding several
+    // space-separated words is read word by word (`0 0 0` in one tab cell).
+    let whole_cell = cell && spans.len() == 1;
+    for span in spans {
+        runs(text, span, whole_cell, out);
+    }
+}
+
+/// Split one space-free word into prose, label and number runs.
+fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) {
+    let w = &text[word.clone()];
+    if is_blank_marker(w) {
+        out.push(Token::new(Kind::Blank, word, true));
+        return;
+    }
+    if is_numeric(w) {
+        out.push(Token::new(Kind::Number, word, whole_cell));
+        return;
+    }
+    if let Some(unit) = number_with_unit(w) {
+        // The unit ends the value; digits before it may still be several cells.
+        let mut t = Token::new(Kind::Number, word, whole_cell);
+        t.unit = unit;
+        out.push(t);
+        return;
+    }
+    let from = word.start;
+    let mut label_start: Option<usize> = None;
+    let mut i = from;
+    let flush_label = |label_start: &mut Option<usize>, to: usize, out: &mut Vec<Token>| {
+        if let Some(ls) = label_start.take() {
+            if ls < to
+                && text[ls..to]
+                    .chars()
+                    .any(|c| crate::normalize::key_char(c).is_some())
+            {
+                out.push(Token::new(Kind::Label, ls..to, false));
+            }
+        }
+    };
+    while i < word.end {
+        let rest = &text[i..word.end];
+        let c = rest.chars().next().unwrap_or(' ');
+        let signed = matches!(c, '-' | '－')
+            && label_start.is_none()
+            && rest[c.len_utf8()..].starts_with(is_digit);
+        if !(is_digit(c) || signed) {
+            let ls = *label_start.get_or_insert(i);
+            i += c.len_utf8();
+            if matches!(c, '。' | '；' | '！' | '？' | ';') {
+                // A sentence end: the text before it (in this word) is prose.
+                out.push(Token::new(Kind::Prose, ls..i, true));
+                label_start = None;
+            }
+            continue;
+        }
+        // A number run: digits with inner `.`, `,`, `-` between digits.
+        let num_len = number_len(rest);
+        let num_end = i + num_len;
+        let after = &text[num_end..word.end];
+        let next = after.chars().next();
+        let before = text[..i].chars().next_back();
+        // `(1)`, `（2）`: a parenthesised number is part of the label.
+        let parenthesised = matches!(before, Some('(' | '（')) && matches!(next, Some(')' | '）'));
+        // `2.其他…`, `40000042.其他…`: the last digit is the next label's item number.
+        let item = matches!(next, Some('.' | '、' | '．'))
+            && after[next.map_or(0, char::len_utf8)..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_digit(c));
+        if parenthesised {
+            label_start.get_or_insert(i);
+            i = num_end;
+            continue;
+        }
+        if item {
+            let last_digit = text[i..num_end]
+                .char_indices()
+                .next_back()
+                .map_or(i, |(j, _)| i + j);
+            if last_digit > i && !signed {
+                flush_label(&mut label_start, i, out);
+                out.push(Token::new(Kind::Number, i..last_digit, false));
+            }
+            flush_label(&mut label_start, last_digit, out);
+            label_start = Some(last_digit);
+            i = num_end;
+            continue;
+        }
+        flush_label(&mut label_start, i, out);
+        let unit = unit_at(after);
+        // A run standing alone between cell boundaries (and not glued to a
+        // label on either side) is one cell; glued runs may be several cells.
+        let whole = whole_cell && i == word.start && num_end == word.end;
+        let mut t = Token::new(Kind::Number, i..num_end + unit, whole);
+        t.unit = unit;
+        out.push(t);
+        i = num_end + unit;
+    }
+    flush_label(&mut label_start, word.end, out);
+}
+
+/// Byte length of the number run at the start of `s`: digits, with `.`, `,`
+/// or `-` only between digits (a leading sign allowed).
+fn number_len(s: &str) -> usize {
+    let mut len = 0;
+    let mut prev_digit = false;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_digit = chars.peek().is_some_and(|&(_, n)| is_digit(n));
+        let ok = if is_digit(c) {
+            true
+        } else if matches!(c, '.' | '．' | ',' | '-' | '－') {
+            (prev_digit || (i == 0 && matches!(c, '-' | '－'))) && next_digit
+        } else {
+            false
+        };
+        if !ok {
+            break;
+        }
+        prev_digit = is_digit(c);
+        len = i + c.len_utf8();
+    }
+    len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        tokenize(text, 0..text.len(), &[])
+            .into_iter()
+            .map(|t| (t.kind, &text[t.range]))
+            .collect()
+    }
+
+    #[test]
+    fn layouts_reduce_to_the_same_tokens() {
+        use Kind::*;
+        assert_eq!(
+            kinds("规章 |\n0 |\n|\n"),
+            vec![(Label, "规章"), (Number, "0"), (Blank, "|")]
+        );
+        assert_eq!(
+            kinds("规范性文件337"),
+            vec![(Label, "规范性文件"), (Number, "337")]
+        );
+        assert_eq!(
+            kinds("1.属于国家秘密0000000"),
+            vec![(Label, "1.属于国家秘密"), (Number, "0000000")]
+        );
+        assert_eq!(
+            kinds("    -3-\n规章 0"),
+            vec![(Label, "规章"), (Number, "0")]
+        );
+    }
+
+    #[test]
+    fn glued_runs_come_apart() {
+        use Kind::*;
+        assert_eq!(
+            kinds("信息内容现行有效件数规章000行政规范性文件105第二十条第（五）项"),
+            vec![
+                (Label, "信息内容现行有效件数规章"),
+                (Number, "000"),
+                (Label, "行政规范性文件"),
+                (Number, "105"),
+                (Label, "第二十条第（五）项")
+            ]
+        );
+        assert_eq!(
+            kinds("（一）予以公开2 0 0 0 0 02（二）部分公开"),
+            vec![
+                (Label, "（一）予以公开"),
+                (Number, "2"),
+                (Number, "0"),
+                (Number, "0"),
+                (Number, "0"),
+                (Number, "0"),
+                (Number, "02"),
+                (Label, "（二）部分公开")
+            ]
+        );
+        assert_eq!(
+            kinds("1.属于国家秘密40000042.其他法律行政法规禁止公开"),
+            vec![
+                (Label, "1.属于国家秘密"),
+                (Number, "4000004"),
+                (Label, "2.其他法律行政法规禁止公开")
+            ]
+        );
+        assert_eq!(
+            kinds("行政处罚11-83行政强制0"),
+            vec![
+                (Label, "行政处罚"),
+                (Number, "11-83"),
+                (Label, "行政强制"),
+                (Number, "0")
+            ]
+        );
+    }
+
+    #[test]
+    fn units_prose_and_decimals() {
+        use Kind::*;
+        let t = tokenize("政府集中采购 2笔 30000元", 0..32, &[]);
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[1].unit, t[2].unit), (3, 3));
+        assert_eq!(
+            kinds("行政事业性收费18651.06三、收到"),
+            vec![
+                (Label, "行政事业性收费"),
+                (Number, "18651.06"),
+                (Label, "三、收到")
+            ]
+        );
+        assert_eq!(
+            kinds("工作取得进展。二、主动公开"),
+            vec![(Prose, "工作取得进展。"), (Label, "二、主动公开")]
+        );
+        assert_eq!(
+            kinds("收费5949.09(二)类别2023年，在公开的107条；其他"),
+            vec![
+                (Label, "收费"),
+                (Number, "5949.09"),
+                (Label, "(二)类别"),
+                (Number, "2023"),
+                (Label, "年，在公开的"),
+                (Number, "107条"),
+                (Prose, "；"),
+                (Label, "其他")
+            ]
+        );
+        assert_eq!(
+            kinds("采购2笔30000元"),
+            vec![(Label, "采购"), (Number, "2笔"), (Number, "30000元")]
+        );
+    }
+
+    #[test]
+    fn thousands() {
+        let text = "行政处罚 3,985,758";
+        let t = tokenize(text, 0..text.len(), &[]);
+        assert_eq!(t.len(), 2);
+        assert_eq!(&text[t[1].range.clone()], "3,985,758");
+        assert_eq!(ascii_number("3,985,758"), "3985758");
+    }
+}
