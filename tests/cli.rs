@@ -171,14 +171,29 @@ fn json_contract_shape_over_the_examples() {
         for t in report["tables"].as_array().unwrap() {
             assert_eq!(
                 keys(t),
-                ["cells_expected", "cells_read", "format", "id", "name", "parts", "verdict"]
+                [
+                    "cells_expected",
+                    "cells_read",
+                    "format",
+                    "id",
+                    "name",
+                    "parts",
+                    "verdict"
+                ]
             );
             assert!(["read", "partial", "unreadable"].contains(&t["verdict"].as_str().unwrap()));
             assert!(t["cells_read"].as_u64() <= t["cells_expected"].as_u64());
             for p in t["parts"].as_array().unwrap() {
                 assert_eq!(
                     keys(p),
-                    ["cells_expected", "cells_read", "name", "reason", "unread_rows", "verdict"]
+                    [
+                        "cells_expected",
+                        "cells_read",
+                        "name",
+                        "reason",
+                        "unread_rows",
+                        "verdict"
+                    ]
                 );
             }
         }

@@ -84,7 +84,13 @@ fn render_table(rows: &[Vec<String>], layout: Layout) -> String {
         let shown: Vec<String> = match layout {
             Layout::Grid | Layout::Tabs => row
                 .iter()
-                .map(|c| if is_marker(c) { String::new() } else { c.clone() })
+                .map(|c| {
+                    if is_marker(c) {
+                        String::new()
+                    } else {
+                        c.clone()
+                    }
+                })
                 .collect(),
             Layout::Repeated => owner[r].clone(),
             Layout::Compact | Layout::CellPerLine => {
@@ -244,7 +250,11 @@ fn injected_errors_are_caught_at_their_cell_in_every_layout() {
                     .iter()
                     .find(|d| d.rule == inj.rule && &text[d.range.clone()] == inj.at);
                 assert!(hit.is_some(), "{what}: {:#?}", table_findings(&a));
-                for d in a.diagnostics.iter().filter(|d| TABLE_RULES.contains(&d.rule)) {
+                for d in a
+                    .diagnostics
+                    .iter()
+                    .filter(|d| TABLE_RULES.contains(&d.rule))
+                {
                     assert!(inj.allowed.contains(&d.rule), "{what}: unexpected {d:?}");
                 }
                 if inj.rule == "total-mismatch" && inj.at == "555" {

@@ -279,7 +279,8 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             // `四、` in the source, not `（四）`, `四是` or `第四`.
             let after = &text[src.end..];
             let before = text[..src.start].chars().next_back();
-            if !after.starts_with(['、', '.', '．']) || matches!(before, Some('（' | '(' | '第')) {
+            if !after.starts_with(['、', '.', '．']) || matches!(before, Some('（' | '(' | '第'))
+            {
                 continue;
             }
             let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
