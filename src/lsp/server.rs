@@ -339,6 +339,39 @@ fn kind_matches(requested: &[CodeActionKind], kind: &str) -> bool {
 }
 
 impl Backend {
+    /// `govReport/checkFiles`: files read from disk (Word, PDF), with the
+    /// settings and include/exclude an open document there would get.
+    pub async fn check_files(
+        &self,
+        params: super::files::Params,
+    ) -> RpcResult<Vec<super::files::FileReport>> {
+        use rayon::prelude::*;
+        let jobs: Vec<super::files::Job> = {
+            let mut state = self.state();
+            params
+                .uris
+                .into_iter()
+                .map(|uri| {
+                    let (file, _) = state.file_config(&uri);
+                    let policy = state.policy(&uri, file.as_deref());
+                    // Like an open document that is not text: checked when it looks
+                    // like a report, unless excluded or linting is off.
+                    super::files::Job {
+                        settings: state.settings(file.as_deref()),
+                        never: matches!(policy, Policy::Never),
+                        uri,
+                    }
+                })
+                .collect()
+        };
+        let reports = tokio::task::spawn_blocking(move || {
+            jobs.into_par_iter().map(super::files::check).collect()
+        })
+        .await
+        .unwrap_or_default();
+        Ok(reports)
+    }
+
     pub fn new(client: Client) -> Self {
         Backend {
             client,
