@@ -99,6 +99,21 @@ impl Facts {
         facts
     }
 
+    /// Apply `f` to every cell (e.g. to move the ranges into the text a
+    /// file's locations are given in).
+    pub fn map_cells(&mut self, mut f: impl FnMut(&mut Cell)) {
+        let docs = self.documents.iter_mut().flatten().flatten();
+        for cell in self
+            .carried_in
+            .iter_mut()
+            .chain(self.carried_out.iter_mut())
+            .chain(docs)
+            .flatten()
+        {
+            f(cell);
+        }
+    }
+
     /// Whether the facts hold anything to compare.
     pub fn comparable(&self) -> bool {
         self.year.is_some()

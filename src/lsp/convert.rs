@@ -114,24 +114,36 @@ pub fn diagnostic(conv: &Conv, uri: &Url, others: &Others, d: &Diagnostic) -> ls
         .related
         .iter()
         .filter_map(|r| {
-            let location = match &r.path {
-                None => lsp::Location::new(uri.clone(), conv.range(&r.range)),
-                // Last year's report: a location in that file.
+            let (location, message) = match &r.path {
+                None => (
+                    lsp::Location::new(uri.clone(), conv.range(&r.range)),
+                    r.message.clone(),
+                ),
+                // Last year's report: a location in that file (a Word
+                // document or PDF has no lines: its start, and the place in words).
                 Some(path) => {
                     let other = others.get(path)?;
-                    let there = Conv {
-                        text: &other.text,
-                        index: &other.index,
-                        unit: conv.unit,
-                    };
                     let uri = Url::from_file_path(path).ok()?;
-                    lsp::Location::new(uri, there.range(&r.range))
+                    match other.words.get(&(r.range.start, r.range.end)) {
+                        Some(words) => (
+                            lsp::Location::new(uri, lsp::Range::default()),
+                            format!("{words}：{}", r.message),
+                        ),
+                        None => {
+                            let there = Conv {
+                                text: &other.text,
+                                index: &other.index,
+                                unit: conv.unit,
+                            };
+                            (
+                                lsp::Location::new(uri, there.range(&r.range)),
+                                r.message.clone(),
+                            )
+                        }
+                    }
                 }
             };
-            Some(lsp::DiagnosticRelatedInformation {
-                location,
-                message: r.message.clone(),
-            })
+            Some(lsp::DiagnosticRelatedInformation { location, message })
         })
         .collect();
     lsp::Diagnostic {

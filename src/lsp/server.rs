@@ -763,7 +763,7 @@ impl LanguageServer for Backend {
             let watchers = config::FILE_NAMES
                 .iter()
                 .map(|name| format!("**/{name}"))
-                .chain(["**/*.txt".to_string(), "**/*.md".to_string()])
+                .chain(["**/*.txt", "**/*.md", "**/*.{docx,pdf,html,htm}"].map(str::to_string))
                 .map(|glob| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(glob),
                     kind: None,

@@ -31,8 +31,12 @@ const SKIPPED_DIRS: [&str; 2] = ["node_modules", "target"];
 /// Another file's text, to place related locations in it.
 #[derive(Debug)]
 pub struct OtherText {
+    /// The text locations are given in (the page source of a web page);
+    /// empty for a file without lines (Word, PDF).
     pub text: String,
     pub index: PosIndex,
+    /// For a file without lines: the place in words of each cell compared.
+    pub words: HashMap<(usize, usize), String>,
 }
 
 type Stamp = Option<(SystemTime, u64)>;
@@ -209,10 +213,12 @@ impl Workspace {
     }
 }
 
+/// The formats `--check` reads in folders (text, Markdown, web pages, Word, PDF).
 fn is_report_file(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["txt", "md", "markdown"]
+        crate::read::Format::EXTENSIONS
             .iter()
+            .chain(&["markdown"])
             .any(|x| e.eq_ignore_ascii_case(x))
     })
 }
@@ -265,27 +271,41 @@ fn read(
     let Ok(bytes) = std::fs::read(path) else {
         return none;
     };
-    let Ok(decoded) = crate::cli::input::decode(&bytes) else {
+    let Ok(read) = crate::read::read(&path.to_string_lossy(), &bytes) else {
         return none;
     };
-    let text = decoded.text;
     // Most files of a workspace are not reports: skip them without analysis.
-    if !text.contains("报告") && !text.contains("報告") {
+    if !read.doc.text.contains("报告") && !read.doc.text.contains("報告") {
         return none;
     }
     let settings = settings_for(path, configs);
-    let analysis = crate::analyze(&text, &settings);
+    let analysis = crate::read::analyze(&read, &settings).analysis;
     if !analysis.looks_like_report() {
         return none;
     }
-    let mut facts = Facts::of(path.to_string_lossy(), &analysis, &text, &settings);
+    // The core's coordinates (the document text), then where the file's
+    // locations are given: the page source of a web page, the place in
+    // words of a Word document or PDF.
+    let mut facts = Facts::of(path.to_string_lossy(), &analysis, &read.doc.text, &settings);
     facts.label = label(path, roots);
     if !facts.comparable() {
         return none;
     }
+    let mut words = HashMap::new();
+    let text = if read.format.has_lines() {
+        facts.map_cells(|c| c.range = crate::read::shown_range(&read, c.range.clone()));
+        read.decoded.text.clone()
+    } else {
+        facts.map_cells(|c| {
+            let place = crate::read::locate_range(&read, &analysis.report, &c.range).words();
+            words.insert((c.range.start, c.range.end), place);
+        });
+        String::new()
+    };
     let other = OtherText {
         index: PosIndex::new(&text),
         text,
+        words,
     };
     Entry {
         stamp,
