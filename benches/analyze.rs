@@ -3,9 +3,12 @@
 //! several runs in MB/s; under `cargo test` it runs once on small inputs.
 #![allow(clippy::print_stdout)] // a bench binary reports on stdout
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gov_report_lsp::{analyze, Settings};
 
@@ -13,22 +16,9 @@ use gov_report_lsp::{analyze, Settings};
 /// analysis for at least `min_time`.
 fn measure(text: &str, runs: usize, min_time: Duration) -> f64 {
     let settings = Settings::default();
-    let mut per_iter: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            let mut n = 0u32;
-            loop {
-                black_box(analyze(black_box(text), &settings));
-                n += 1;
-                if start.elapsed() >= min_time {
-                    break;
-                }
-            }
-            start.elapsed().as_secs_f64() / f64::from(n)
-        })
-        .collect();
-    per_iter.sort_by(f64::total_cmp);
-    per_iter[per_iter.len() / 2]
+    timing::median(runs, min_time, || {
+        black_box(analyze(black_box(text), &settings));
+    })
 }
 
 #[allow(clippy::cast_precision_loss)]

@@ -314,6 +314,67 @@ impl Table {
     }
 }
 
+/// Reading table values for rules that compare them with something else
+/// (the text, another year's report). Only cells that were actually read
+/// count: a cell with no text, a blank, anything but a whole number, a cell
+/// of a part that could not be followed or of a row left unread is `None`,
+/// never 0.
+impl Table {
+    /// The value and byte range of the data cell at template row `row`
+    /// (`R1`, `R3.3.1`, `R`) and 0-based data column `col`, when it was read.
+    pub fn read(&self, row: &str, col: usize) -> Option<(i64, Range<usize>)> {
+        let index = self
+            .cells
+            .iter()
+            .position(|c| c.col == col && c.row == row)?;
+        self.read_at(index)
+    }
+
+    /// The value and byte range of `cells[index]`, when it was read.
+    pub fn read_at(&self, index: usize) -> Option<(i64, Range<usize>)> {
+        let cell = self.cells.get(index)?;
+        let part = self.parts.iter().find(|p| p.rows.contains(&cell.row));
+        let unread = part.is_some_and(|p| {
+            p.verdict == Verdict::Unreadable
+                || p.unread.iter().any(|u| u.row_label == cell.row_label)
+        });
+        if unread {
+            return None;
+        }
+        let range = cell.range.clone()?;
+        Some((cell.value.as_i64()?, range))
+    }
+
+    /// The value of the cell at `row`, `col`, when it was read (see [`Table::read`]).
+    pub fn value(&self, row: &str, col: usize) -> Option<i64> {
+        self.read(row, col).map(|(v, _)| v)
+    }
+
+    /// Whether the table agrees with itself: every total and balance whose
+    /// cells were all read holds. Rules that compare the table with
+    /// something else use it only then: a misread cell (or a typo the table
+    /// rules already report) would otherwise be blamed on the text or on
+    /// another year's report.
+    pub fn consistent(&self) -> bool {
+        let side = |idx: &[usize]| -> Option<i64> {
+            idx.iter().map(|&i| self.read_at(i).map(|(v, _)| v)).sum()
+        };
+        self.identities
+            .iter()
+            .all(|id| match (side(&id.left), side(&id.right)) {
+                (Some(l), Some(r)) => l == r,
+                _ => true,
+            })
+    }
+}
+
+impl Report {
+    /// The table with template id `id` (`t2`, `t3`, `t4`), if it was found.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}
+
 /// A date as written, with the byte range of each part.
 #[derive(Clone, Debug)]
 pub struct DateAt {

@@ -51,7 +51,9 @@ fn seed_000_result_maintained_typo() {
         pairs(&[
             ("table-label", 55),
             ("table-label", 63),
-            ("table-label", 68)
+            ("table-label", 68),
+            // 六 says only "无。": no 信息处理费 statement (spec §9.2 SIX-001).
+            ("fee-statement", 94)
         ])
     );
     let d = &a.diagnostics[0];
@@ -73,7 +75,9 @@ fn seed_001_traditional_labels_blank_header_and_heading() {
             ("table-label", 22),
             ("table-label", 27),
             ("missing-row", 34),
-            ("section-title", 288)
+            ("section-title", 288),
+            // 六 says only "無。" (year unknown; the tables use the 2021 format).
+            ("fee-statement", 291)
         ])
     );
     // Fixes stay in the document's script.
@@ -241,7 +245,11 @@ fn label_typo_is_fixed_and_converges() {
     let text = read("tests/examples/000_4ae5941108e95401.txt");
     let fixed = assert_fix_removes(&text, "table-label", FixMode::Safe);
     assert_eq!(fixed.matches("结果维持").count(), 3);
-    assert_eq!(findings(&fixed, Severity::Warning), vec![]);
+    // What remains has no fix: 六 lacks the 信息处理费 statement.
+    assert_eq!(
+        findings(&fixed, Severity::Warning),
+        pairs(&[("fee-statement", 94)])
+    );
 }
 
 #[test]
@@ -537,9 +545,11 @@ fn flattened_single_line_page() {
 fn severity_override_and_off() {
     let text = read("tests/examples/000_4ae5941108e95401.txt");
     let mut settings = Settings::default();
-    settings
-        .severities
-        .insert("table-label".into(), gov_report_lsp::settings::Level::Off);
+    for rule in ["table-label", "fee-statement"] {
+        settings
+            .severities
+            .insert(rule.into(), gov_report_lsp::settings::Level::Off);
+    }
     assert!(analyze(&text, &settings).diagnostics.is_empty());
     settings
         .severities

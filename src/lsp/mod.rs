@@ -16,9 +16,11 @@ pub mod config;
 pub mod convert;
 pub mod document;
 pub mod features;
+pub mod files;
 pub mod framing;
 pub mod position;
 pub mod server;
+pub mod workspace;
 
 use framing::Frame;
 pub use server::Backend;
@@ -48,7 +50,9 @@ where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
 {
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("govReport/checkFiles", Backend::check_files)
+        .finish();
     let backend = service.inner().clone();
     let (exit_tx, exit_rx) = oneshot::channel();
     let socket = ExitWatch {

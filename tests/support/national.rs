@@ -7,7 +7,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
 use gov_report_lsp::model::{Format, Report};
@@ -246,10 +246,14 @@ pub enum Block {
 }
 
 /// Fill a layout with the wording and numbers the text version holds.
+/// Fill a layout with the wording and numbers the text version holds; the
+/// template labels of rows with a number the text did not give are added
+/// to `blank_rows` (their cells are written blank).
 fn fill(
     layout: Vec<Vec<Spec>>,
     table: &gov_report_lsp::model::Table,
     text: &str,
+    blank_rows: &mut BTreeSet<&'static str>,
 ) -> Vec<Vec<Cell>> {
     // Each template label in the order the text has it (a label may repeat: 信息内容, 结果维持).
     let mut labels: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -269,11 +273,20 @@ fn fill(
             .iter()
             .find(|c| c.row == row && c.col == col)
             .and_then(|c| c.range.clone())
-            .map_or(String::new(), |r| text[r].trim().to_owned())
+            .map(|r| text[r].trim().to_owned())
     };
     layout
         .into_iter()
         .map(|row| {
+            // The row's own label: the last label before its numbers.
+            let row_label = row
+                .iter()
+                .rev()
+                .find_map(|s| match s.slot {
+                    Slot::Label(l) => Some(l),
+                    Slot::Value(..) => None,
+                })
+                .unwrap_or("");
             row.into_iter()
                 .map(|s| Cell {
                     text: match s.slot {
@@ -288,7 +301,10 @@ fn fill(
                                 _ => label.to_owned(),
                             },
                         },
-                        Slot::Value(row, col) => value(row, col),
+                        Slot::Value(row, col) => value(row, col).unwrap_or_else(|| {
+                            blank_rows.insert(row_label);
+                            String::new()
+                        }),
                     },
                     cols: s.cols,
                     rows: s.rows,
@@ -322,6 +338,16 @@ fn lines(text: &str, out: &mut Vec<Block>) {
 /// The report as paragraphs and national-layout tables: the text version's
 /// lines outside its tables, and each table it read in the national layout.
 pub fn blocks(text: &str, analysis: &Analysis) -> Vec<Block> {
+    blocks_and_blank_rows(text, analysis).0
+}
+
+/// [`blocks`], and the rows whose numbers the text did not give (written
+/// blank): by the label of the row (table 四's single row has none: `""`).
+pub fn blocks_and_blank_rows(
+    text: &str,
+    analysis: &Analysis,
+) -> (Vec<Block>, BTreeSet<&'static str>) {
+    let mut blank_rows = BTreeSet::new();
     let report: &Report = &analysis.report;
     let mut tables: Vec<_> = report.tables.iter().collect();
     tables.sort_by_key(|t| t.range.start);
@@ -337,11 +363,11 @@ pub fn blocks(text: &str, analysis: &Analysis) -> Vec<Block> {
             "t3" => table3(t.format),
             _ => table4(),
         };
-        out.push(Block::Table(fill(layout, t, text)));
+        out.push(Block::Table(fill(layout, t, text, &mut blank_rows)));
         at = t.range.end;
     }
     lines(&text[at..], &mut out);
-    out
+    (out, blank_rows)
 }
 
 fn escape(s: &str) -> String {

@@ -12,9 +12,14 @@ import type { DocumentSelector } from "vscode-languageclient";
 export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: "file", language: "plaintext" },
   { scheme: "file", language: "markdown" },
+  // Saved web pages: the server checks the page as rendered, findings in its source.
+  { scheme: "file", language: "html" },
   { scheme: "untitled" },
 ];
 
 export function checksDocument(doc: Pick<TextDocument, "languageId" | "uri">): boolean {
-  return doc.uri.scheme === "untitled" || (doc.uri.scheme === "file" && (doc.languageId === "plaintext" || doc.languageId === "markdown"));
+  return (
+    doc.uri.scheme === "untitled" ||
+    (doc.uri.scheme === "file" && (doc.languageId === "plaintext" || doc.languageId === "markdown" || doc.languageId === "html"))
+  );
 }

@@ -17,6 +17,7 @@ import {
 } from "vscode-languageclient/node";
 
 import { checksDocument, DOCUMENT_SELECTOR } from "./documents";
+import { ReportFiles } from "./reportFiles";
 import { explainCapability, EXPLAIN_COMMAND, registerExplain } from "./explain";
 import { resolveServer, Resolution } from "./serverPath";
 import { toServerSettings, ServerSettings } from "./settings";
@@ -41,6 +42,8 @@ let extensionDir: string;
 const reportInfos = new Map<string, ReportInfo>();
 let crashes: number[] = [];
 let shownSettingProblems = "";
+/** Word documents and PDFs of the workspace, listed in Problems (reportFiles.ts). */
+let reportFiles: ReportFiles | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionDir = context.extensionPath;
@@ -49,6 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   statusItem.name = "年度报告检查";
   statusItem.command = "workbench.actions.view.problems";
   context.subscriptions.push(output, statusItem);
+  reportFiles = new ReportFiles(() => client, (line) => output.appendLine(line));
+  context.subscriptions.push(reportFiles);
 
   context.subscriptions.push(
     vscode.commands.registerCommand("govReport.fixAll", fixAll),
@@ -160,6 +165,7 @@ async function startClient(): Promise<void> {
   try {
     await c.start();
     output.appendLine(`[启动] 语言服务器已就绪`);
+    void reportFiles?.checkWorkspace(false);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     output.appendLine(`[错误] 语言服务器启动失败：${detail}`);

@@ -6,7 +6,10 @@
 // the status bar, the quick fix turning it into 结果维持 (in the editor and on
 // disk), hover and breadcrumbs (outline), `govReport.rules` {"table-label":"off"}
 // removing the diagnostic without reload, the fix-all command, fix-all on save,
-// and the notifications for a missing and a crashing server. Saves screenshot.png.
+// and the notifications for a missing and a crashing server; a Word document
+// copied into the workspace listed in Problems with its place in words, the
+// check-workspace command, and the list cleared when the file is fixed on disk.
+// Saves screenshot.png.
 //
 // Env: GOV_REPORT_E2E_CACHE (where code-server is installed and reused),
 //      GOV_REPORT_E2E_KEEP=1 (keep the temp folder), CHROMIUM (browser path),
@@ -626,6 +629,36 @@ async function main() {
     }
     if (!shown) fail("the README screenshot does not render on the extension page");
     log(`extension page: icon and README image render (${JSON.stringify(shown)})`);
+
+    // 14. Word documents in the workspace: a .docx with 结果维护 (made by LibreOffice)
+    //     copied in on disk shows its findings in Problems with the place in words; the
+    //     command 年度报告: 检查工作区中的所有报告 reports it; fixing the file on disk
+    //     (the bundled server's --fix) clears them.
+    const docx = join(dirs.workspace, "报告.docx");
+    copyFileSync(join(repo, "tests", "fixtures", "docx", "seed000-lo.docx"), docx);
+    await page.keyboard.press("Control+Shift+M");
+    const wordRows = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll(".markers-panel .monaco-tl-contents")]
+          .map((r) => r.textContent)
+          .filter((t) => t.includes("第 4 部分 表四")),
+      );
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "第 4 部分 表四 第 2 行 第 1 列" }).first().waitFor({ timeout: 30000 });
+    const rows = await wordRows();
+    log(`Word file in Problems: ${rows.length} rows, first: ${rows[0].slice(0, 120)}`);
+    if (rows.length !== 3 || !rows.every((r) => r.includes("结果维护") && r.includes("结果维持"))) fail(`Word findings: ${JSON.stringify(rows)}`);
+    await page.locator(".markers-panel .monaco-tl-contents", { hasText: "报告.docx" }).first().waitFor({ timeout: 5000 });
+    await runCommand(page, "年度报告: 检查工作区中的所有报告");
+    const checked = page.locator(".notifications-toasts .notification-toast", { hasText: "已检查工作区中的 1 个 Word/PDF 文件" }).first();
+    await checked.waitFor({ timeout: 20000 });
+    log(`check-workspace command: ${(await checked.innerText()).replace(/\s+/g, " ").slice(0, 120)}`);
+    run(bundledServer, ["--check", "--fix", docx], { stdio: "ignore" });
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll(".markers-panel .monaco-tl-contents")].some((r) => r.textContent.includes("第 4 部分 表四")),
+      null,
+      { timeout: 30000 },
+    );
+    log("Word file fixed on disk: its findings left Problems");
     ok = true;
   } finally {
     if (!ok && page) {

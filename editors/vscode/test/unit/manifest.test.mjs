@@ -40,9 +40,17 @@ test("sync-rules lists every rule in src/rules with its summary", async () => {
   assert.deepEqual(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.description])), rulesFromSource());
 });
 
-test("every command has a Chinese title and is activated by plaintext/markdown", () => {
+test("every command has a Chinese title; activated by text, Markdown and web pages, and by Word/PDF files in the workspace", () => {
   for (const c of pkg.contributes.commands) assert.match(c.title, /[\u4e00-\u9fff]/, c.command);
-  assert.deepEqual(pkg.activationEvents, ["onLanguage:plaintext", "onLanguage:markdown"]);
+  assert.deepEqual(pkg.activationEvents, [
+    "onLanguage:plaintext",
+    "onLanguage:markdown",
+    "onLanguage:html",
+    "workspaceContains:**/*.docx",
+    "workspaceContains:**/*.pdf",
+  ]);
+  const check = pkg.contributes.commands.find((c) => c.command === "govReport.checkWorkspace");
+  assert.equal(`${check.category}: ${check.title}`, "年度报告: 检查工作区中的所有报告");
 });
 
 test("the extension page and settings speak Chinese: name, setting categories, an icon that is packaged", () => {
