@@ -247,6 +247,13 @@ fn hover_on_a_total_shows_the_sum_it_should_be() {
     assert!(md.contains("一、本年新收政府信息公开申请数量"), "{md}");
     assert!(md.contains("总计"), "{md}");
     assert!(md.contains("1 + 0 + 0 + 0 + 0 + 0 = 1"), "{md}");
+    // The template's row and column names, the table's verdict; no internal codes.
+    assert!(
+        md.contains("“一、本年新收政府信息公开申请数量”行“总计”栏"),
+        "{md}"
+    );
+    assert!(md.contains("已读取"), "{md}");
+    assert!(!md.contains("R1") && !md.contains("数据（"), "{md}");
 
     // Make the total wrong: a total-mismatch with the summed cells as related
     // information, and the hover says what it should be.

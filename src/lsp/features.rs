@@ -448,13 +448,19 @@ fn rule_id_at(text: &str, offset: usize) -> Option<(&'static str, Range<usize>)>
 
 fn cell_hover(table: &Table, idx: usize) -> String {
     let cell = &table.cells[idx];
+    let part = table
+        .parts
+        .iter()
+        .find(|p| p.rows.contains(&cell.row))
+        .filter(|p| p.name != table.name)
+        .map(|p| format!("“{}”栏目，", p.name))
+        .unwrap_or_default();
     let mut out = format!(
-        "**{}**（{}版格式）\n\n- 行：{}（`{}`）\n- 列：{}\n- 值：{}",
+        "**{}**（{}版格式，{part}{}）\n\n{}：{}",
         table.name,
         table.format.as_str(),
-        cell.row_label,
-        cell.row,
-        cell.col_label,
+        table.verdict().describe(),
+        cell.place(),
         show_value(&cell.value)
     );
     for identity in &table.identities {
@@ -495,8 +501,9 @@ fn cell_hover(table: &Table, idx: usize) -> String {
                 if let Some(&t) = identity.left.first() {
                     let total = &table.cells[t];
                     out.push_str(&format!(
-                        "\n\n计入总计（{}·{}，{}）。",
-                        total.row_label, total.col_label, identity.scope
+                        "\n\n计入总计（{}，{}）。",
+                        total.place(),
+                        identity.scope
                     ));
                 }
             }

@@ -520,6 +520,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
 
     // 3. Header groups, between the rows around them.
     let rows_used = used.len();
+    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::new();
     let mut row_idx = 0;
     let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
     let mut first_header: Option<usize> = None;
@@ -559,6 +560,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             missing: &mut missing,
             later_rows: &anchors[row_idx..],
             row_idx,
+            found: &mut header_found,
         };
         let (found, first) = ctx.match_group(&group);
         score += found;
@@ -574,6 +576,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     }
 
     let header_spans = used[rows_used..].to_vec();
+    name_column_groups(s, tpl, &header_found, &mut labels);
 
     // 4. Missing rows: those whose label is nowhere in the region. A label that
     // is there, but out of place, is not missing; its row cannot be read.
@@ -613,6 +616,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
                     expected: &row.label,
                     at,
                     kind: "row",
+                    part: None,
                 },
                 i,
             ));
@@ -626,6 +630,8 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
                     range: a.src.clone(),
                     found: s.text[a.src.clone()].to_string(),
                     near_miss: a.near_miss,
+                    group: None,
+                    part: None,
                 },
                 i,
             ));
@@ -718,6 +724,40 @@ fn extend_prefix(
         return (extended, true);
     }
     (span, false)
+}
+
+/// A header that occurs once per column group (表四's `结果维持`) is named by
+/// its group: the k-th one in reading order belongs to the k-th group that
+/// has it, as the template lists its columns (`行政复议·结果维持`, …).
+fn name_column_groups(
+    s: &Stream,
+    tpl: &'static TableTpl,
+    found: &[(&'static str, Range<usize>)],
+    labels: &mut [(LabelMatch, usize)],
+) {
+    for (label, _) in labels.iter_mut().filter(|(l, _)| l.near_miss) {
+        let groups: Vec<&'static str> = tpl
+            .columns
+            .iter()
+            .filter_map(|c| c.split_once('·'))
+            .filter(|(_, leaf)| *leaf == label.expected)
+            .map(|(g, _)| g)
+            .collect();
+        if groups.len() < 2 {
+            continue;
+        }
+        let mut same: Vec<Range<usize>> = found
+            .iter()
+            .filter(|(h, _)| *h == label.expected)
+            .map(|(_, span)| s.src(span))
+            .collect();
+        same.sort_by_key(|r| r.start);
+        if same.len() == groups.len() {
+            if let Some(k) = same.iter().position(|r| *r == label.range) {
+                label.group = Some(groups[k]);
+            }
+        }
+    }
 }
 
 /// Keys of every label of the table.
@@ -861,6 +901,8 @@ struct HeaderCtx<'s, 'a> {
     missing: &'s mut Vec<(MissingLabel, usize)>,
     later_rows: &'s [Option<Anchor>],
     row_idx: usize,
+    /// Every header found (its template text and key span), for column groups.
+    found: &'s mut Vec<(&'static str, Range<usize>)>,
 }
 
 impl HeaderCtx<'_, '_> {
@@ -903,6 +945,8 @@ impl HeaderCtx<'_, '_> {
                                 found: s.text[src.clone()].to_string(),
                                 range: src,
                                 near_miss: true,
+                                group: None,
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -911,6 +955,7 @@ impl HeaderCtx<'_, '_> {
                 Some(span) => {
                     found += 1;
                     first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
+                    self.found.push((&h.header, span.clone()));
                     self.used.push(span);
                 }
                 None => unfound.push(h),
@@ -943,6 +988,8 @@ impl HeaderCtx<'_, '_> {
                                     found: s.text[src.clone()].to_string(),
                                     range: src,
                                     near_miss: true,
+                                    group: None,
+                                    part: None,
                                 },
                                 self.row_idx,
                             ));
@@ -962,6 +1009,7 @@ impl HeaderCtx<'_, '_> {
                                 expected: &h.header,
                                 at,
                                 kind: "row",
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -970,15 +1018,19 @@ impl HeaderCtx<'_, '_> {
                 Role::Block | Role::Column => {
                     if let Some(took) = s.take_loose(k, lo, hi, self.used) {
                         // Broken across lines or cells by PDF extraction, but all there.
+                        self.found
+                            .push((&h.header, took[0].start..took[took.len() - 1].end));
                         self.used.extend(took);
                     } else if let Some(near) = near_miss(s, k, lo, hi, self.used, self.all_keys) {
                         let span = match near {
                             Near::Typo(span) => span,
                             Near::Fragment(span) => {
+                                self.found.push((&h.header, span.clone()));
                                 self.used.push(span);
                                 continue;
                             }
                         };
+                        self.found.push((&h.header, span.clone()));
                         self.used.push(span.clone());
                         let found = s.key_str(&span);
                         if k.contains(found) {
@@ -993,6 +1045,8 @@ impl HeaderCtx<'_, '_> {
                                 found: s.text[src.clone()].to_string(),
                                 range: src,
                                 near_miss: true,
+                                group: None,
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -1013,6 +1067,7 @@ impl HeaderCtx<'_, '_> {
                                 } else {
                                     "column"
                                 },
+                                part: None,
                             },
                             self.row_idx,
                         ));
