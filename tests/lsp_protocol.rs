@@ -473,6 +473,9 @@ fn outline_lists_six_sections_and_marks_missing_ones() {
         assert_eq!(children.len(), 1, "{children:?}");
         assert!(children[0]["name"].as_str().unwrap().starts_with(table));
         assert_eq!(children[0]["kind"], 23, "struct");
+        // The detail says how well the table was read.
+        let detail = children[0]["detail"].as_str().unwrap();
+        assert!(detail.ends_with("已读取"), "{detail}");
     }
     assert!(symbols[0].get("children").is_none());
 
@@ -501,6 +504,30 @@ fn outline_lists_six_sections_and_marks_missing_ones() {
         .as_str()
         .unwrap()
         .starts_with("六、"));
+
+    // A page flattened onto one line, with one row of 表二 glued ambiguously:
+    // the outline says which block was only partly read.
+    let flat_uri = file_uri("flat.txt");
+    let flat =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/016.txt"))
+            .unwrap();
+    c.open(&flat_uri, "plaintext", 1, &flat);
+    c.diagnostics(&flat_uri, 1);
+    let resp = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": flat_uri}}),
+    );
+    let details: Vec<String> = resp["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .flat_map(|s| s["children"].as_array().cloned().unwrap_or_default())
+        .map(|t| t["detail"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        details.contains(&"2021版格式 · 部分读取：第二十条第（一）项部分读取".to_string()),
+        "{details:?}"
+    );
     assert!(c.shutdown_and_exit().success());
 }
 

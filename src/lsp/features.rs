@@ -612,9 +612,21 @@ pub fn outline(snap: &Snapshot) -> Vec<OutlineItem> {
     items.sort_by_key(|(at, n, _)| (*at, *n));
     let mut items: Vec<OutlineItem> = items.into_iter().map(|(_, _, item)| item).collect();
     for table in &report.tables {
+        // How well it was read, and which parts were not.
+        let unread: Vec<String> = table
+            .parts
+            .iter()
+            .filter(|p| p.verdict != crate::model::Verdict::Read && p.name != table.name)
+            .map(|p| format!("{}{}", p.name, p.verdict.describe()))
+            .collect();
+        let verdict = if unread.is_empty() {
+            table.verdict().describe().to_string()
+        } else {
+            format!("{}：{}", table.verdict().describe(), unread.join("，"))
+        };
         let child = OutlineItem {
             name: table.name.to_string(),
-            detail: Some(format!("{}版格式", table.format.as_str())),
+            detail: Some(format!("{}版格式 · {verdict}", table.format.as_str())),
             kind: OutlineKind::Table,
             section: None,
             range: table.range.clone(),
