@@ -525,7 +525,12 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
     let mut first_header: Option<usize> = None;
     let items: Vec<&Item> = tpl.items.iter().collect();
-    let all_keys = all_keys(tpl);
+    let rows_unfound: Vec<&str> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| anchors[*i].is_none() && !r.label.is_empty())
+        .filter_map(|(_, r)| r.keys.first().map(String::as_str))
+        .collect();
     for (n, item) in items.iter().enumerate() {
         match item {
             Item::Header(h) => group.push(h),
@@ -555,7 +560,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             lo,
             hi,
             used: &mut used,
-            all_keys: &all_keys,
+            rows_unfound: &rows_unfound,
             labels: &mut labels,
             missing: &mut missing,
             later_rows: &anchors[row_idx..],
@@ -760,18 +765,6 @@ fn name_column_groups(
     }
 }
 
-/// Keys of every label of the table.
-fn all_keys(tpl: &TableTpl) -> Vec<&str> {
-    tpl.items
-        .iter()
-        .map(|i| match i {
-            Item::Row(r) => r.keys.first().map_or("", String::as_str),
-            Item::Header(h) => h.key.as_str(),
-        })
-        .filter(|k| !k.is_empty())
-        .collect()
-}
-
 /// Keys of the row labels other than row `except` that are still unfound.
 fn unfound_keys<'t>(tpl: &'t TableTpl, anchors: &[Option<Anchor>], except: usize) -> Vec<&'t str> {
     tpl.rows()
@@ -850,7 +843,8 @@ fn near_miss(
 }
 
 /// Whether `found` differs from `label` the way a typo does: a few
-/// characters changed, added or left out, in at most two places. Text of a
+/// characters changed, added or left out, in at most two places (a changed
+/// stretch costs its longer side: `撤销` for `废止` is two). Text of a
 /// neighbouring cell run into the label, or a label cut and mixed with
 /// another, differs by more.
 fn typo_like(label: &str, found: &str) -> bool {
@@ -866,28 +860,33 @@ fn typo_like(label: &str, found: &str) -> bool {
             };
         }
     }
-    // Walk one alignment, counting the places where the two differ.
-    let (mut i, mut j, mut gaps, mut in_gap) = (0, 0, 0, false);
+    // Walk one alignment; each place where the two differ costs its longer side.
+    let (mut i, mut j) = (0, 0);
+    let (mut gaps, mut cost) = (0, 0);
+    let (mut del, mut ins) = (0, 0);
+    let close = |del: &mut usize, ins: &mut usize, gaps: &mut usize, cost: &mut usize| {
+        if *del + *ins > 0 {
+            *gaps += 1;
+            *cost += (*del).max(*ins);
+            *del = 0;
+            *ins = 0;
+        }
+    };
     while i < n || j < m {
         if i < n && j < m && a[i] == b[j] {
+            close(&mut del, &mut ins, &mut gaps, &mut cost);
             i += 1;
             j += 1;
-            in_gap = false;
-            continue;
-        }
-        if !in_gap {
-            gaps += 1;
-            in_gap = true;
-        }
-        if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            ins += 1;
             j += 1;
         } else {
+            del += 1;
             i += 1;
         }
     }
-    let common = lcs[0][0];
-    let edits = (n - common) + (m - common);
-    gaps <= 2 && edits * 3 <= (2 * 3).max(n)
+    close(&mut del, &mut ins, &mut gaps, &mut cost);
+    gaps <= 2 && cost * 3 <= (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.
@@ -896,7 +895,8 @@ struct HeaderCtx<'s, 'a> {
     lo: usize,
     hi: usize,
     used: &'s mut Vec<Range<usize>>,
-    all_keys: &'s [&'s str],
+    /// Keys of the row labels not found.
+    rows_unfound: &'s [&'s str],
     labels: &'s mut Vec<(LabelMatch, usize)>,
     missing: &'s mut Vec<(MissingLabel, usize)>,
     later_rows: &'s [Option<Anchor>],
@@ -961,8 +961,17 @@ impl HeaderCtx<'_, '_> {
                 None => unfound.push(h),
             }
         }
+        // Rivals of a near miss: the labels still unfound around here (the other
+        // headers of this group, the rows not found), so that a word as close to
+        // a found label as to a missing one goes to the missing one.
+        let unfound_keys: Vec<&str> = unfound
+            .iter()
+            .map(|h| h.key.as_str())
+            .chain(self.rows_unfound.iter().copied())
+            .collect();
         for h in unfound {
             let k = h.key.as_str();
+            let rivals: Vec<&str> = unfound_keys.iter().copied().filter(|r| *r != k).collect();
             match h.role {
                 Role::Note => {}
                 Role::Group => {
@@ -971,14 +980,20 @@ impl HeaderCtx<'_, '_> {
                     }
                     // A group label written differently, where it stands, or (PDF
                     // text centres it among its rows) anywhere in the table.
-                    let mut near = near_miss(s, k, lo, hi, self.used, self.all_keys);
+                    let mut near = near_miss(s, k, lo, hi, self.used, &rivals);
                     if near.is_none() {
                         if s.take_loose(k, 0, s.len(), self.used).is_some() {
                             continue;
                         }
-                        near = near_miss(s, k, 0, s.len(), self.used, self.all_keys);
+                        near = near_miss(s, k, 0, s.len(), self.used, &rivals);
                     }
                     match near {
+                        // A group label cut short (`（六）其他`) is that label: it
+                        // spans rows, and converters clip it.
+                        Some(Near::Typo(span)) if k.contains(s.key_str(&span)) => {
+                            self.used.push(span);
+                            continue;
+                        }
                         Some(Near::Typo(span)) => {
                             self.used.push(span.clone());
                             let src = s.src(&span);
@@ -1021,7 +1036,7 @@ impl HeaderCtx<'_, '_> {
                         self.found
                             .push((&h.header, took[0].start..took[took.len() - 1].end));
                         self.used.extend(took);
-                    } else if let Some(near) = near_miss(s, k, lo, hi, self.used, self.all_keys) {
+                    } else if let Some(near) = near_miss(s, k, lo, hi, self.used, &rivals) {
                         let span = match near {
                             Near::Typo(span) => span,
                             Near::Fragment(span) => {
