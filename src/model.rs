@@ -46,8 +46,28 @@ pub struct Report {
     pub published: Option<DateAt>,
     /// Citations of the format notices (〔2019〕60号 / 〔2021〕30号).
     pub citations: Vec<Citation>,
+    /// Years the text states as the report's own outside the title (a preface,
+    /// the opening of 总体情况).
+    pub stated_years: Vec<YearClaim>,
     /// The document is mostly written in traditional characters.
     pub traditional: bool,
+}
+
+/// A year the report states as its own.
+#[derive(Clone, Debug)]
+pub struct YearClaim {
+    pub year: i32,
+    pub range: Range<usize>,
+    pub source: YearSource,
+}
+
+/// Where a [`YearClaim`] comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearSource {
+    /// `全文包括2023年总体情况…` before section 一.
+    Preface,
+    /// The first sentence of 一、总体情况 (`2023年，我局…`).
+    Overview,
 }
 
 #[derive(Clone, Debug)]

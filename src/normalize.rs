@@ -66,6 +66,17 @@ pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
+/// Byte length of a pinyin residue (`(shù)`) at the start of `s` that follows
+/// a CJK character (`prev`), else 0: matching ignores it, so a label's text
+/// ends after it.
+pub fn residue_after(prev: char, s: &str) -> usize {
+    if is_cjk(prev) {
+        pinyin_residue_len(s).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
 /// Byte length of a pinyin residue `(guī)` / `（guī）` starting at `s`, if any.
 pub(crate) fn pinyin_residue_len(s: &str) -> Option<usize> {
     let mut chars = s.char_indices();
