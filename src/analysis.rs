@@ -69,17 +69,16 @@ pub fn analyze_document(doc: &Document, settings: &Settings) -> Analysis {
         year,
         format,
         settings,
+        prose: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     for rule in rules::ALL {
-        let Some(severity) = severity_of(rule, settings) else {
+        if severity_of(rule, settings).is_none() {
             continue;
-        };
+        }
         let start = diagnostics.len();
         (rule.check)(&ctx, &mut diagnostics);
-        for d in &mut diagnostics[start..] {
-            d.severity = severity;
-        }
+        set_severities(rule, settings, &mut diagnostics[start..]);
     }
     // Suppressions need every other rule's findings, so they run last.
     let outcome = crate::suppress::apply(text, &mut diagnostics, settings);
@@ -87,10 +86,7 @@ pub fn analyze_document(doc: &Document, settings: &Settings) -> Analysis {
         let unused = rules::unused_suppression::unused(&ctx, &outcome.directives, &outcome.unused);
         diagnostics.extend(unused.into_iter().map(|d| Diagnostic { severity, ..d }));
     }
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
-    });
-    diagnostics.dedup();
+    sort_diagnostics(&mut diagnostics);
     let info = ReportInfo {
         year,
         format,
@@ -104,10 +100,31 @@ pub fn analyze_document(doc: &Document, settings: &Settings) -> Analysis {
     }
 }
 
+/// Findings in position order, without duplicates.
+pub(crate) fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    diagnostics.dedup();
+}
+
 /// A rule's configured severity, else its default; `None` when it is off.
-fn severity_of(rule: &rules::Rule, settings: &Settings) -> Option<Severity> {
+pub(crate) fn severity_of(rule: &rules::Rule, settings: &Settings) -> Option<Severity> {
     match settings.severities.get(rule.id) {
         Some(level) => level.severity(),
         None => Some(rule.default_severity),
+    }
+}
+
+/// Give a rule's findings their severity: the configured level when the
+/// rule has one, else the rule's default, or the level the rule raised a
+/// finding to when that is higher.
+pub(crate) fn set_severities(rule: &rules::Rule, settings: &Settings, found: &mut [Diagnostic]) {
+    let configured = settings
+        .severities
+        .get(rule.id)
+        .and_then(|level| level.severity());
+    for d in found {
+        d.severity = configured.unwrap_or_else(|| rule.default_severity.max(d.severity));
     }
 }

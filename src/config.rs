@@ -8,6 +8,7 @@
 //!
 //! ```toml
 //! year = 2023
+//! agency = "淮安市洪泽区人民政府"
 //! agency-kind = "government"
 //! include = ["reports/**"]
 //! exclude = ["reports/archive/**"]
@@ -39,9 +40,10 @@ type LineCol = (usize, usize);
 pub const FILE_NAMES: [&str; 2] = ["gov-report.toml", ".gov-report.toml"];
 
 /// Top-level keys, in documentation order.
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "rules",
     "year",
+    "agency",
     "agency-kind",
     "include",
     "exclude",
@@ -123,6 +125,8 @@ pub struct ShownSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency_kind: Option<AgencyKind>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
@@ -188,6 +192,7 @@ impl Config {
         ShownSettings {
             config: self.path.as_ref().map(|p| p.display().to_string()),
             year: self.settings.year,
+            agency: self.settings.agency.clone(),
             agency_kind: self.settings.agency_kind,
             include: self.include.clone(),
             exclude: self.exclude.clone(),
@@ -300,6 +305,7 @@ impl Parser<'_> {
             match name {
                 "rules" => self.rules(key, item, &mut config.settings)?,
                 "year" => config.settings.year = Some(self.year(key, item)?),
+                "agency" => config.settings.agency = Some(self.agency(key, item)?),
                 "agency-kind" => config.settings.agency_kind = Some(self.agency_kind(key, item)?),
                 "include" => {
                     config.include = self.strings(key, item, "include")?;
@@ -406,6 +412,20 @@ impl Parser<'_> {
                     "`year`（报告年度）应为 {} 到 {} 之间的整数，例如 `year = 2023`，实际为 {}。",
                     YEARS.start(),
                     YEARS.end(),
+                    shown_value(item)
+                ),
+            )),
+        }
+    }
+
+    fn agency(&self, key: &Key, item: &Item) -> Result<String, ConfigError> {
+        match item.as_value().and_then(Value::as_str).map(str::trim) {
+            Some(name) if !name.is_empty() => Ok(name.to_string()),
+            _ => Err(self.error(
+                item.span().or(key.span()),
+                Some("agency"),
+                format!(
+                    "`agency`（发布报告的机关名称）应为非空字符串，例如 `agency = \"淮安市洪泽区人民政府\"`，实际为 {}。",
                     shown_value(item)
                 ),
             )),

@@ -46,8 +46,28 @@ pub struct Report {
     pub published: Option<DateAt>,
     /// Citations of the format notices (〔2019〕60号 / 〔2021〕30号).
     pub citations: Vec<Citation>,
+    /// Years the text states as the report's own outside the title (a preface,
+    /// the opening of 总体情况).
+    pub stated_years: Vec<YearClaim>,
     /// The document is mostly written in traditional characters.
     pub traditional: bool,
+}
+
+/// A year the report states as its own.
+#[derive(Clone, Debug)]
+pub struct YearClaim {
+    pub year: i32,
+    pub range: Range<usize>,
+    pub source: YearSource,
+}
+
+/// Where a [`YearClaim`] comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearSource {
+    /// `全文包括2023年总体情况…` before section 一.
+    Preface,
+    /// The first sentence of 一、总体情况 (`2023年，我局…`).
+    Overview,
 }
 
 #[derive(Clone, Debug)]
@@ -291,6 +311,78 @@ impl Table {
                 .as_ref()
                 .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
         })
+    }
+}
+
+/// Reading table values for rules that compare them with something else
+/// (the text, another year's report). Only cells that were actually read
+/// count: a cell with no text, a blank, anything but a whole number, a cell
+/// of a part that could not be followed or of a row left unread is `None`,
+/// never 0.
+impl Table {
+    /// The value and byte range of the data cell at template row `row`
+    /// (`R1`, `R3.3.1`, `R`) and 0-based data column `col`, when it was read.
+    pub fn read(&self, row: &str, col: usize) -> Option<(i64, Range<usize>)> {
+        let index = self
+            .cells
+            .iter()
+            .position(|c| c.col == col && c.row == row)?;
+        self.read_at(index)
+    }
+
+    /// The value and byte range of `cells[index]`, when it was read.
+    pub fn read_at(&self, index: usize) -> Option<(i64, Range<usize>)> {
+        let cell = self.cells.get(index)?;
+        if !self.row_read(cell) {
+            return None;
+        }
+        let range = cell.range.clone()?;
+        Some((cell.value.as_i64()?, range))
+    }
+
+    /// Whether the cell's row was read: its part could be followed and the
+    /// row was not left unread.
+    fn row_read(&self, cell: &Cell) -> bool {
+        self.parts
+            .iter()
+            .find(|p| p.rows.contains(&cell.row))
+            .is_none_or(|p| {
+                p.verdict != Verdict::Unreadable
+                    && !p.unread.iter().any(|u| u.row_label == cell.row_label)
+            })
+    }
+
+    /// The value of the cell at `row`, `col`, when it was read (see [`Table::read`]).
+    pub fn value(&self, row: &str, col: usize) -> Option<i64> {
+        self.read(row, col).map(|(v, _)| v)
+    }
+
+    /// Whether the table agrees with itself: every total and balance whose
+    /// cells were all read holds. Rules that compare the table with
+    /// something else use it only then: a misread cell (or a typo the table
+    /// rules already report) would otherwise be blamed on the text or on
+    /// another year's report.
+    pub fn consistent(&self) -> bool {
+        // Every cell's value once (identities share cells).
+        let values: Vec<Option<i64>> = (0..self.cells.len())
+            .map(|i| self.read_at(i).map(|(v, _)| v))
+            .collect();
+        let side = |idx: &[usize]| -> Option<i64> {
+            idx.iter().map(|&i| values.get(i).copied().flatten()).sum()
+        };
+        self.identities
+            .iter()
+            .all(|id| match (side(&id.left), side(&id.right)) {
+                (Some(l), Some(r)) => l == r,
+                _ => true,
+            })
+    }
+}
+
+impl Report {
+    /// The table with template id `id` (`t2`, `t3`, `t4`), if it was found.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
     }
 }
 

@@ -42,7 +42,7 @@ const T2S_LAST: u32 = 0xFAFF;
 
 /// Traditional → simplified for one character, through a direct table built
 /// once from `fast2s` (context-dependent special cases are irrelevant to labels).
-fn simplified(c: char) -> char {
+pub(crate) fn simplified(c: char) -> char {
     static TABLE: OnceLock<Vec<char>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let all: String = (T2S_FIRST..=T2S_LAST)
@@ -62,12 +62,23 @@ fn is_pinyin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
 }
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
+/// Byte length of a pinyin residue (`(shù)`) at the start of `s` that follows
+/// a CJK character (`prev`), else 0: matching ignores it, so a label's text
+/// ends after it.
+pub fn residue_after(prev: char, s: &str) -> usize {
+    if is_cjk(prev) {
+        pinyin_residue_len(s).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
 /// Byte length of a pinyin residue `(guī)` / `（guī）` starting at `s`, if any.
-fn pinyin_residue_len(s: &str) -> Option<usize> {
+pub(crate) fn pinyin_residue_len(s: &str) -> Option<usize> {
     let mut chars = s.char_indices();
     let (_, open) = chars.next()?;
     if open != '(' && open != '（' {

@@ -59,6 +59,9 @@ pub struct Settings {
     pub severities: BTreeMap<String, Level>,
     /// Report year override (otherwise inferred from the text).
     pub year: Option<i32>,
+    /// The body that wrote the report (`agency` in `gov-report.toml`), when
+    /// set: reports of the same body are compared year with year.
+    pub agency: Option<String>,
     pub agency_kind: Option<AgencyKind>,
     /// Provincial rows a region adds to the template: accepted, not flagged.
     pub extra_labels: Vec<String>,

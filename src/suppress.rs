@@ -352,7 +352,14 @@ pub fn apply(text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &Settings)
                     }
                     continue;
                 }
-                let (used, idle): (Vec<&&Scope>, Vec<&&Scope>) = mine.iter().partition(|s| s.used);
+                // A cross-file rule's findings come from comparing reports:
+                // from this text alone its suppression is never unused.
+                let (used, idle): (Vec<&&Scope>, Vec<&&Scope>) = mine.iter().partition(|s| {
+                    s.used
+                        || s.rule.is_some_and(|ri| {
+                            crate::rules::CROSS_FILE.contains(&d.rules[ri].id.as_str())
+                        })
+                });
                 if !idle.is_empty() {
                     let ids = |v: &[&&Scope]| -> Vec<String> {
                         v.iter()

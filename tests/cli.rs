@@ -101,7 +101,7 @@ fn human_output_aligns_carets_under_cjk_and_astral_characters() {
     assert!(lines[at].starts_with("caret.txt:2:17: error[period-mismatch] "));
     assert_eq!(
         lines.last().unwrap(),
-        &"共检查 1 个文件：错误 4 个，警告 1 个，提示 0 个。"
+        &"共检查 1 个文件：错误 4 个，警告 2 个，提示 0 个。"
     );
     assert!(!r.stdout.contains('\x1b'), "no colour when piped");
 }

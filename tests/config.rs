@@ -30,6 +30,7 @@ fn every_key_is_read() {
     let c = parse(
         r#"
 year = 2023
+agency = "淮安市洪泽区人民政府"
 agency-kind = "government"
 include = ["reports/**"]
 exclude = ["archive", "reports/old/*.md"]
@@ -52,6 +53,7 @@ text = "五、存在问题及改进措施"
     );
     let s = c.settings();
     assert_eq!(s.year, Some(2023));
+    assert_eq!(s.agency.as_deref(), Some("淮安市洪泽区人民政府"));
     assert_eq!(s.agency_kind, Some(AgencyKind::Government));
     assert_eq!(s.extra_labels, ["其中：省级平台公开", "（八）其他"]);
     assert_eq!(s.severities.get("section-title"), Some(&Level::Off));
@@ -59,8 +61,8 @@ text = "五、存在问题及改进措施"
     assert_eq!(s.severities.get("unreadable-table"), Some(&Level::Warning));
     assert_eq!(s.severities.get("table-label"), Some(&Level::Info));
     assert_eq!(s.severities.len(), 4);
-    assert_eq!(c.ignore_location(0), Some((14, 1)));
-    assert_eq!(c.ignore_location(1), Some((18, 1)));
+    assert_eq!(c.ignore_location(0), Some((15, 1)));
+    assert_eq!(c.ignore_location(1), Some((19, 1)));
     assert_eq!(c.ignore_location(2), None);
     assert_eq!(
         s.ignore,
@@ -150,7 +152,7 @@ fn every_error_names_file_line_key_and_accepted_values() {
             says: &[
                 "未知的配置项 `yaer`",
                 "是否想写 `year`",
-                "rules、year、agency-kind、include、exclude、extra-labels、ignore",
+                "rules、year、agency、agency-kind、include、exclude、extra-labels、ignore",
             ],
         },
         Case {
@@ -204,6 +206,13 @@ fn every_error_names_file_line_key_and_accepted_values() {
             column: 8,
             key: Some("year"),
             says: &["2008 到 2100", "`1999`"],
+        },
+        Case {
+            text: "agency = \"  \"\n",
+            line: 1,
+            column: 10,
+            key: Some("agency"),
+            says: &["`agency`（发布报告的机关名称）应为非空字符串", "`\"  \"`"],
         },
         Case {
             text: "agency-kind = \"city\"\n",

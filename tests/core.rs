@@ -51,7 +51,9 @@ fn seed_000_result_maintained_typo() {
         pairs(&[
             ("table-label", 55),
             ("table-label", 63),
-            ("table-label", 68)
+            ("table-label", 68),
+            // 六 says only "无。": no 信息处理费 statement (spec §9.2 SIX-001).
+            ("fee-statement", 94)
         ])
     );
     let d = &a.diagnostics[0];
@@ -73,7 +75,9 @@ fn seed_001_traditional_labels_blank_header_and_heading() {
             ("table-label", 22),
             ("table-label", 27),
             ("missing-row", 34),
-            ("section-title", 288)
+            ("section-title", 288),
+            // 六 says only "無。" (year unknown; the tables use the 2021 format).
+            ("fee-statement", 291)
         ])
     );
     // Fixes stay in the document's script.
@@ -241,7 +245,11 @@ fn label_typo_is_fixed_and_converges() {
     let text = read("tests/examples/000_4ae5941108e95401.txt");
     let fixed = assert_fix_removes(&text, "table-label", FixMode::Safe);
     assert_eq!(fixed.matches("结果维持").count(), 3);
-    assert_eq!(findings(&fixed, Severity::Warning), vec![]);
+    // What remains has no fix: 六 lacks the 信息处理费 statement.
+    assert_eq!(
+        findings(&fixed, Severity::Warning),
+        pairs(&[("fee-statement", 94)])
+    );
 }
 
 #[test]
@@ -537,9 +545,11 @@ fn flattened_single_line_page() {
 fn severity_override_and_off() {
     let text = read("tests/examples/000_4ae5941108e95401.txt");
     let mut settings = Settings::default();
-    settings
-        .severities
-        .insert("table-label".into(), gov_report_lsp::settings::Level::Off);
+    for rule in ["table-label", "fee-statement"] {
+        settings
+            .severities
+            .insert(rule.into(), gov_report_lsp::settings::Level::Off);
+    }
     assert!(analyze(&text, &settings).diagnostics.is_empty());
     settings
         .severities
@@ -718,4 +728,63 @@ fn the_title_is_given_without_markdown_markup() {
         assert_eq!(title.text, expected, "{line}");
         assert_eq!(&text[title.range.clone()], expected, "{line}");
     }
+}
+
+/// The report year comes from wherever the report states it; a statistical
+/// period copied from last year is then noticed even without a title.
+#[test]
+fn report_year_from_every_place_the_report_states_it() {
+    let base = seed3();
+    let title = "原州区医疗保障局 2023 年政府信息公开工作年度报告";
+    for other in [
+        "2023年原州区医疗保障局政府信息公开工作年度报告",
+        "原州区医疗保障局2023年政府信息公开工作报告",
+    ] {
+        let text = base.replacen(title, other, 1);
+        assert_eq!(run(&text).info.year, Some(2023), "{other}");
+    }
+    let untitled = base.replacen(title, "", 1).replacen(
+        "现发布《原州区医疗保障局2023年政府信息公开工作年度报告》，",
+        "",
+        1,
+    );
+    let copied = untitled.replacen("从2023年1月1日", "从2022年1月1日", 1);
+    // From the opening of 总体情况 (`2023年原州区医疗保障局坚持…`).
+    let a = run(&copied);
+    assert_eq!(a.info.year, Some(2023));
+    assert!(a.diagnostics.iter().any(|d| d.rule == "period-mismatch"));
+    // From a preface naming the year's 总体情况.
+    let preface = copied
+        .replacen("2023年原州区医疗保障局坚持", "原州区医疗保障局坚持", 1)
+        .replacen(
+            "要求，",
+            "要求，本报告包括2023年总体情况、主动公开政府信息情况等六部分。",
+            1,
+        );
+    let a = run(&preface);
+    assert_eq!(a.info.year, Some(2023));
+    assert!(a.diagnostics.iter().any(|d| d.rule == "period-mismatch"));
+    // A report citing 〔2021〕30号 is not of 2020, whatever its period says.
+    let old = preface
+        .replacen("包括2023年总体情况", "包括总体情况", 1)
+        .replacen("从2022年1月1日", "从2020年1月1日", 1);
+    assert_ne!(run(&old).info.year, Some(2020));
+}
+
+/// The 2019 format cited by its title (it alone says 试行) in a later report.
+#[test]
+fn obsolete_format_cited_by_title() {
+    let text = seed3().replacen(
+        "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）",
+        "〈中华人民共和国政府信息公开工作年度报告格式（试行）〉的通知》",
+        1,
+    );
+    let a = run(&text);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "obsolete-format")
+        .expect("obsolete-format");
+    assert!(text[d.range.clone()].contains("试行"));
+    assert!(d.message.contains("2019 年的报告格式"), "{}", d.message);
 }

@@ -210,6 +210,7 @@ fn exercise(text: &str) {
             &mut out,
             &[&result],
             &Summary::default(),
+            &[],
             Style { color: true },
         )
         .unwrap();

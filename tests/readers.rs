@@ -792,7 +792,13 @@ fn the_language_server_checks_word_and_pdf_files_on_disk() {
         .iter()
         .map(|d| d["message"].as_str().unwrap())
         .collect();
-    assert_eq!(messages.len(), 3, "{messages:?}");
+    // Three label typos, and seed 000's missing 信息处理费 statement (fee-statement).
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert!(
+        messages[3].starts_with("第 6 部分 第 16 段："),
+        "{}",
+        messages[3]
+    );
     assert!(
         messages[0].starts_with("第 4 部分 表四 第 2 行 第 1 列：表四"),
         "{}",

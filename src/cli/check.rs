@@ -7,8 +7,9 @@ use rayon::prelude::*;
 
 use super::input::{self, FileError, Input, Source};
 use crate::analysis::Analysis;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::read::{self, Place, Placed, Read};
+use crate::series::{self, Facts};
 use crate::settings::Settings;
 
 /// The largest file checked. Real annual reports are well under 1 MB; a file
@@ -211,4 +212,101 @@ impl Summary {
         }
         s
     }
+}
+
+/// One body with reports of several years among the files checked, for the
+/// summary at the end of the output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodySummary {
+    pub agency: String,
+    pub years: Vec<i32>,
+    /// Years with several reports (not compared).
+    pub duplicate_years: Vec<i32>,
+    /// `cross-year-mismatch` findings in its reports.
+    pub findings: usize,
+}
+
+/// Compare the checked reports of one run across years (`cross-year-mismatch`):
+/// the findings are added to the later reports' analyses. Returns the bodies
+/// with reports of at least two years.
+pub fn cross_year(outcomes: &mut [Outcome], settings: &[Settings]) -> Vec<BodySummary> {
+    let rule = &crate::rules::cross_year_mismatch::RULE;
+    if settings
+        .iter()
+        .all(|s| crate::analysis::severity_of(rule, s).is_none())
+    {
+        return Vec::new();
+    }
+    let checked: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| matches!(o, Outcome::Checked(_)).then_some(i))
+        .collect();
+    // The core's coordinates: the document text and its report.
+    let facts: Vec<Facts> = checked
+        .iter()
+        .filter_map(|&i| match &outcomes[i] {
+            Outcome::Checked(r) => Some(Facts::of(
+                r.path.clone(),
+                &r.analysis,
+                &r.read.doc.text,
+                &settings[i],
+            )),
+            _ => None,
+        })
+        .collect();
+    let result = series::check(&facts);
+    for (k, found) in result.findings.into_iter().enumerate() {
+        let i = checked[k];
+        if let Outcome::Checked(r) = &mut outcomes[i] {
+            add_findings(r, &settings[i], found);
+        }
+    }
+    result
+        .bodies
+        .into_iter()
+        .map(|b| BodySummary {
+            findings: b
+                .members
+                .iter()
+                .filter_map(|&k| match &outcomes[checked[k]] {
+                    Outcome::Checked(r) => Some(
+                        r.analysis
+                            .diagnostics
+                            .iter()
+                            .filter(|d| d.rule == "cross-year-mismatch")
+                            .count(),
+                    ),
+                    _ => None,
+                })
+                .sum(),
+            agency: b.agency,
+            years: b.years,
+            duplicate_years: b.duplicate_years,
+        })
+        .collect()
+}
+
+/// Add findings made after the analysis (document-text ranges) to a checked
+/// file: shown at their level, placed in the file like the core's findings,
+/// in position order with their places.
+fn add_findings(r: &mut FileResult, settings: &Settings, found: Vec<Diagnostic>) {
+    let mut found = series::prepare(&mut r.analysis, &r.read.doc.text, settings, found);
+    if found.is_empty() {
+        return;
+    }
+    let places = read::place_more(&r.read, &r.analysis.report, &mut found);
+    let mut all: Vec<(Diagnostic, Place)> = std::mem::take(&mut r.analysis.diagnostics)
+        .into_iter()
+        .zip(
+            std::mem::take(&mut r.places)
+                .into_iter()
+                .chain(std::iter::repeat(Place::default())),
+        )
+        .chain(found.into_iter().zip(places))
+        .collect();
+    all.sort_by(|(a, _), (b, _)| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    (r.analysis.diagnostics, r.places) = all.into_iter().unzip();
 }

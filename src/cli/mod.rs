@@ -431,6 +431,9 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
         }
     }
 
+    // Reports of one body across years, compared once every file is final.
+    let bodies = check::cross_year(&mut outcomes, &settings);
+
     for e in errors.iter().chain(&unwritten) {
         writeln!(err, "error: {}", emit::terminal_safe(&e.to_string()))?;
     }
@@ -494,7 +497,7 @@ fn execute(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<
                 && fixed_stdin.is_none()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         };
-        emit::emit(args.format, report, &results, &summary, style)?;
+        emit::emit(args.format, report, &results, &summary, &bodies, style)?;
     }
     if args.format == Format::Github && !args.statistics {
         // Unreadable files become annotations too, so CI shows why the run failed.

@@ -106,13 +106,44 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(conv: &Conv, uri: &Url, d: &Diagnostic) -> lsp::Diagnostic {
+/// Other files' texts, by the path a related location names.
+pub type Others = HashMap<String, std::sync::Arc<super::workspace::OtherText>>;
+
+pub fn diagnostic(conv: &Conv, uri: &Url, others: &Others, d: &Diagnostic) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location::new(uri.clone(), conv.range(&r.range)),
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let (location, message) = match &r.path {
+                None => (
+                    lsp::Location::new(uri.clone(), conv.range(&r.range)),
+                    r.message.clone(),
+                ),
+                // Last year's report: a location in that file (a Word
+                // document or PDF has no lines: its start, and the place in words).
+                Some(path) => {
+                    let other = others.get(path)?;
+                    let uri = Url::from_file_path(path).ok()?;
+                    match other.words.get(&(r.range.start, r.range.end)) {
+                        Some(words) => (
+                            lsp::Location::new(uri, lsp::Range::default()),
+                            format!("{words}：{}", r.message),
+                        ),
+                        None => {
+                            let there = Conv {
+                                text: &other.text,
+                                index: &other.index,
+                                unit: conv.unit,
+                            };
+                            (
+                                lsp::Location::new(uri, there.range(&r.range)),
+                                r.message.clone(),
+                            )
+                        }
+                    }
+                }
+            };
+            Some(lsp::DiagnosticRelatedInformation { location, message })
         })
         .collect();
     lsp::Diagnostic {
@@ -133,7 +164,7 @@ pub fn diagnostics(snap: &Snapshot, uri: &Url, unit: ColumnUnit) -> Vec<lsp::Dia
     let conv = Conv::of(snap, unit);
     snap.diagnostics()
         .iter()
-        .map(|d| diagnostic(&conv, uri, d))
+        .map(|d| diagnostic(&conv, uri, &snap.others, d))
         .collect()
 }
 
@@ -154,7 +185,7 @@ pub fn code_action(
     let diagnostics = action
         .diagnostic
         .and_then(|i| snap.diagnostics().get(i))
-        .map(|d| vec![diagnostic(&conv, uri, d)]);
+        .map(|d| vec![diagnostic(&conv, uri, &snap.others, d)]);
     let edit = match &action.target {
         Target::ThisDocument => {
             let edits: Vec<lsp::TextEdit> =

@@ -38,6 +38,9 @@ pub struct Snapshot {
     /// own ranges (cell hovers, outline) are in the rendered text, so those
     /// are not offered.
     pub html: bool,
+    /// Other files that related locations point into (last year's report
+    /// for a cross-year finding), by the path the finding names.
+    pub others: std::collections::HashMap<String, std::sync::Arc<super::workspace::OtherText>>,
 }
 
 impl Snapshot {
@@ -739,6 +742,7 @@ mod tests {
             offer_completions: true,
             markdown,
             html: false,
+            others: std::collections::HashMap::new(),
         }
     }
 

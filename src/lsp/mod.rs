@@ -20,6 +20,7 @@ pub mod files;
 pub mod framing;
 pub mod position;
 pub mod server;
+pub mod workspace;
 
 use framing::Frame;
 pub use server::Backend;

@@ -229,6 +229,8 @@ impl State {
 
 struct Shared {
     state: Mutex<State>,
+    /// Reports on disk, for comparing an open report with last year's.
+    workspace: Arc<super::workspace::Workspace>,
     /// Source of document ids and revisions (unique across documents).
     counter: AtomicU64,
     shutdown: AtomicBool,
@@ -251,11 +253,15 @@ struct Job {
     policy: Policy,
     markdown: bool,
     html: bool,
+    /// The document's file (none for an unsaved buffer).
+    path: Option<PathBuf>,
+    roots: Vec<PathBuf>,
+    workspace: Arc<super::workspace::Workspace>,
 }
 
 impl Job {
     fn run(self) -> Snapshot {
-        let analysis = if self.html {
+        let mut analysis = if self.html {
             crate::read::analyze_page(&self.text, &self.settings)
         } else {
             crate::analyze(&self.text, &self.settings)
@@ -264,6 +270,20 @@ impl Job {
             Policy::Always => true,
             Policy::Never => false,
             Policy::Auto => analysis.looks_like_report(),
+        };
+        // The same body's report of the year before, on disk (for text and
+        // Markdown: a page's findings are in its source, its tables in the
+        // rendered text).
+        let others = match (&self.path, linted && !self.html) {
+            (Some(path), true) => super::workspace::cross_year(
+                &self.workspace,
+                &mut analysis,
+                &self.text,
+                &self.settings,
+                path,
+                &self.roots,
+            ),
+            _ => std::collections::HashMap::new(),
         };
         Snapshot {
             doc_id: self.doc_id,
@@ -277,6 +297,7 @@ impl Job {
             offer_completions: self.policy != Policy::Never && !self.html,
             markdown: self.markdown,
             html: self.html,
+            others,
         }
     }
 }
@@ -356,6 +377,7 @@ impl Backend {
             client,
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
+                workspace: Arc::default(),
                 counter: AtomicU64::new(1),
                 shutdown: AtomicBool::new(false),
             }),
@@ -414,6 +436,9 @@ impl Backend {
                 policy,
                 markdown,
                 html,
+                path: uri.to_file_path().ok(),
+                roots: state.roots.clone(),
+                workspace: self.shared.workspace.clone(),
             };
             (job, config_error)
         };
@@ -488,6 +513,26 @@ impl Backend {
         }
     }
 
+    /// Scan the workspace for reports in the background (again, forgetting
+    /// what was read, when `again`), then check every open document again.
+    fn rescan_workspace(&self, again: bool) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let ws = this.shared.workspace.clone();
+            let found = tokio::task::spawn_blocking(move || {
+                if again {
+                    ws.forget();
+                }
+                ws.scan_roots()
+            })
+            .await
+            .unwrap_or(false);
+            if found {
+                this.refresh_all().await;
+            }
+        });
+    }
+
     /// Re-analyse every open document (after a configuration change).
     async fn refresh_all(&self) {
         let pull = {
@@ -555,6 +600,9 @@ impl Backend {
             for i in features::diagnostics_at(snap, range) {
                 if snap.markdown {
                     out.push(features::suppress_in_markdown(snap, i));
+                } else if snap.diagnostics()[i].conceal {
+                    // An `[[ignore]]` entry would copy personal data into
+                    // gov-report.toml (and the action's title): not offered.
                 } else if let Some((path, text)) = ignore_target.clone() {
                     out.push(features::suppress_in_config(snap, i, path, text));
                 }
@@ -627,6 +675,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state();
             state.caps = client_caps;
+            self.shared.workspace.set_roots(roots.clone());
             state.roots = roots;
             state.config = config;
             state.pending_warnings = warnings;
@@ -705,11 +754,18 @@ impl LanguageServer for Backend {
         for w in warnings {
             self.log(MessageType::WARNING, format!("配置：{w}")).await;
         }
+        // Reports on disk, for cross-year comparison: scanned in the background,
+        // then every open report is checked again.
+        self.rescan_workspace(false);
         if self.state().caps.watch_files {
+            // gov-report.toml files, and the reports themselves (last year's
+            // report changes on disk while this year's is open).
             let watchers = config::FILE_NAMES
                 .iter()
-                .map(|name| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(format!("**/{name}")),
+                .map(|name| format!("**/{name}"))
+                .chain(["**/*.txt", "**/*.md", "**/*.{docx,pdf,html,htm}"].map(str::to_string))
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob),
                     kind: None,
                 })
                 .collect();
@@ -737,20 +793,37 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let changed = {
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|e| e.uri.to_file_path().ok())
+            .collect();
+        let config_changed = {
             let mut state = self.state();
             let mut changed = false;
-            for event in &params.changes {
-                if let Ok(path) = event.uri.to_file_path() {
-                    changed |= state.files.remove(&path).is_some();
-                    changed |= path
-                        .file_name()
-                        .is_some_and(|n| config::FILE_NAMES.iter().any(|f| n == *f));
-                }
+            for path in &paths {
+                changed |= state.files.remove(path).is_some();
+                changed |= path
+                    .file_name()
+                    .is_some_and(|n| config::FILE_NAMES.iter().any(|f| n == *f));
             }
             changed
         };
-        if changed {
+        if config_changed {
+            // `agency` or `year` may have changed for the reports on disk too.
+            self.rescan_workspace(true);
+            self.refresh_all().await;
+            return;
+        }
+        // A report on disk changed: read it again, then check the open ones.
+        let ws = self.shared.workspace.clone();
+        let reports = tokio::task::spawn_blocking(move || {
+            // Every path is read again (no short cut): count the reports among them.
+            paths.iter().filter(|p| ws.update(p)).count() > 0
+        })
+        .await
+        .unwrap_or(false);
+        if reports {
             self.refresh_all().await;
         }
     }

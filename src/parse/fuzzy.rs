@@ -17,28 +17,48 @@ pub fn plausible(a: &str, b: &str) -> bool {
     2 * common >= na.min(nb)
 }
 
-/// The best prefix of `hay` (a sequence of key characters) as a match for
-/// `needle`: its length in characters and its similarity. Prefix lengths
-/// within three characters of the needle's are tried; on a tie the length
-/// closest to the needle's wins.
-pub fn best_prefix(hay: &[char], needle: &str) -> Option<(usize, f32)> {
-    let n = needle.chars().count();
-    let mut best: Option<(usize, f32)> = None;
-    for len in n.saturating_sub(3).max(1)..=(n + 3).min(hay.len()) {
-        let cand: String = hay[..len].iter().collect();
-        if !plausible(needle, &cand) {
-            continue;
-        }
-        let s = similarity(needle, &cand);
-        let better = match best {
-            None => true,
-            Some((bl, bs)) => s > bs || (s == bs && len.abs_diff(n) < bl.abs_diff(n)),
-        };
-        if better {
-            best = Some((len, s));
+/// How a title heads a run of text (`hay`, key characters): the length of
+/// the prefix of `hay` that is the title as written, and its similarity to
+/// `title`. The prefix ends where the most of the title's characters are
+/// matched, extended over the title's unmatched last characters when letters
+/// stand there in their place (`…改进措施` for `…改进情况`); it never takes
+/// an ordinal that starts the next item.
+pub fn title_prefix(hay: &[char], title: &str) -> Option<(usize, f32)> {
+    let t: Vec<char> = title.chars().collect();
+    let n = t.len();
+    let h = &hay[..hay.len().min(n + 6)];
+    if n == 0 || h.is_empty() {
+        return None;
+    }
+    // lcs[i][j]: LCS of t[..i] and h[..j].
+    let mut lcs = vec![vec![0usize; h.len() + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=h.len() {
+            lcs[i][j] = if t[i - 1] == h[j - 1] {
+                lcs[i - 1][j - 1] + 1
+            } else {
+                lcs[i - 1][j].max(lcs[i][j - 1])
+            };
         }
     }
-    best
+    let best = lcs[n][h.len()];
+    if best == 0 {
+        return None;
+    }
+    let len = (1..=h.len()).find(|&j| lcs[n][j] == best)?;
+    // The title characters after the last one matched within `h[..len]`.
+    let last_matched = (1..=n).find(|&i| lcs[i][len] == best).unwrap_or(n);
+    let trailing = n - last_matched;
+    let ordinal = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    let extra = h[len..]
+        .iter()
+        .take(trailing)
+        .take_while(|&&c| !ordinal(c))
+        .count();
+    let len = len + extra;
+    #[allow(clippy::cast_precision_loss)]
+    let sim = 2.0 * best as f32 / (n + len) as f32;
+    Some((len, sim))
 }
 
 #[cfg(test)]
@@ -47,12 +67,23 @@ mod tests {
 
     #[test]
     fn prefix_of_a_run_finds_the_heading_end() {
-        let hay: Vec<char> = "政府信息公开行政复议与行政诉讼情况行政复议行政诉讼"
-            .chars()
-            .collect();
-        let (len, s) = best_prefix(&hay, "政府信息公开行政复议行政诉讼情况").unwrap();
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let hay = chars("政府信息公开行政复议与行政诉讼情况行政复议行政诉讼");
+        let (len, s) = title_prefix(&hay, "政府信息公开行政复议行政诉讼情况").unwrap();
         assert_eq!(len, 17);
         assert!(s > 0.9);
+        // A substituted ending is part of the title; the next item's ordinal is not.
+        let hay = chars("存在的主要问题及改进措施一主要问题");
+        let (len, _) = title_prefix(&hay, "存在的主要问题及改进情况").unwrap();
+        assert_eq!(len, 12);
+        let hay = chars("存在的主要问题及改进一是加强");
+        let (len, _) = title_prefix(&hay, "存在的主要问题及改进情况").unwrap();
+        assert_eq!(len, 10);
+        let hay = chars("存在的主要问题及改进情况2023年");
+        assert_eq!(
+            title_prefix(&hay, "存在的主要问题及改进情况").unwrap(),
+            (12, 1.0)
+        );
     }
 
     #[test]

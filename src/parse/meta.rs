@@ -4,7 +4,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::model::{Citation, DateAt, Format, Period, PeriodDate, Section, Title};
+use crate::model::{
+    Citation, DateAt, Format, Period, PeriodDate, Section, Title, YearClaim, YearSource,
+};
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("built-in regex is valid"))
@@ -18,7 +20,9 @@ pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
     static TITLE: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &TITLE,
-        r"([12][0-9]{3})\s*年\s*度?\s*(?:的\s*)?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报)",
+        // The agency may stand between the year and 政府信息公开
+        // (`2022年某市政府信息公开工作年度报告`); 年度 may be left out (`…工作报告`).
+        r"([12][0-9]{3})\s*年\s*度?\s*[^。，,\n0-9]{0,20}?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报|工作报告)",
     );
     let mut limit = sections
         .iter()
@@ -91,7 +95,8 @@ pub fn period(text: &str) -> Option<Period> {
         &PERIOD,
         r"(?x)
         (?:统计(?:期限|时限|时间段|时段|区间|期间|周期|范围)|统计数据|所列数据|数据统计)
-        [^。\n]{0,24}?
+        # A line break may fall inside the sentence (text extracted from PDF).
+        [^。]{0,24}?
         (?P<sy>[12][0-9]{3})\s*年?\s*(?P<sm>[0-9]{1,2})\s*月?\s*(?P<sd>[0-9]{1,2})\s*日?\s*起?\s*
         (?:至|到|—|－|-|~|～)\s*
         (?:
@@ -167,18 +172,19 @@ pub fn published(text: &str) -> Option<DateAt> {
     })
 }
 
-/// Citations of the format notices.
+/// Citations of the format notices: by number (国办公开办函〔2021〕30号), or
+/// the 2019 format by its title, which alone says 试行.
 pub fn citations(text: &str) -> Vec<Citation> {
     static CITE: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &CITE,
-        r"国办公开办函\s*[〔\[（(【]?\s*(2019|2021)\s*[〕\]）)】]?\s*(60|30)\s*号",
+        r"国办公开办函\s*[〔\[（(【]?\s*(2019|2021)\s*[〕\]）)】]?\s*(60|30)\s*号|政府信息公开工作年度报告格式\s*[（(]\s*试行\s*[）)]",
     );
     r.captures_iter(text)
         .filter_map(|c| {
-            let format = match (c.get(1)?.as_str(), c.get(2)?.as_str()) {
-                ("2019", "60") => Format::F2019,
-                ("2021", "30") => Format::F2021,
+            let format = match (c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str())) {
+                (Some("2019"), Some("60")) | (None, None) => Format::F2019,
+                (Some("2021"), Some("30")) => Format::F2021,
                 _ => return None,
             };
             Some(Citation {
@@ -187,4 +193,59 @@ pub fn citations(text: &str) -> Vec<Citation> {
             })
         })
         .collect()
+}
+
+/// Years the report states as its own outside the title: a preface naming
+/// the year's 总体情况 (`全文包括2023年总体情况…`), and the first sentence of
+/// 一、总体情况 when it opens with a year (`2023年，我局…`).
+pub fn stated_years(text: &str, sections: &[Section]) -> Vec<YearClaim> {
+    static PREFACE: OnceLock<Regex> = OnceLock::new();
+    static OPENING: OnceLock<Regex> = OnceLock::new();
+    let preface = re(
+        &PREFACE,
+        r"([12][0-9]{3})\s*年\s*度?\s*(?:的\s*)?(?:政府信息公开|政务公开)?(?:工作)?\s*总体情况",
+    );
+    // The year, then anything but 以来 (`2019年以来` looks back, it is no claim).
+    let opening = re(
+        &OPENING,
+        r"^[\s　]*(?:[（(][一二三四五六七八九十][）)][^。\n]{0,24}\n[\s　]*)?([12][0-9]{3})\s*年\s*度?\s*[，,、\s]?[^以来]",
+    );
+    // `编制了 2024 年度政务公开工作报告` (a line break may fall inside).
+    static COMPILED: OnceLock<Regex> = OnceLock::new();
+    let compiled = re(
+        &COMPILED,
+        r"编[制写]了?[^。]{0,24}?([12][0-9]{3})\s*年\s*度?[^。0-9]{0,24}?(?:政府信息公开|政务公开)[^。]{0,10}?报\s*告",
+    );
+    let mut out = Vec::new();
+    let first = sections.iter().find(|s| s.number == 1);
+    let head_end = first.map_or(0, |s| s.range.start);
+    let preface_match = preface
+        .captures(&text[..head_end])
+        .or_else(|| compiled.captures(&text[..head_end]));
+    if let Some(c) = preface_match {
+        if let Some(y) = c.get(1) {
+            out.push(YearClaim {
+                year: y.as_str().parse().unwrap_or(0),
+                range: y.range(),
+                source: YearSource::Preface,
+            });
+        }
+    }
+    if let Some(s) = first {
+        let mut end = (s.body.start + 240).min(s.body.end);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if let Some(y) = opening
+            .captures(&text[s.body.start..end])
+            .and_then(|c| c.get(1))
+        {
+            out.push(YearClaim {
+                year: y.as_str().parse().unwrap_or(0),
+                range: s.body.start + y.start()..s.body.start + y.end(),
+                source: YearSource::Overview,
+            });
+        }
+    }
+    out
 }

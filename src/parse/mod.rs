@@ -7,7 +7,7 @@ mod sections;
 mod table;
 
 use crate::document::Document;
-use crate::model::{Format, Report};
+use crate::model::{Format, Report, YearSource};
 
 /// Read a report from plain text.
 pub fn parse(text: &str) -> Report {
@@ -26,24 +26,39 @@ pub fn parse_document(doc: &Document) -> Report {
     report.period = meta::period(text);
     report.published = meta::published(text);
     report.citations = meta::citations(text);
+    report.stated_years = meta::stated_years(text, &report.sections);
     report.tables = table::find(text, &report.sections, &doc.grids);
     report
 }
 
-/// The report year: from the title, else the statistical period, else the
-/// publication date minus one.
+/// The report year: from the title; else a year the report states as its own
+/// (a preface, the opening of 总体情况), so that a statistical period copied
+/// from last year is still noticed; else the statistical period; else the
+/// publication date minus one. A report citing the 2021 format
+/// (〔2021〕30号) is not of 2019 or 2020.
 pub fn infer_year(report: &Report) -> Option<i32> {
-    report
-        .title
-        .as_ref()
-        .and_then(|t| t.year)
-        .or_else(|| {
-            report
-                .period
-                .as_ref()
-                .and_then(|p| p.start.year.or_else(|| p.end.as_ref().and_then(|e| e.year)))
-        })
-        .or_else(|| report.published.as_ref().map(|d| d.year - 1))
+    if let Some(y) = report.title.as_ref().and_then(|t| t.year) {
+        return Some(y);
+    }
+    let cites_2021 = report.citations.iter().any(|c| c.format == Format::F2021);
+    let plausible = |y: &i32| !cites_2021 || *y >= 2021;
+    let stated = |src: YearSource| {
+        report
+            .stated_years
+            .iter()
+            .filter(move |c| c.source == src)
+            .map(|c| c.year)
+    };
+    let period = report
+        .period
+        .iter()
+        .flat_map(|p| [p.start.year, p.end.as_ref().and_then(|e| e.year)])
+        .flatten();
+    stated(YearSource::Preface)
+        .chain(stated(YearSource::Overview))
+        .chain(period)
+        .chain(report.published.iter().map(|d| d.year - 1))
+        .find(plausible)
 }
 
 /// The format of the report: as its tables were read (table 二 decides, then

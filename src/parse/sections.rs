@@ -9,7 +9,7 @@ use crate::model::{Section, Wording};
 use crate::normalize::{key, key_chars};
 use crate::template;
 
-use super::fuzzy::{best_prefix, plausible, similarity};
+use super::fuzzy::{plausible, similarity, title_prefix};
 
 const ORDINALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /// Lines at least this long are searched for inline headings too.
@@ -32,13 +32,14 @@ pub fn find(text: &str) -> Vec<Section> {
         line_start += line.len();
         if let Some(s) = heading_at_line(text, range.clone(), table_keys) {
             found.push(s);
-        } else if range.len() >= FLATTENED_LINE {
+        }
+        if range.len() >= FLATTENED_LINE {
             long_lines.push(range);
         }
     }
     // Inline headings are for pages saved flattened onto a few long lines; a
     // document whose headings stand on their own lines needs no such search.
-    if found.len() >= 3 {
+    if found.len() >= 3 && long_lines.len() < found.len() {
         long_lines.clear();
     }
     for range in long_lines {
@@ -260,51 +261,60 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
 }
 
 /// Headings written inline inside a long (flattened) line: an ordinal with
-/// `、` and wording close to the section's title (exact wording is canonical
-/// or acceptable; close wording is off-template, for `section-title`).
+/// `、` followed by a section's exact title (under any ordinal, for
+/// `section-order`), else by wording close to the title of the section that
+/// ordinal numbers (off-template, for `section-title`).
 fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
     let chars = key_chars(text, line);
     let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
     let table_keys = table_label_keys();
+    // Key positions of ordinals written as headings (`四、`, not `（四）`, `四是`, `第四`).
+    let ordinals: Vec<(usize, u8)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let n = ORDINALS[..6].iter().position(|o| o == c)?;
+            let src = &chars[i].src;
+            let before = text[..src.start].chars().next_back();
+            let heading = text[src.end..].starts_with(['、', '.', '．'])
+                && !matches!(before, Some('（' | '(' | '第'));
+            let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
+            let table_row = table_keys.iter().any(|k| rest.starts_with(k.as_str()));
+            (heading && !table_row).then_some((i, u8::try_from(n + 1).unwrap_or(0)))
+        })
+        .collect();
     let mut out = Vec::new();
     for sec in section_keys() {
-        let ordinal = ORDINALS[usize::from(sec.number) - 1];
         let wordings: Vec<(&String, Wording)> = std::iter::once((&sec.title, Wording::Canonical))
             .chain(sec.acceptable.iter().map(|a| (a, Wording::Acceptable)))
             .collect();
-        // (similarity, wording, ordinal index, title length in key chars)
-        let mut best: Option<(f32, Wording, usize, usize)> = None;
-        for (i, _) in keys.iter().enumerate().filter(|(_, &c)| c == ordinal) {
-            let src = &chars[i].src;
-            // `四、` in the source, not `（四）`, `四是` or `第四`.
-            let after = &text[src.end..];
-            let before = text[..src.start].chars().next_back();
-            if !after.starts_with(['、', '.', '．']) || matches!(before, Some('（' | '(' | '第'))
-            {
-                continue;
-            }
-            let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
-            if table_keys.iter().any(|k| rest.starts_with(k.as_str())) {
-                continue;
-            }
-            let hay = &keys[i + 1..(i + 1 + 44).min(keys.len())];
-            for (title, wording) in &wordings {
-                let Some((len, sim)) = best_prefix(hay, title) else {
-                    continue;
-                };
-                let wording = if sim >= 1.0 {
-                    wording.clone()
-                } else if sim >= OFF_TEMPLATE {
-                    Wording::OffTemplate
-                } else {
-                    continue;
-                };
-                if best.as_ref().is_none_or(|b| sim > b.0) {
-                    best = Some((sim, wording, i, len));
+        // (ordinal position, written ordinal, title length, wording)
+        let exact = ordinals.iter().find_map(|&(i, n)| {
+            wordings.iter().find_map(|(w, wording)| {
+                let len = w.chars().count();
+                let at = keys.get(i + 1..i + 1 + len)?;
+                at.iter()
+                    .copied()
+                    .eq(w.chars())
+                    .then(|| (i, n, len, wording.clone()))
+            })
+        });
+        let fuzzy = || {
+            let mut best: Option<(f32, usize, usize)> = None;
+            for &(i, _) in ordinals.iter().filter(|(_, n)| *n == sec.number) {
+                let hay = &keys[i + 1..];
+                for (title, _) in &wordings {
+                    let Some((len, sim)) = title_prefix(hay, title) else {
+                        continue;
+                    };
+                    if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
+                        best = Some((sim, i, len));
+                    }
                 }
             }
-        }
-        let Some((_, wording, i, len)) = best else {
+            best.map(|(_, i, len)| (i, sec.number, len, Wording::OffTemplate))
+        };
+        let Some((i, n, len, wording)) = exact.or_else(fuzzy) else {
             continue;
         };
         let start = chars[i].src.start;
@@ -312,7 +322,7 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
         let end = chars[i + len].src.end;
         out.push(Section {
             number: sec.number,
-            ordinal: Some(sec.number),
+            ordinal: Some(n),
             ordinal_range: Some(start..title_start),
             range: start..end,
             title_range: title_start..end,

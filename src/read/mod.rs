@@ -237,6 +237,19 @@ pub fn analyze(read: &Read, settings: &Settings) -> Placed {
 }
 
 fn place(read: &Read, mut analysis: Analysis) -> Placed {
+    let places = place_findings(read, &analysis.report, &mut analysis.diagnostics);
+    Placed { analysis, places }
+}
+
+/// The places of findings whose ranges are in the document text (the
+/// core's), which are moved onto the page source for HTML. Related
+/// locations in another file (`Related::path`) are left for the caller to
+/// place in that file.
+fn place_findings(
+    read: &Read,
+    report: &crate::model::Report,
+    found: &mut [Diagnostic],
+) -> Vec<Place> {
     let (paragraphs, pages): (Vec<Range<usize>>, &[Range<usize>]) = match &read.origin {
         Origin::Docx(d) => (d.paragraphs.iter().map(|p| p.range.clone()).collect(), &[]),
         Origin::Pdf(pages) => (Vec::new(), pages),
@@ -246,13 +259,30 @@ fn place(read: &Read, mut analysis: Analysis) -> Placed {
         paragraphs: &paragraphs,
         pages,
     };
-    let locate = |r: &Range<usize>| location::locate(&read.doc, &analysis.report, places_of, r);
-    let places: Vec<Place> = analysis
-        .diagnostics
+    // Quoted text never shows personal data (masking keeps every offset).
+    let masked;
+    let doc = if found.iter().any(|d| d.conceal) {
+        masked = Document {
+            text: crate::diagnostic::conceal(&read.doc.text, found).into_owned(),
+            grids: read.doc.grids.clone(),
+        };
+        &masked
+    } else {
+        &read.doc
+    };
+    let locate = |r: &Range<usize>| location::locate(doc, report, places_of, r);
+    let places: Vec<Place> = found
         .iter()
         .map(|d| Place {
             location: locate(&d.range),
-            related: d.related.iter().map(|r| locate(&r.range)).collect(),
+            related: d
+                .related
+                .iter()
+                .map(|r| match r.path {
+                    None => locate(&r.range),
+                    Some(_) => Location::default(),
+                })
+                .collect(),
             manual: match (&read.origin, &d.fix) {
                 (Origin::Docx(x), Some(f)) => manual_in_word(x, f),
                 (Origin::Pdf(_), Some(_)) => {
@@ -263,11 +293,38 @@ fn place(read: &Read, mut analysis: Analysis) -> Placed {
         })
         .collect();
     if let Origin::Html(map) = &read.origin {
-        for d in &mut analysis.diagnostics {
+        for d in found.iter_mut() {
             to_page(&read.doc.text, map, d);
         }
     }
-    Placed { analysis, places }
+    places
+}
+
+/// Place findings made after the analysis, from its report (cross-year
+/// findings, with document-text ranges like the core's): moved onto the
+/// page source for HTML, located in words for Word and PDF.
+pub fn place_more(
+    read: &Read,
+    report: &crate::model::Report,
+    found: &mut [Diagnostic],
+) -> Vec<Place> {
+    place_findings(read, report, found)
+}
+
+/// A range of the document text in the text findings are placed in (the
+/// page source for HTML; the same range otherwise).
+pub fn shown_range(read: &Read, range: Range<usize>) -> Range<usize> {
+    match &read.origin {
+        Origin::Html(map) => map.range(range),
+        _ => range,
+    }
+}
+
+/// The place in words of a range of the document text.
+pub fn locate_range(read: &Read, report: &crate::model::Report, range: &Range<usize>) -> Location {
+    place_findings(read, report, &mut [Diagnostic::new("", range.clone(), "")])
+        .remove(0)
+        .location
 }
 
 fn manual_in_word(d: &docx::Docx, f: &Fix) -> Option<String> {
@@ -311,7 +368,7 @@ pub fn narrow(text: &str, e: &Edit) -> Edit {
 /// inserts new lines) is dropped.
 fn to_page(text: &str, map: &SourceMap, d: &mut Diagnostic) {
     d.range = map.range(d.range.clone());
-    for r in &mut d.related {
+    for r in d.related.iter_mut().filter(|r| r.path.is_none()) {
         r.range = map.range(r.range.clone());
     }
     if let Some(fix) = d.fix.take() {

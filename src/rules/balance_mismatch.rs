@@ -59,9 +59,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 .chain(&id.right)
                 .filter_map(|&i| {
                     let c = &table.cells[i];
-                    c.range.clone().map(|r| Related {
-                        range: r,
-                        message: format!("{}：{}", c.row_label, c.value.as_i64().unwrap_or(0)),
+                    c.range.clone().map(|r| {
+                        Related::new(
+                            r,
+                            format!("{}：{}", c.row_label, c.value.as_i64().unwrap_or(0)),
+                        )
                     })
                 })
                 .collect();

@@ -6,16 +6,21 @@ use crate::model::{Format, Report};
 use crate::settings::Settings;
 
 mod balance_mismatch;
+pub(crate) mod cross_year_mismatch;
+mod fee_statement;
 mod invalid_number;
 mod missing_accountability;
 mod missing_period;
 mod missing_row;
 mod missing_section;
 mod missing_table;
+mod narrative_mismatch;
 mod obsolete_format;
 mod period_mismatch;
+mod personal_data;
 mod section_order;
 mod section_title;
+mod stale_year;
 mod table_label;
 mod total_mismatch;
 mod unreadable_table;
@@ -48,6 +53,20 @@ pub struct Context<'a> {
     /// The format the tables were read as.
     pub format: Option<Format>,
     pub settings: &'a Settings,
+    /// The prose as a compact stream, built on first use (see [`Context::prose`]).
+    pub prose: std::cell::OnceCell<crate::narrative::Stream>,
+}
+
+impl Context<'_> {
+    /// The whole text outside the tables as one compact stream, shared by
+    /// the rules that read sentences (built once per analysis).
+    pub fn prose(&self) -> &crate::narrative::Stream {
+        self.prose.get_or_init(|| {
+            let tables: Vec<std::ops::Range<usize>> =
+                self.report.tables.iter().map(|t| t.range.clone()).collect();
+            crate::narrative::Stream::new(self.text, 0..self.text.len(), &tables)
+        })
+    }
 }
 
 /// A rule: its id, default severity, documentation and check function.
@@ -80,8 +99,17 @@ pub static ALL: &[&Rule] = &[
     &obsolete_format::RULE,
     &unreadable_table::RULE,
     &missing_accountability::RULE,
+    &narrative_mismatch::RULE,
+    &cross_year_mismatch::RULE,
+    &fee_statement::RULE,
+    &stale_year::RULE,
+    &personal_data::RULE,
     &unused_suppression::RULE,
 ];
+
+/// Rules whose findings need other reports (see [`crate::series`]): one
+/// text alone cannot tell whether a suppression of them is unused.
+pub const CROSS_FILE: &[&str] = &["cross-year-mismatch"];
 
 /// The rule with this id.
 pub fn get(id: &str) -> Option<&'static Rule> {

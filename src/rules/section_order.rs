@@ -43,10 +43,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                         heading
                     ),
                 )
-                .with_related(vec![Related {
-                    range: first.range.clone(),
-                    message: "第一次出现的位置".into(),
-                }]),
+                .with_related(vec![Related::new(first.range.clone(), "第一次出现的位置")]),
             );
             continue;
         }

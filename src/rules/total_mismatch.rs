@@ -63,14 +63,16 @@ fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
             .iter()
             .filter_map(|&i| {
                 let c = &table.cells[i];
-                c.range.clone().map(|r| Related {
-                    range: r,
-                    message: format!(
-                        "{}·{}：{}",
-                        c.row_label,
-                        c.col_label,
-                        c.value.as_i64().unwrap_or(0)
-                    ),
+                c.range.clone().map(|r| {
+                    Related::new(
+                        r,
+                        format!(
+                            "{}·{}：{}",
+                            c.row_label,
+                            c.col_label,
+                            c.value.as_i64().unwrap_or(0)
+                        ),
+                    )
                 })
             })
             .collect();

@@ -63,10 +63,7 @@ fn finding(table: &Table, part: &Part) -> Option<Diagnostic> {
             let related = part
                 .unread
                 .iter()
-                .map(|u| Related {
-                    range: u.range.clone(),
-                    message: format!("“{}”：{}", u.row_label, u.reason),
-                })
+                .map(|u| Related::new(u.range.clone(), format!("“{}”：{}", u.row_label, u.reason)))
                 .collect();
             Some(
                 Diagnostic::new(

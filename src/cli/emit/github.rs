@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::Positions;
+use super::{related_at, Positions};
 use crate::cli::check::FileResult;
 use crate::diagnostic::Severity;
 
@@ -25,6 +25,17 @@ pub fn emit(out: &mut dyn Write, results: &[&FileResult]) -> io::Result<()> {
             let mut message = d.message.clone();
             if let Some(fix) = &d.fix {
                 message.push_str(&format!("\n建议修复：{}", fix.title));
+            }
+            // Annotations have no related locations: one in another file
+            // (last year's report) is named in the message.
+            for (k, r) in d
+                .related
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.path.is_some())
+            {
+                let at = related_at(results, result, &p, result.places.get(i), k, r);
+                message.push_str(&format!("\n相关：{}: {}", at.shown(), r.message));
             }
             let file = property(result.path.strip_prefix("./").unwrap_or(&result.path));
             let title = property(&format!("gov-report-lsp ({})", d.rule));

@@ -16,8 +16,8 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{terminal_safe, Positions, Style};
-use crate::cli::check::{FileResult, Summary};
+use super::{related_at, terminal_safe, Positions, Style};
+use crate::cli::check::{BodySummary, FileResult, Summary};
 use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::text::LineIndex;
 
@@ -54,6 +54,7 @@ pub fn emit(
     out: &mut dyn Write,
     results: &[&FileResult],
     summary: &Summary,
+    bodies: &[BodySummary],
     style: Style,
 ) -> io::Result<()> {
     let paint = Paint { on: style.color };
@@ -63,25 +64,99 @@ pub fn emit(
         }
         let positions = Positions::for_result(result);
         let index = LineIndex::new(result.text());
+        // Personal data is never echoed: quoted lines show it masked.
+        let shown = crate::diagnostic::conceal(result.text(), &result.analysis.diagnostics);
+        let at = Located {
+            results,
+            result,
+            text: &shown,
+            index: &index,
+            positions: &positions,
+        };
         for (i, d) in result.analysis.diagnostics.iter().enumerate() {
-            let place = result.places.get(i);
-            diagnostic(out, &paint, result, &index, &positions, d, place)?;
+            diagnostic(out, &paint, &at, d, result.places.get(i))?;
             writeln!(out)?;
         }
     }
+    bodies_table(out, bodies)?;
     writeln!(out, "{}", summary_line(summary))
+}
+
+/// A finding's file and how to find positions in it (and in the run's other files).
+struct Located<'a> {
+    results: &'a [&'a FileResult],
+    result: &'a FileResult,
+    /// The file's text as it may be shown (personal data masked).
+    text: &'a str,
+    index: &'a LineIndex,
+    positions: &'a Positions,
+}
+
+/// Bodies with reports of several years: which years, and how many
+/// cross-year findings, aligned in terminal columns.
+fn bodies_table(out: &mut dyn Write, bodies: &[BodySummary]) -> io::Result<()> {
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let years = |b: &BodySummary| {
+        let mut s = b
+            .years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join("、");
+        if !b.duplicate_years.is_empty() {
+            let dup = b
+                .duplicate_years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join("、");
+            s.push_str(&format!("（{dup} 年有多份报告，未比较）"));
+        }
+        s
+    };
+    let rows: Vec<[String; 3]> = std::iter::once([
+        "机关".to_string(),
+        "年度".to_string(),
+        "跨年度问题".to_string(),
+    ])
+    .chain(
+        bodies
+            .iter()
+            .map(|b| [b.agency.clone(), years(b), b.findings.to_string()]),
+    )
+    .collect();
+    let w = |s: &str| s.chars().map(width).sum::<usize>();
+    let widths: Vec<usize> = (0..2)
+        .map(|c| rows.iter().map(|r| w(&r[c])).max().unwrap_or(0))
+        .collect();
+    writeln!(
+        out,
+        "同一机关多个年度的报告（上年结转、现行有效件数已逐年核对）："
+    )?;
+    for r in &rows {
+        writeln!(
+            out,
+            "  {}{}  {}{}  {}",
+            r[0],
+            " ".repeat(widths[0] - w(&r[0])),
+            r[1],
+            " ".repeat(widths[1] - w(&r[1])),
+            r[2]
+        )?;
+    }
+    writeln!(out)
 }
 
 fn diagnostic(
     out: &mut dyn Write,
     paint: &Paint,
-    result: &FileResult,
-    index: &LineIndex,
-    positions: &Positions,
+    at: &Located,
     d: &Diagnostic,
     place: Option<&crate::read::Place>,
 ) -> io::Result<()> {
-    let text = result.text();
+    let (result, text, index, positions) = (at.result, at.text, at.index, at.positions);
     let start = positions.get(d.range.start);
     let codes = Paint::severity_codes(d.severity);
     // Word and PDF files have no lines to go to: the place in words instead.
@@ -146,13 +221,14 @@ fn diagnostic(
         writeln!(out, "{pad} {eq} {manual}")?;
     }
     for (k, r) in d.related.iter().enumerate() {
-        let at = if result.has_lines() {
-            let p = positions.get(r.range.start);
-            format!("{}:{}:{}", terminal_safe(&result.path), p.line, p.column)
-        } else {
-            words(place.and_then(|p| p.related.get(k)))
-        };
-        writeln!(out, "{pad} {eq} 相关：{at}: {}", one_line(&r.message))?;
+        // In this file, or in another one (last year's report).
+        let place = related_at(at.results, result, positions, place, k, r);
+        writeln!(
+            out,
+            "{pad} {eq} 相关：{}: {}",
+            terminal_safe(&place.shown()),
+            one_line(&r.message)
+        )?;
     }
     Ok(())
 }

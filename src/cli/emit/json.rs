@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Position, Positions};
-use crate::cli::check::{FileResult, Summary};
+use super::{related_at, Position, Positions};
+use crate::cli::check::{BodySummary, FileResult, Summary};
 use crate::diagnostic::{Safety, Severity};
 use crate::model::Verdict;
 use crate::read::{Location, Place};
@@ -14,6 +14,17 @@ use crate::read::{Location, Place};
 struct Document<'a> {
     files: Vec<File<'a>>,
     summary: JsonSummary,
+    /// Bodies with reports of several years in the run (an extension of the contract).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bodies: Vec<Body<'a>>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    agency: &'a str,
+    years: &'a [i32],
+    duplicate_years: &'a [i32],
+    cross_year_findings: usize,
 }
 
 #[derive(Serialize)]
@@ -92,9 +103,12 @@ struct Edit<'a> {
 
 #[derive(Serialize)]
 struct Related<'a> {
+    /// Another file of the run (a cross-year finding's earlier report); absent for this file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     range: Option<Range>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<&'a Location>,
+    location: Option<Location>,
     message: &'a str,
 }
 
@@ -127,7 +141,7 @@ static NOWHERE: Place = Place {
     manual: None,
 };
 
-fn file(result: &FileResult) -> File<'_> {
+fn file<'a>(results: &[&'a FileResult], result: &'a FileResult) -> File<'a> {
     let p = Positions::for_result(result);
     let lines = result.has_lines();
     let range = |r: &std::ops::Range<usize>| lines.then(|| range(&p, r));
@@ -195,10 +209,15 @@ fn file(result: &FileResult) -> File<'_> {
                         .related
                         .iter()
                         .enumerate()
-                        .map(|(k, r)| Related {
-                            range: range(&r.range),
-                            location: place.related.get(k),
-                            message: &r.message,
+                        .map(|(k, r)| {
+                            // In this file, or in another one (last year's report).
+                            let at = related_at(results, result, &p, Some(place), k, r);
+                            Related {
+                                path: r.path.is_some().then_some(at.path),
+                                range: at.span.map(|(start, end)| Range { start, end }),
+                                location: at.location,
+                                message: &r.message,
+                            }
                         })
                         .collect(),
                 }
@@ -207,9 +226,23 @@ fn file(result: &FileResult) -> File<'_> {
     }
 }
 
-pub fn emit(out: &mut dyn Write, results: &[&FileResult], summary: &Summary) -> io::Result<()> {
+pub fn emit(
+    out: &mut dyn Write,
+    results: &[&FileResult],
+    summary: &Summary,
+    bodies: &[BodySummary],
+) -> io::Result<()> {
     let doc = Document {
-        files: results.iter().map(|r| file(r)).collect(),
+        files: results.iter().map(|r| file(results, r)).collect(),
+        bodies: bodies
+            .iter()
+            .map(|b| Body {
+                agency: &b.agency,
+                years: &b.years,
+                duplicate_years: &b.duplicate_years,
+                cross_year_findings: b.findings,
+            })
+            .collect(),
         summary: JsonSummary {
             files: summary.files,
             errors: summary.errors,

@@ -10,7 +10,8 @@ pub mod statistics;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::check::{FileResult, Summary};
+use super::check::{BodySummary, FileResult, Summary};
+use crate::diagnostic::Related;
 
 /// The output format (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,11 +43,12 @@ pub fn emit(
     out: &mut dyn Write,
     results: &[&FileResult],
     summary: &Summary,
+    bodies: &[BodySummary],
     style: Style,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::emit(out, results, summary, style),
-        Format::Json => json::emit(out, results, summary),
+        Format::Human => human::emit(out, results, summary, bodies, style),
+        Format::Json => json::emit(out, results, summary, bodies),
         Format::Github => github::emit(out, results),
         Format::Sarif => sarif::emit(out, results),
     }
@@ -100,7 +102,12 @@ impl Positions {
         let mut offsets = Vec::new();
         for d in &result.analysis.diagnostics {
             offsets.extend([d.range.start, d.range.end]);
-            offsets.extend(d.related.iter().flat_map(|r| [r.range.start, r.range.end]));
+            offsets.extend(
+                d.related
+                    .iter()
+                    .filter(|r| r.path.is_none())
+                    .flat_map(|r| [r.range.start, r.range.end]),
+            );
             if let Some(fix) = &d.fix {
                 offsets.extend(fix.edits.iter().flat_map(|e| [e.range.start, e.range.end]));
             }
@@ -140,6 +147,75 @@ impl Positions {
             .get(&offset)
             .copied()
             .unwrap_or(Position { line: 1, column: 1 })
+    }
+}
+
+/// Where a related location is: in its own file, or in another file of the
+/// run (a cross-year finding points into last year's report).
+pub struct RelatedAt<'a> {
+    /// The path as shown of the file the location is in.
+    pub path: &'a str,
+    /// Line and column, when that file has lines (text, Markdown, HTML).
+    pub span: Option<(Position, Position)>,
+    /// The place in words (Word, PDF; given for another file of any format).
+    pub location: Option<crate::read::Location>,
+}
+
+impl RelatedAt<'_> {
+    /// `path:line:column`, or `path: 第 N 页…` for a file without lines.
+    pub fn shown(&self) -> String {
+        match (&self.span, &self.location) {
+            (Some((start, _)), _) => format!("{}:{}:{}", self.path, start.line, start.column),
+            (None, Some(loc)) if !loc.words().is_empty() => {
+                format!("{}: {}", self.path, loc.words())
+            }
+            _ => self.path.to_string(),
+        }
+    }
+}
+
+/// Resolve the `k`-th related location of a finding of `result` (`place`:
+/// the finding's place in words).
+pub fn related_at<'a>(
+    results: &[&'a FileResult],
+    result: &'a FileResult,
+    positions: &Positions,
+    place: Option<&crate::read::Place>,
+    k: usize,
+    r: &'a Related,
+) -> RelatedAt<'a> {
+    let Some(path) = r.path.as_deref() else {
+        return RelatedAt {
+            path: &result.path,
+            span: result
+                .has_lines()
+                .then(|| (positions.get(r.range.start), positions.get(r.range.end))),
+            location: place.and_then(|p| p.related.get(k)).cloned(),
+        };
+    };
+    match results.iter().find(|o| o.path == path) {
+        // The range is in the other file's document text (the core's).
+        Some(other) => {
+            let shown = crate::read::shown_range(&other.read, r.range.clone());
+            let span = other.has_lines().then(|| {
+                let p = Positions::new(other.text(), vec![shown.start, shown.end]);
+                (p.get(shown.start), p.get(shown.end))
+            });
+            RelatedAt {
+                path: &other.path,
+                span,
+                location: Some(crate::read::locate_range(
+                    &other.read,
+                    &other.analysis.report,
+                    &r.range,
+                )),
+            }
+        }
+        None => RelatedAt {
+            path,
+            span: None,
+            location: None,
+        },
     }
 }
 

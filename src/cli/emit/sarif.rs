@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
-use super::Positions;
+use super::{related_at, Positions};
 use crate::cli::check::FileResult;
 use crate::diagnostic::{Safety, Severity};
 use crate::rules::{self, FixKind};
@@ -78,7 +78,7 @@ fn rule_descriptors() -> Vec<Value> {
         .collect()
 }
 
-fn results(result: &FileResult) -> Vec<Value> {
+fn results(all: &[&FileResult], result: &FileResult) -> Vec<Value> {
     let p = Positions::for_result(result);
     let uri = uri(&result.path);
     let lines = result.has_lines();
@@ -94,6 +94,29 @@ fn results(result: &FileResult) -> Vec<Value> {
             // Word and PDF: the file, with the place in words in the message.
             json!({ "physicalLocation": { "artifactLocation": { "uri": uri } } })
         }
+    };
+    // A related location may be in another file of the run.
+    let related_location = |i: usize, k: usize, r: &crate::diagnostic::Related| {
+        let at = related_at(all, result, &p, result.places.get(i), k, r);
+        let mut l = json!({
+            "physicalLocation": { "artifactLocation": { "uri": self::uri(at.path) } }
+        });
+        match (&at.span, &at.location) {
+            (Some((start, end)), _) => {
+                l["physicalLocation"]["region"] = json!({
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                });
+            }
+            // Word and PDF: the place in words with the message.
+            (None, Some(loc)) if !loc.words().is_empty() => {
+                l["message"] = json!({ "text": format!("{}：{}", loc.words(), r.message) });
+            }
+            _ => {}
+        }
+        l
     };
     result
         .analysis
@@ -119,10 +142,12 @@ fn results(result: &FileResult) -> Vec<Value> {
                     .related
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| {
-                        let mut l = location(&r.range);
-                        l["id"] = json!(i);
-                        l["message"] = json!({ "text": r.message });
+                    .map(|(k, r)| {
+                        let mut l = related_location(i, k, r);
+                        l["id"] = json!(k);
+                        if l.get("message").is_none() {
+                            l["message"] = json!({ "text": r.message });
+                        }
                         l
                     })
                     .collect();
@@ -164,7 +189,7 @@ pub fn log(files: &[&FileResult]) -> Value {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": files.iter().flat_map(|r| results(r)).collect::<Vec<_>>(),
+            "results": files.iter().flat_map(|r| results(files, r)).collect::<Vec<_>>(),
         }]
     })
 }

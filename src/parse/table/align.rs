@@ -105,7 +105,8 @@ impl<'a> Stream<'a> {
         let end = if self.lspan[last].end == span.end {
             self.tokens[last].range.end
         } else {
-            b.src.end
+            let prev = self.text[..b.src.end].chars().next_back().unwrap_or(' ');
+            b.src.end + crate::normalize::residue_after(prev, &self.text[b.src.end..])
         };
         start..end
     }
@@ -139,6 +140,82 @@ impl<'a> Stream<'a> {
             at = start + 1;
         }
         None
+    }
+
+    /// Every occurrence of `needle`, left to right, not overlapping.
+    fn find_all(&self, needle: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(span) = self.find(needle, at, self.keys.len(), &[]) {
+            at = span.end;
+            out.push(span);
+        }
+        out
+    }
+
+    /// Where a row label stands in `from..to`: of its occurrences (under any of
+    /// its keys, the fuller key first), the first directly followed by a
+    /// number, else the first. A label repeated as a heading above its table
+    /// is not the row; the one with the numbers is. Returns the key's index too.
+    fn best_occurrence(
+        &self,
+        keys: &[String],
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<(usize, Range<usize>)> {
+        let mut all: Vec<(usize, Range<usize>)> = Vec::new();
+        for (n, k) in keys.iter().enumerate() {
+            let mut at = from;
+            while all.len() < 16 {
+                let Some(span) = self.find(k, at, to, used) else {
+                    break;
+                };
+                at = span.end;
+                if !all
+                    .iter()
+                    .any(|(_, s)| s.start < span.end && span.start < s.end)
+                {
+                    all.push((n, span));
+                }
+            }
+        }
+        let followed = |span: &Range<usize>| {
+            let last = self.ktok[span.end - 1];
+            self.lspan[last].end == span.end
+                && self
+                    .tokens
+                    .get(last + 1)
+                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
+        };
+        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
+            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
+        };
+        first(&mut all.iter().filter(|(_, s)| followed(s))).or_else(|| first(&mut all.iter()))
+    }
+
+    /// The first stretch holding the characters of `needle` in order, close
+    /// together (as [`Stream::find_loose`]).
+    fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
+        let n = needle.chars().count();
+        let limit = n * 8 + 16;
+        let first = needle.chars().next()?;
+        (0..self.keys.len())
+            .filter(|&start| self.keys[start].c == first)
+            .find_map(|start| {
+                let mut it = needle.chars().peekable();
+                let mut end = start;
+                for (i, k) in self.keys[start..self.keys.len().min(start + limit)]
+                    .iter()
+                    .enumerate()
+                {
+                    if it.peek() == Some(&k.c) {
+                        it.next();
+                        end = start + i + 1;
+                    }
+                }
+                it.peek().is_none().then_some(start..end)
+            })
     }
 
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
@@ -264,13 +341,12 @@ impl<'a> Stream<'a> {
             if !free || token_ends {
                 if let Some(s) = start.take() {
                     let end = if free { k + 1 } else { k };
-                    // Pieces join within one line only: a near miss is a typo,
-                    // not fragments that a converter scattered over lines.
+                    // Pieces join when nothing stands between them (a label
+                    // wrapped onto the next line joins; fragments of other
+                    // labels mixed in are told apart by `typo_like`).
                     let joins = free && !last && !self.broken_after(k) && {
                         let n = k + 1;
                         !used.iter().any(|u| u.start <= n && n < u.end)
-                            && !self.text[self.keys[k].src.end..self.keys[n].src.start]
-                                .contains('\n')
                     };
                     pieces.push((s..end, joins));
                 }
@@ -345,11 +421,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let to = (cursor + ANCHOR_WINDOW).min(s.len());
-        let found = row
-            .keys
-            .iter()
-            .enumerate()
-            .find_map(|(n, k)| s.find(k, cursor, to, &used).map(|span| (n, span)));
+        let found = s.best_occurrence(&row.keys, cursor, to, &used);
         if let Some((n, span)) = found {
             cursor = span.end;
             anchors[i] = Some(exact(s, row, n, span, &mut used));
@@ -386,6 +458,18 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     }
 
     // 2. Near misses for the rows not found, between their found neighbours.
+    // Headers written exactly bound the candidates too (a row label glued to
+    // the header run before it, in a page flattened onto one line).
+    let header_marks: Vec<Range<usize>> = tpl
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            // Short ones (`其他`, `总计`) also occur inside row labels.
+            Item::Header(h) if h.key.chars().count() >= 4 => Some(h.key.as_str()),
+            _ => None,
+        })
+        .flat_map(|k| s.find_all(k))
+        .collect();
     for i in 0..rows.len() {
         if anchors[i].is_some() || rows[i].label.is_empty() {
             continue;
@@ -419,7 +503,8 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let rivals = unfound_keys(tpl, &anchors, i);
-        let (span, near_miss) = match near_miss(s, target, lo, hi, &used, &rivals) {
+        let bounds: Vec<Range<usize>> = used.iter().chain(&header_marks).cloned().collect();
+        let (span, near_miss) = match near_miss(s, target, lo, hi, &bounds, &rivals) {
             Some(Near::Typo(span)) => (span, true),
             Some(Near::Fragment(span)) => (span, false),
             None => continue,
@@ -498,10 +583,17 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let elsewhere = row.keys.iter().find_map(|k| {
-            s.find(k, 0, s.len(), &[]).or_else(|| {
-                s.take_loose(k, 0, s.len(), &[])
-                    .map(|took| took[0].start..took[took.len() - 1].end)
-            })
+            s.find(k, 0, s.len(), &[])
+                .or_else(|| {
+                    s.take_loose(k, 0, s.len(), &[])
+                        .map(|took| took[0].start..took[took.len() - 1].end)
+                })
+                .or_else(|| {
+                    // All its characters in order, close together: a label that
+                    // extraction mixed with another (only for labels long enough
+                    // not to be spelled out by chance).
+                    (k.chars().count() >= 6).then(|| s.loose_span(k)).flatten()
+                })
         });
         if let Some(span) = elsewhere {
             misplaced.push((i, s.src(&span)));
@@ -554,7 +646,10 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     })
 }
 
-/// An exact anchor at `span` (found with the row's key number `n`), marked as used.
+/// An exact anchor at `span` (found with the row's key number `n`), marked as
+/// used. A label found by a short form (`（二）部分公开`) that goes on in the
+/// text with the rest of the full label takes it in, as written: exactly, or
+/// as a near miss when the rest has a typo.
 fn exact(
     s: &Stream,
     row: &RowTpl,
@@ -562,15 +657,67 @@ fn exact(
     span: Range<usize>,
     used: &mut Vec<Range<usize>>,
 ) -> Anchor {
+    let (span, near_miss) = extend_short_form(s, row, n, span, used);
     used.push(span.clone());
     // Key 1 is the label without its numbering: was an item number (`2.`) left out?
     let lacks_item = n == 1 && row.label.starts_with(|c: char| c.is_ascii_digit());
     Anchor {
         src: s.src(&span),
         span,
-        near_miss: false,
+        near_miss,
         lacks_item,
     }
+}
+
+fn extend_short_form(
+    s: &Stream,
+    row: &RowTpl,
+    n: usize,
+    span: Range<usize>,
+    used: &[Range<usize>],
+) -> (Range<usize>, bool) {
+    match row.keys.first() {
+        Some(full) if n > 0 => extend_prefix(s, full, span, used),
+        _ => (span, false),
+    }
+}
+
+/// `span` holds the start of `full`: take in as much of the rest of `full` as
+/// the text goes on with (up to a break). Returns the span and whether what
+/// was taken in differs from `full` like a typo.
+fn extend_prefix(
+    s: &Stream,
+    full: &str,
+    span: Range<usize>,
+    used: &[Range<usize>],
+) -> (Range<usize>, bool) {
+    let short_len = span.len();
+    let rest: String = full.chars().skip(short_len).collect();
+    let rest_len = rest.chars().count();
+    if rest_len < 3 || !full.starts_with(s.key_str(&span)) {
+        return (span, false);
+    }
+    // The key characters after the match, up to a break (a number, a cell boundary).
+    let mut end = span.end;
+    while end < s.len()
+        && end < span.end + rest_len + 3
+        && !s.broken_after(end - 1)
+        && !used.iter().any(|u| u.start <= end && end < u.end)
+    {
+        end += 1;
+    }
+    let hay: Vec<char> = s.keys[span.end..end].iter().map(|k| k.c).collect();
+    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, &rest) else {
+        return (span, false);
+    };
+    let extended = span.start..span.end + len;
+    if sim >= 1.0 {
+        return (extended, false);
+    }
+    if sim >= 0.8 && typo_like(full, s.key_str(&extended)) {
+        return (extended, true);
+    }
+    (span, false)
 }
 
 /// Keys of every label of the table.
@@ -618,7 +765,7 @@ fn near_miss(
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
         let k = s.key_str(&span);
-        if k == target || !plausible(target, k) || interleaved(target, k) {
+        if k == target || !plausible(target, k) || !typo_like(target, k) {
             continue;
         }
         let score = similarity(target, k);
@@ -662,22 +809,45 @@ fn near_miss(
     Some(Near::Typo(span))
 }
 
-/// Whether `hay` is all of `needle` with a run of two or more other
-/// characters inserted (text of a neighbouring cell run into the label);
-/// a single inserted character is a typo (`本年度处理决定数量`).
-fn interleaved(needle: &str, hay: &str) -> bool {
-    let (n, h): (Vec<char>, Vec<char>) = (needle.chars().collect(), hay.chars().collect());
-    if h.len() < n.len() + 2 {
-        return false;
+/// Whether `found` differs from `label` the way a typo does: a few
+/// characters changed, added or left out, in at most two places. Text of a
+/// neighbouring cell run into the label, or a label cut and mixed with
+/// another, differs by more.
+fn typo_like(label: &str, found: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
     }
-    let prefix = n.iter().zip(&h).take_while(|(a, b)| a == b).count();
-    let suffix = n[prefix..]
-        .iter()
-        .rev()
-        .zip(h[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    prefix + suffix == n.len()
+    // Walk one alignment, counting the places where the two differ.
+    let (mut i, mut j, mut gaps, mut in_gap) = (0, 0, 0, false);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            i += 1;
+            j += 1;
+            in_gap = false;
+            continue;
+        }
+        if !in_gap {
+            gaps += 1;
+            in_gap = true;
+        }
+        if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    let common = lcs[0][0];
+    let edits = (n - common) + (m - common);
+    gaps <= 2 && edits * 3 <= (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.
@@ -700,7 +870,14 @@ impl HeaderCtx<'_, '_> {
         let s = self.s;
         let (lo, hi) = (self.lo, self.hi);
         let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
-        order.sort_by_key(|h| std::cmp::Reverse(h.key.chars().count()));
+        // Longest first, the note last: other headers written into the note's
+        // lines (PDF text) must be taken before the note is read to its end.
+        order.sort_by_key(|h| {
+            (
+                h.role == Role::Note,
+                std::cmp::Reverse(h.key.chars().count()),
+            )
+        });
         let mut found = 0;
         let mut first: Option<usize> = None;
         let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
@@ -712,6 +889,25 @@ impl HeaderCtx<'_, '_> {
                 _ => s.find(k, lo, hi, self.used),
             };
             match span {
+                Some(span) if h.role == Role::Note => {
+                    // As much of the note as is written: exactly, or with a typo.
+                    let (span, typo) = extend_prefix(s, k, span, self.used);
+                    found += 1;
+                    first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
+                    self.used.push(span.clone());
+                    if typo {
+                        let src = s.src(&span);
+                        self.labels.push((
+                            LabelMatch {
+                                expected: &h.header,
+                                found: s.text[src.clone()].to_string(),
+                                range: src,
+                                near_miss: true,
+                            },
+                            self.row_idx,
+                        ));
+                    }
+                }
                 Some(span) => {
                     found += 1;
                     first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
@@ -725,6 +921,39 @@ impl HeaderCtx<'_, '_> {
             match h.role {
                 Role::Note => {}
                 Role::Group => {
+                    if s.take_loose(k, lo, hi, self.used).is_some() {
+                        continue;
+                    }
+                    // A group label written differently, where it stands, or (PDF
+                    // text centres it among its rows) anywhere in the table.
+                    let mut near = near_miss(s, k, lo, hi, self.used, self.all_keys);
+                    if near.is_none() {
+                        if s.take_loose(k, 0, s.len(), self.used).is_some() {
+                            continue;
+                        }
+                        near = near_miss(s, k, 0, s.len(), self.used, self.all_keys);
+                    }
+                    match near {
+                        Some(Near::Typo(span)) => {
+                            self.used.push(span.clone());
+                            let src = s.src(&span);
+                            self.labels.push((
+                                LabelMatch {
+                                    expected: &h.header,
+                                    found: s.text[src.clone()].to_string(),
+                                    range: src,
+                                    near_miss: true,
+                                },
+                                self.row_idx,
+                            ));
+                            continue;
+                        }
+                        Some(Near::Fragment(span)) => {
+                            self.used.push(span);
+                            continue;
+                        }
+                        None => {}
+                    }
                     // A group label spans many rows; PDF text scatters it widely.
                     if !s.chars_in_order(k) && !h.optional {
                         let at = self.missing_at();

@@ -127,8 +127,19 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
     let open: Vec<usize> = (0..cands.len())
         .filter(|&i| out[i].is_none() && cands[i].len() > 1)
         .collect();
+    // A reading that breaks identities is only believed where the table was
+    // otherwise followed: where rows were lost, digits may belong elsewhere.
+    let followed = !out.iter().any(|o| {
+        matches!(
+            o,
+            Some(RowOutcome::Unreadable {
+                structural: true,
+                ..
+            })
+        )
+    });
     if !open.is_empty() {
-        let chosen = joint(&cands, &checks);
+        let chosen = joint(&cands, &checks, followed);
         for i in open {
             match chosen[i] {
                 Some(k) => {
@@ -149,6 +160,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             }
         }
     }
+    distrust_split_rows(&mut out, &cands, &checks, followed);
     out.into_iter()
         .zip(cands)
         .map(|(o, c)| {
@@ -166,6 +178,50 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             })
         })
         .collect()
+}
+
+/// A split of glued digits that breaks an identity is only believed where
+/// the table was otherwise followed and one wrong number explains every
+/// identity broken; else (the digits may belong to a row that was lost, or a
+/// stray number ran in) the rows split that way become unreadable.
+fn distrust_split_rows(
+    out: &mut [Option<RowOutcome>],
+    cands: &[Vec<Cand>],
+    checks: &[&Check],
+    followed: bool,
+) {
+    let value = |(r, c): (usize, usize)| -> Option<i64> {
+        if out[r].is_some() {
+            return None;
+        }
+        cands[r].first()?.cells.get(c)?.as_ref()?.1.as_i64()
+    };
+    let broken: Vec<&Check> = checks
+        .iter()
+        .copied()
+        .filter(|check| {
+            let side =
+                |cells: &[(usize, usize)]| cells.iter().map(|&c| value(c)).sum::<Option<i64>>();
+            matches!((side(&check.left), side(&check.right)), (Some(l), Some(r)) if l != r)
+        })
+        .collect();
+    if broken.is_empty() || (followed && common_cell(&broken).is_some()) {
+        return;
+    }
+    let split_rows: Vec<usize> = broken
+        .iter()
+        .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
+        .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
+        .collect();
+    for row in split_rows {
+        if out[row].is_none() {
+            out[row] = Some(RowOutcome::Unreadable {
+                reason: "数字粘连在一起，按唯一的拆分方式读出的数字不符合合计关系，无法判断是哪个数字有误".into(),
+                at: span_of(&cands[row]),
+                structural: false,
+            });
+        }
+    }
 }
 
 fn span_of(cands: &[Cand]) -> Range<usize> {
@@ -392,7 +448,7 @@ struct Ident<'c> {
 
 /// The joint reading: for every row with several candidates, the index of
 /// the forced one, or `None` when the identities do not force one.
-fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
+fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
     let idents: Vec<Ident> = checks
         .iter()
@@ -428,17 +484,27 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
     if s.budget > 0 && !sols.is_empty() {
         return agree(n, &sols, sols.len() < MAX_SOLUTIONS);
     }
-    if s.budget == 0 {
+    if s.budget == 0 || !followed {
         return vec![None; n];
     }
-    // 2. None holds: the unique reading violating the fewest identities, and
-    // forced by the identities it keeps.
+    // 2. None holds: the unique reading violating the fewest identities, where
+    // one wrong number explains every identity it breaks (so a real wrong total
+    // in a glued table is reported, with the cells it summed), and which the
+    // identities it keeps still force.
     let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
     s.minimise(0, 0, &mut best);
     if s.budget == 0 || best.1.len() != 1 {
         return vec![None; n];
     }
     let reading = best.1.remove(0);
+    let broken: Vec<&Check> = idents
+        .iter()
+        .filter(|id| s.holds(id, &reading) == Some(false))
+        .map(|id| id.check)
+        .collect();
+    if common_cell(&broken).is_none() {
+        return vec![None; n];
+    }
     let kept: Vec<usize> = (0..idents.len())
         .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
         .collect();
@@ -449,6 +515,17 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check]) -> Vec<Option<usize>> {
         return vec![None; n];
     }
     reading
+}
+
+/// A cell that every one of `checks` involves: the one wrong number that
+/// would explain them all.
+fn common_cell(checks: &[&Check]) -> Option<(usize, usize)> {
+    let first = checks.first()?;
+    first.left.iter().chain(&first.right).copied().find(|cell| {
+        checks
+            .iter()
+            .all(|c| c.left.iter().chain(&c.right).any(|x| x == cell))
+    })
 }
 
 /// Per row, the candidate every solution agrees on (when the enumeration was complete).

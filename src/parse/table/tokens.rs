@@ -296,6 +296,12 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
     while i < word.end {
         let rest = &text[i..word.end];
         let c = rest.chars().next().unwrap_or(' ');
+        // A page number run into the text (`…9487-2-行政处罚`): not a value.
+        if let Some(len) = inline_footer(rest) {
+            flush_label(&mut label_start, i, out);
+            i += len;
+            continue;
+        }
         let signed = matches!(c, '-' | '－')
             && label_start.is_none()
             && rest[c.len_utf8()..].starts_with(is_digit);
@@ -355,6 +361,28 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
     flush_label(&mut label_start, word.end, out);
 }
 
+/// Byte length of a page number such as `-2-` or `－12－` at the start of
+/// `s`, when no digit follows it (a signed value does not end in a dash).
+fn inline_footer(s: &str) -> Option<usize> {
+    let dash = |c: char| matches!(c, '-' | '－' | '—');
+    let mut chars = s.char_indices();
+    let (_, open) = chars.next()?;
+    if !dash(open) {
+        return None;
+    }
+    let mut digits = 0;
+    for (i, c) in chars {
+        if c.is_ascii_digit() {
+            digits += 1;
+            continue;
+        }
+        let end = i + c.len_utf8();
+        let next_is_digit = s[end..].chars().next().is_some_and(is_digit);
+        return (dash(c) && (1..=3).contains(&digits) && !next_is_digit).then_some(end);
+    }
+    None
+}
+
 /// Byte length of the number run at the start of `s`: digits, with `.`, `,`
 /// or `-` only between digits (a leading sign allowed).
 fn number_len(s: &str) -> usize {
@@ -365,6 +393,8 @@ fn number_len(s: &str) -> usize {
         let next_digit = chars.peek().is_some_and(|&(_, n)| is_digit(n));
         let ok = if is_digit(c) {
             true
+        } else if matches!(c, '-' | '－') && inline_footer(&s[i..]).is_some() {
+            false
         } else if matches!(c, '.' | '．' | ',' | '-' | '－') {
             (prev_digit || (i == 0 && matches!(c, '-' | '－'))) && next_digit
         } else {
@@ -490,6 +520,20 @@ mod tests {
         assert_eq!(
             kinds("采购2笔30000元"),
             vec![(Label, "采购"), (Number, "2笔"), (Number, "30000元")]
+        );
+    }
+
+    #[test]
+    fn page_numbers_run_into_a_table_are_not_values() {
+        use Kind::*;
+        assert_eq!(
+            kinds("行政许可9487-2-行政处罚11-83"),
+            vec![
+                (Label, "行政许可"),
+                (Number, "9487"),
+                (Label, "行政处罚"),
+                (Number, "11-83")
+            ]
         );
     }
 

@@ -1,0 +1,704 @@
+//! Reading the report's prose: the sentences of the narrative sections, and
+//! the statements of quantities a table also holds (`收到政府信息公开申请 25 件`).
+//!
+//! The prose is read as a compact stream: whitespace and line breaks are
+//! dropped (PDF text breaks sentences anywhere, `答\n复 3050 件`), page
+//! footers (`- 3 -`) are skipped, traditional characters are simplified,
+//! full-width digits and ASCII punctuation are folded, and pinyin residue
+//! (`開(kāi)`) is removed. Every character remembers the bytes it came from,
+//! so findings point at the original text.
+//!
+//! A [`Claim`] is only read where the sentence unambiguously states the
+//! quantity for the report year: the phrasings understood are listed in the
+//! `narrative-mismatch` rule's documentation and, with real examples, in
+//! `tests/fixtures/narrative/phrasings.txt`. A figure about another year, a
+//! cumulative (`累计`) or rounded (`约`, `余`, `多`) figure, or a
+//! sub-category (`其中自然人…`, `因本机关不掌握…无法提供`) gives no claim.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::normalize;
+
+/// Prose as a compact character stream with the source bytes of every character.
+#[derive(Clone, Debug, Default)]
+pub struct Stream {
+    /// The normalised text.
+    pub s: String,
+    /// For each character of `s`: its byte offset in `s`, and the start and
+    /// length of its source bytes (compact: the stream is built for every analysis).
+    chars: Vec<(u32, u32, u8)>,
+    /// Offsets in `s` of the first character of each source line.
+    line_starts: Vec<usize>,
+}
+
+/// Characters that end a sentence in the stream (`；` folds to `;`).
+const SENTENCE_END: [char; 6] = ['。', ';', '!', '?', '！', '？'];
+/// Characters that end a clause.
+const CLAUSE_END: [char; 9] = ['。', ';', '!', '?', ',', ':', '！', '？', '、'];
+
+impl Stream {
+    /// The stream of `text[range]`, without the `skip` ranges (tables).
+    pub fn new(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Stream {
+        let mut out = Stream {
+            s: String::with_capacity(range.len()),
+            chars: Vec::with_capacity(range.len() / 2),
+            line_starts: Vec::new(),
+        };
+        let mut crossing: Vec<Range<usize>> = Vec::new();
+        let mut line_start = range.start;
+        while line_start < range.end {
+            let line_end = text[line_start..range.end]
+                .find('\n')
+                .map_or(range.end, |i| line_start + i);
+            let line = &text[line_start..line_end];
+            let inside = skip
+                .iter()
+                .any(|r| r.start <= line_start && line_end <= r.end);
+            if !inside && !is_page_footer(line) {
+                // Only lines that cross a skipped range check every character.
+                crossing.clear();
+                crossing.extend(
+                    skip.iter()
+                        .filter(|r| r.start < line_end && line_start < r.end)
+                        .cloned(),
+                );
+                let before = out.s.len();
+                out.push_line(text, line_start..line_end, &crossing);
+                if out.s.len() > before {
+                    out.line_starts.push(before);
+                }
+            }
+            line_start = line_end + 1;
+        }
+        out
+    }
+
+    fn push_line(&mut self, text: &str, line: Range<usize>, skip: &[Range<usize>]) {
+        let bytes = text.as_bytes();
+        let mut prev_cjk = false;
+        let mut at = line.start;
+        while at < line.end {
+            let b = bytes[at];
+            // ASCII first: most punctuation, digits and spaces of a report.
+            let (c, len) = if b < 0x80 {
+                (char::from(b), 1)
+            } else {
+                let c = text[at..].chars().next().expect("on a char boundary");
+                (c, c.len_utf8())
+            };
+            if !skip.is_empty() && skip.iter().any(|r| r.contains(&at)) {
+                at += len;
+                continue;
+            }
+            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
+            if prev_cjk && (c == '(' || c == '（') {
+                if let Some(n) = normalize::pinyin_residue_len(&text[at..line.end]) {
+                    at += n;
+                    continue;
+                }
+            }
+            let cjk = len >= 3 && normalize::is_cjk(c);
+            let folded = if cjk {
+                Some(normalize::simplified(c))
+            } else {
+                fold(c)
+            };
+            prev_cjk = cjk;
+            if let Some(folded) = folded {
+                #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+                self.chars.push((self.s.len() as u32, at as u32, len as u8));
+                self.s.push(folded);
+            }
+            at += len;
+        }
+    }
+
+    /// Source bytes of `s[range]` (a range of the stream on char boundaries).
+    pub fn source(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.char_index(range.start);
+        let last = self.char_index(range.end.max(range.start + 1) - 1);
+        match (self.chars.get(first), self.chars.get(last)) {
+            (Some(a), Some(b)) => a.1 as usize..b.1 as usize + usize::from(b.2),
+            _ => 0..0,
+        }
+    }
+
+    /// Offset in `s` of the first character that comes from `offset` or
+    /// later in the source (`s.len()` when there is none).
+    pub fn at_source(&self, offset: usize) -> usize {
+        let i = self.chars.partition_point(|c| (c.1 as usize) < offset);
+        self.chars.get(i).map_or(self.s.len(), |c| c.0 as usize)
+    }
+
+    /// The stream range of the source range `range`.
+    pub fn range_of(&self, range: Range<usize>) -> Range<usize> {
+        self.at_source(range.start)..self.at_source(range.end)
+    }
+
+    /// Index into `chars` of the character containing byte `at` of `s`.
+    fn char_index(&self, at: usize) -> usize {
+        match self.chars.binary_search_by_key(&at, |c| c.0 as usize) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset in `s` where the source line holding `at` starts.
+    pub fn line_start(&self, at: usize) -> usize {
+        match self.line_starts.binary_search(&at) {
+            Ok(i) => self.line_starts[i],
+            Err(0) => 0,
+            Err(i) => self.line_starts[i - 1],
+        }
+    }
+
+    /// Byte offset in `s` where the sentence holding `at` starts.
+    pub fn sentence_start(&self, at: usize) -> usize {
+        self.s[..at].rfind(SENTENCE_END).map_or(0, |i| {
+            i + self.s[i..].chars().next().map_or(1, char::len_utf8)
+        })
+    }
+
+    /// Byte offset in `s` where the clause holding `at` starts.
+    pub fn clause_start(&self, at: usize) -> usize {
+        self.s[..at].rfind(CLAUSE_END).map_or(0, |i| {
+            i + self.s[i..].chars().next().map_or(1, char::len_utf8)
+        })
+    }
+}
+
+/// Whitespace is dropped; full-width ASCII is folded; other characters are
+/// simplified (traditional → simplified) and kept, punctuation included.
+fn fold(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return (!c.is_ascii_whitespace()).then_some(c);
+    }
+    if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+        return None;
+    }
+    let c = match c {
+        // Full-width ASCII, `（），；：％` included.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    Some(normalize::simplified(c))
+}
+
+/// A line that is only a page number (`-1-`, `— 2 —`, `- 3 -`).
+fn is_page_footer(line: &str) -> bool {
+    let t = line.trim();
+    // Short, so a paragraph line is rejected without a scan.
+    !t.is_empty()
+        && t.len() <= 32
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || matches!(c, '-' | '—' | '－' | '–' | '第' | '页')
+        })
+}
+
+/// What a sentence states a number of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// 本年新收政府信息公开申请 (收到 / 接收 / 新收 … 申请 N 件).
+    Received,
+    /// 受理 … 申请 N 件: the new applications, or (as some reports count)
+    /// the new ones plus those carried over from last year.
+    Accepted,
+    /// 办结 / 办理 / 答复 N 件: the total of the year's outcomes.
+    Handled,
+    /// 上年结转 N 件.
+    CarriedIn,
+    /// 结转下年度 N 件.
+    CarriedOut,
+    /// One outcome, or several named together (予以公开及部分公开 N 件).
+    Outcomes(Vec<Outcome>),
+    /// 行政复议 N 件.
+    Review,
+    /// 行政诉讼 N 件.
+    Lawsuit,
+    /// 行政复议和行政诉讼 N 件.
+    ReviewAndLawsuit,
+    /// 制发 / 废止 / 现行有效 规章 or 行政规范性文件 N 件.
+    Documents { kind: DocKind, column: DocColumn },
+}
+
+/// The outcome groups of 表三 三、本年度办理结果.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Disclosed,
+    PartlyDisclosed,
+    Withheld,
+    Unavailable,
+    NotProcessed,
+    OtherwiseProcessed,
+}
+
+impl Outcome {
+    /// The outcome's name as the template writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Disclosed => "予以公开",
+            Outcome::PartlyDisclosed => "部分公开",
+            Outcome::Withheld => "不予公开",
+            Outcome::Unavailable => "无法提供",
+            Outcome::NotProcessed => "不予处理",
+            Outcome::OtherwiseProcessed => "其他处理",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    /// 规章 (表二 row R1.1).
+    Rules,
+    /// 行政规范性文件 (表二 row R1.2).
+    Normative,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocColumn {
+    Issued,
+    Repealed,
+    InForce,
+}
+
+impl DocKind {
+    /// The row's name in 表二.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Rules => "规章",
+            DocKind::Normative => "行政规范性文件",
+        }
+    }
+}
+
+impl DocColumn {
+    /// The verb a sentence uses for the column.
+    pub fn verb(self) -> &'static str {
+        match self {
+            DocColumn::Issued => "制发",
+            DocColumn::Repealed => "废止",
+            DocColumn::InForce => "现行有效",
+        }
+    }
+}
+
+/// A percentage written right after a count (`208 件（17.46%）`, `占 33.9%`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Percent {
+    pub value: f64,
+    /// Digits after the decimal point.
+    pub decimals: u32,
+    /// Source bytes of the number and `%`.
+    pub range: Range<usize>,
+}
+
+/// A number the prose states for a quantity a table holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    pub quantity: Quantity,
+    pub value: i64,
+    /// Source bytes of the number.
+    pub range: Range<usize>,
+    /// Source bytes of the phrase, from its keyword to `件`.
+    pub phrase: Range<usize>,
+    pub percent: Option<Percent>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("built-in regex is valid"))
+}
+
+/// The object of an application statement: 政府信息公开申请, 依申请公开, 申请…
+const OBJ: &str = r"(?:各类)?(?:政府信息(?:公开)?|信息公开)?(?:依申请(?:信息)?公开|申请)";
+/// Words allowed between the quantity and its number: 申请数量共计为 25 件.
+const FILL: &str = r"(?:数量|总数|数)?(?:共计|合计|总计|共|计)?(?:为|达|是)?";
+/// An outcome keyword.
+const OUTCOME: &str = r"(?:予以公开|同意公开|部分公开|不予公开|无法提供|不予处理|其他处理)";
+
+/// Every phrasing understood, in priority order for phrases starting at the
+/// same place; `n` is the number. Each branch names its quantity.
+fn phrasings() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let pattern = format!(
+            r"(?x)
+            (?:
+              (?P<received>(?P<rverb>收到|接收|新收|受理)(?:了)?{OBJ}{FILL})
+            | (?P<handled>(?:办结|办理|答复)(?:了)?(?:{OBJ})?{FILL})
+            | (?P<carried_in>上(?:一)?年(?:度)?结转(?:的)?(?:{OBJ})?{FILL})
+            | (?P<carried_out>结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理)?(?:的)?(?:{OBJ})?{FILL})
+            | (?P<outcomes>{OUTCOME}(?:(?:以及|及|和|与|、|或)?{OUTCOME})*(?:的)?(?:答复|决定|申请)?{FILL})
+            | (?P<both>(?:被申请)?行政复议(?:和|及|与|、|以及)(?:被提起)?行政诉讼(?:案件)?{FILL})
+            | (?P<review>(?:被申请)?行政复议(?:案件)?{FILL})
+            | (?P<lawsuit>(?:被提起)?行政诉讼(?:案件)?{FILL})
+            | (?P<documents>(?P<dverb>制发|废止|现行有效(?:的)?)(?:了)?(?P<doc>(?:行政)?规范性文件|规章){FILL})
+            )
+            (?P<n>[0-9]+)件"
+        );
+        Regex::new(&pattern).expect("built-in regex is valid")
+    })
+}
+
+/// Words that make the figure something else than the report year's total.
+const CUMULATIVE: [&str; 6] = ["累计", "累积", "截至", "截止", "以来", "至今"];
+const ROUNDED_BEFORE: [&str; 6] = ["大约", "约", "将近", "接近", "超过", "逾"];
+const ROUNDED_AFTER: [&str; 5] = ["左右", "以上", "上下", "之多", "次"];
+const OTHER_YEAR: [&str; 7] = ["上年", "去年", "上一年", "前年", "往年", "历年", "同期"];
+/// A qualifier that makes the figure a sub-category (unless followed by 等).
+const APPLICANT: [&str; 6] = ["自然人", "法人", "企业", "机构", "社会组织", "公民"];
+const CHANNEL: [&str; 11] = [
+    "网上", "网络", "在线", "线上", "线下", "当面", "现场", "信函", "邮寄", "传真", "邮件",
+];
+const CASE_RESULT: [&str; 9] = [
+    "维持",
+    "纠正",
+    "纠错",
+    "败诉",
+    "胜诉",
+    "撤销",
+    "审结",
+    "直接起诉",
+    "复议后",
+];
+const NEGATION: [&str; 9] = [
+    "未", "不", "无", "没有", "暂无", "尚未", "拒绝", "正在", "待",
+];
+const TIMING: [&str; 9] = [
+    "按时", "按期", "当场", "当日", "即时", "限期", "逾期", "超期", "延期",
+];
+
+/// The claims stated in `stream[range]` (a range of the stream, e.g. one
+/// section's body; sentences are not read across its start). `year` is the
+/// report year: a sentence naming another year gives nothing (and nothing is
+/// read when the report year is unknown and a year is named).
+pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Claim> {
+    let mut out: Vec<Claim> = Vec::new();
+    let s = &stream.s[..range.end];
+    let floor = range.start;
+    let mut from = range.start;
+    // Every phrase ends in `N件`: the phrasings are looked for only in a
+    // window before each such `件` (longer than any phrase), not in the
+    // whole text.
+    for (k, _) in s[range.start..].match_indices('件') {
+        let k = range.start + k;
+        let end = k + '件'.len_utf8();
+        if k < from || !s[..k].ends_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut start = k.saturating_sub(PHRASE_WINDOW).max(from);
+        while !s.is_char_boundary(start) {
+            start += 1;
+        }
+        while let Some(caps) = phrasings().captures_at(&s[..end], start) {
+            let whole = caps.get(0).expect("match");
+            // A phrase is read once: a rejected reading does not leave its tail
+            // (`继续办理 5 件` of `结转下年度继续办理 5 件`) to be read as something else.
+            from = whole.end();
+            start = whole.end();
+            if let Some(claim) = claim_of(stream, floor, &caps, year) {
+                out.push(claim);
+            }
+            if whole.end() == end {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// More bytes than the longest phrase before its number (keyword, object
+/// and filler words: about 35 characters).
+const PHRASE_WINDOW: usize = 180;
+
+fn claim_of(
+    stream: &Stream,
+    floor: usize,
+    caps: &regex::Captures<'_>,
+    year: Option<i32>,
+) -> Option<Claim> {
+    let whole = caps.get(0)?;
+    let n = caps.name("n")?;
+    let quantity = quantity_of(caps)?;
+    if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
+        return None;
+    }
+    let value = n.as_str().parse::<i64>().ok()?;
+    Some(Claim {
+        quantity,
+        value,
+        range: stream.source(n.range()),
+        phrase: stream.source(whole.range()),
+        percent: percent_after(stream, whole.end()),
+    })
+}
+
+fn quantity_of(caps: &regex::Captures<'_>) -> Option<Quantity> {
+    if caps.name("received").is_some() {
+        let verb = caps.name("rverb")?.as_str();
+        return Some(if verb == "受理" {
+            Quantity::Accepted
+        } else {
+            Quantity::Received
+        });
+    }
+    if caps.name("handled").is_some() {
+        return Some(Quantity::Handled);
+    }
+    if caps.name("carried_in").is_some() {
+        return Some(Quantity::CarriedIn);
+    }
+    if caps.name("carried_out").is_some() {
+        return Some(Quantity::CarriedOut);
+    }
+    if let Some(m) = caps.name("outcomes") {
+        let mut found: Vec<Outcome> = Vec::new();
+        let words = [
+            ("予以公开", Outcome::Disclosed),
+            ("同意公开", Outcome::Disclosed),
+            ("部分公开", Outcome::PartlyDisclosed),
+            ("不予公开", Outcome::Withheld),
+            ("无法提供", Outcome::Unavailable),
+            ("不予处理", Outcome::NotProcessed),
+            ("其他处理", Outcome::OtherwiseProcessed),
+        ];
+        let mut rest = m.as_str();
+        'outer: while !rest.is_empty() {
+            for (w, o) in words {
+                if let Some(r) = rest.strip_prefix(w) {
+                    if !found.contains(&o) {
+                        found.push(o);
+                    }
+                    rest = r;
+                    continue 'outer;
+                }
+            }
+            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
+        }
+        return Some(Quantity::Outcomes(found));
+    }
+    if caps.name("both").is_some() {
+        return Some(Quantity::ReviewAndLawsuit);
+    }
+    if caps.name("review").is_some() {
+        return Some(Quantity::Review);
+    }
+    if caps.name("lawsuit").is_some() {
+        return Some(Quantity::Lawsuit);
+    }
+    if caps.name("documents").is_some() {
+        let kind = if caps.name("doc")?.as_str() == "规章" {
+            DocKind::Rules
+        } else {
+            DocKind::Normative
+        };
+        let verb = caps.name("dverb")?.as_str();
+        let column = if verb == "制发" {
+            DocColumn::Issued
+        } else if verb == "废止" {
+            DocColumn::Repealed
+        } else {
+            DocColumn::InForce
+        };
+        return Some(Quantity::Documents { kind, column });
+    }
+    None
+}
+
+/// The part of the sentence before `at` that qualifies it: from the
+/// sentence start (not before `floor`), without parenthetical asides closed
+/// before `at`.
+pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
+    let s = &stream.s[stream.sentence_start(at).max(floor)..at];
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    let mut aside = String::new();
+    for c in s.chars() {
+        match c {
+            '(' | '〔' | '[' => {
+                depth += 1;
+                if depth == 1 {
+                    aside.clear();
+                    continue;
+                }
+            }
+            ')' | '〕' | ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            aside.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`).
+    if depth > 0 {
+        out.push_str(&aside);
+    }
+    out
+}
+
+/// Four-digit years written before `年` in `s`.
+pub fn years_in(s: &str) -> Vec<i32> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    re(&YEAR, r"(?:^|[^0-9])((?:19|20)[0-9]{2})年")
+        .captures_iter(s)
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect()
+}
+
+/// Whether none of `words` occurs in `s`, or the first one found is
+/// followed by `等` (a list that covers everything: `属信访、重复申请等`,
+/// `因本机关不掌握等原因`).
+fn qualifier_absent_or_general(s: &str, words: &[&str]) -> bool {
+    let first = words
+        .iter()
+        .filter_map(|w| s.find(w).map(|i| i + w.len()))
+        .min();
+    match first {
+        None => true,
+        Some(end) => s[end..].contains('等'),
+    }
+}
+
+fn context_allows(
+    stream: &Stream,
+    floor: usize,
+    start: usize,
+    number_end: usize,
+    quantity: &Quantity,
+    year: Option<i32>,
+) -> bool {
+    let s = stream.s.as_str();
+    let lead = lead_in(stream, floor, start);
+    let clause = &s[stream.clause_start(start).max(floor)..start];
+    // Another year, or a year when the report year is unknown.
+    let years = years_in(&lead);
+    if years.iter().any(|&y| Some(y) != year) {
+        return false;
+    }
+    let relative_ok = matches!(quantity, Quantity::CarriedIn);
+    if !relative_ok && OTHER_YEAR.iter().any(|w| lead.contains(w)) {
+        return false;
+    }
+    if CUMULATIVE.iter().any(|w| lead.contains(w)) {
+        return false;
+    }
+    if ROUNDED_BEFORE.iter().any(|w| clause.contains(w)) {
+        return false;
+    }
+    let after = s[number_end..]
+        .strip_prefix('件')
+        .unwrap_or(&s[number_end..]);
+    if ROUNDED_AFTER.iter().any(|w| after.starts_with(w)) {
+        return false;
+    }
+    // A negation or timing word right before the keyword (`未予以公开`, `按时办结`).
+    let before = &s[s[..start].char_indices().rev().nth(2).map_or(0, |(i, _)| i)..start];
+    if NEGATION.iter().chain(&TIMING).any(|w| before.ends_with(w)) {
+        return false;
+    }
+    let is_outcome = matches!(quantity, Quantity::Outcomes(_));
+    let is_case = matches!(
+        quantity,
+        Quantity::Review | Quantity::Lawsuit | Quantity::ReviewAndLawsuit
+    );
+    // A sub-category of something said before: `……，其中自然人申请 741 件`.
+    if !is_outcome && lead.contains("其中") {
+        return false;
+    }
+    if !qualifier_absent_or_general(&lead, &APPLICANT)
+        || !qualifier_absent_or_general(&lead, &CHANNEL)
+    {
+        return false;
+    }
+    if is_outcome && !qualifier_absent_or_general(clause, &["因", "属于", "属", "由于"]) {
+        return false;
+    }
+    if is_case
+        && (!qualifier_absent_or_general(&lead, &CASE_RESULT)
+            || ["新增", "新收", "新发生"]
+                .iter()
+                .any(|w| clause.contains(w)))
+    {
+        return false;
+    }
+    true
+}
+
+/// A percentage right after the phrase: `（17.46%）`, `，占 33.9%`, `，占比为 5%`.
+fn percent_after(stream: &Stream, at: usize) -> Option<Percent> {
+    static PCT: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &PCT,
+        r"^(?:\(|,?占(?:比)?(?:为)?)(?P<p>[0-9]{1,3}(?:\.(?P<d>[0-9]{1,3}))?)%",
+    );
+    let caps = r.captures(&stream.s[at..])?;
+    let p = caps.name("p")?;
+    let value: f64 = p.as_str().parse().ok()?;
+    let decimals = caps.name("d").map_or(0, |d| d.as_str().len() as u32);
+    let range = stream.source(at + p.start()..at + p.end() + 1);
+    Some(Percent {
+        value,
+        decimals,
+        range,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, year: i32) -> Vec<(Quantity, i64)> {
+        let stream = Stream::new(text, 0..text.len(), &[]);
+        claims(&stream, 0..stream.s.len(), Some(year))
+            .into_iter()
+            .map(|c| (c.quantity, c.value))
+            .collect()
+    }
+
+    #[test]
+    fn stream_maps_back_across_line_breaks_and_footers() {
+        let text = "全市共受理政府信息公开申请 3119 件，答\n   - 3 -\n复 3050 件";
+        let stream = Stream::new(text, 0..text.len(), &[]);
+        assert_eq!(stream.s, "全市共受理政府信息公开申请3119件,答复3050件");
+        let c = claims(&stream, 0..stream.s.len(), Some(2024));
+        assert_eq!(c.len(), 2);
+        assert_eq!(&text[c[0].range.clone()], "3119");
+        assert_eq!(&text[c[1].range.clone()], "3050");
+        assert_eq!(&text[c[1].phrase.clone()], "答\n   - 3 -\n复 3050 件");
+    }
+
+    #[test]
+    fn traditional_and_full_width() {
+        assert_eq!(
+            read("本年度收到政府信息公開申請２５件。", 2023),
+            [(Quantity::Received, 25)]
+        );
+    }
+
+    #[test]
+    fn other_year_cumulative_rounded_and_subcategory_give_nothing() {
+        assert_eq!(read("2022年，我局收到政府信息公开申请25件。", 2023), []);
+        assert_eq!(read("累计收到政府信息公开申请25件。", 2023), []);
+        assert_eq!(read("收到政府信息公开申请约25件。", 2023), []);
+        assert_eq!(read("收到政府信息公开申请25余件。", 2023), []);
+        assert_eq!(read("收到政府信息公开申请25件左右。", 2023), []);
+        assert_eq!(
+            read("收到申请 30 件，其中网上收到申请 25 件。", 2023),
+            [(Quantity::Received, 30)]
+        );
+        assert_eq!(read("因本机关不掌握相关政府信息无法提供 3 件。", 2023), []);
+        assert_eq!(read("未予以公开 3 件。", 2023), []);
+    }
+}

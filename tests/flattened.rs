@@ -1,0 +1,169 @@
+//! Flattened layouts: every seed and every text report of the corpus,
+//! rewritten the way published pages are saved as text, must give the
+//! original's findings, or one `unreadable-table` per part it cannot read;
+//! never an error or warning the original does not have.
+//!
+//! The three rewrites:
+//! - (a) one line, single spaces between cells;
+//! - (b) one line, cells of a row run together (rows still apart);
+//! - (c) (b) with rows run together too, so an item number (`2.`) glues to
+//!   the previous row's last digits.
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+
+use gov_report_lsp::{analyze, Analysis, Settings, Severity};
+
+/// Rules whose findings come from a table: when such a finding of the
+/// original is absent from a rewrite, the rewrite must say that table (or a
+/// part of it) could not be read.
+const TABLE_RULES: &[&str] = &[
+    "table-label",
+    "missing-row",
+    "invalid-number",
+    "total-mismatch",
+    "balance-mismatch",
+    "obsolete-format",
+    "missing-table",
+];
+
+fn files() -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut out = Vec::new();
+    for dir in ["tests/examples", "tests/corpus"] {
+        let mut names: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
+            .collect();
+        names.sort();
+        out.extend(names.into_iter().map(|p| p.display().to_string()));
+    }
+    out
+}
+
+/// The cells of a line: split at `|`, tabs and runs of two or more spaces
+/// (pdftotext's columns); a Markdown rule line has none.
+fn line_cells(line: &str) -> Vec<String> {
+    let t = line.trim();
+    if t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t')) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for piece in t.split(['|', '\t']) {
+        for cell in piece.split("  ") {
+            let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !cell.is_empty() {
+                out.push(cell);
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Variant {
+    Spaced,
+    Glued,
+    GluedRows,
+}
+
+fn rewrite(text: &str, v: Variant) -> String {
+    let rows: Vec<String> = text
+        .lines()
+        .map(line_cells)
+        .filter(|c| !c.is_empty())
+        .map(|cells| match v {
+            Variant::Spaced => cells.join(" "),
+            Variant::Glued | Variant::GluedRows => cells
+                .concat()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .concat(),
+        })
+        .collect();
+    match v {
+        Variant::Spaced | Variant::Glued => rows.join(" "),
+        Variant::GluedRows => rows.concat(),
+    }
+}
+
+/// Findings at warning or above, as rule → messages (a multiset).
+fn findings(a: &Analysis) -> BTreeMap<&'static str, Vec<String>> {
+    let mut out: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    for d in a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+    {
+        out.entry(d.rule).or_default().push(d.message.clone());
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// Whether `a` says that table `name` (or a part of it) could not be read.
+fn unreadable(a: &Analysis, name: &str) -> bool {
+    a.diagnostics
+        .iter()
+        .any(|d| d.rule == "unreadable-table" && d.message.starts_with(name))
+}
+
+#[test]
+fn flattened_rewrites_never_add_a_finding() {
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for path in files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let original = analyze(&text, &Settings::default());
+        let want = findings(&original);
+        for v in [Variant::Spaced, Variant::Glued, Variant::GluedRows] {
+            let flat = rewrite(&text, v);
+            let a = analyze(&flat, &Settings::default());
+            let got = findings(&a);
+            let what = format!("{path} {v:?}");
+            // Nothing the original does not have.
+            for (rule, msgs) in &got {
+                for m in msgs {
+                    if !want.get(rule).is_some_and(|w| w.contains(m)) {
+                        failures.push(format!("{what}: new finding {rule}: {m}"));
+                    }
+                }
+            }
+            // The original's findings, unless their table is reported unreadable.
+            let mut lost = 0;
+            for (rule, msgs) in &want {
+                for m in msgs {
+                    if got.get(rule).is_some_and(|g| g.contains(m)) {
+                        continue;
+                    }
+                    let table = original
+                        .report
+                        .tables
+                        .iter()
+                        .map(|t| t.name)
+                        .find(|n| m.starts_with(n));
+                    let excused =
+                        TABLE_RULES.contains(rule) && table.is_some_and(|n| unreadable(&a, n));
+                    if !excused {
+                        failures.push(format!("{what}: lost {rule}: {m}"));
+                    }
+                    lost += 1;
+                }
+            }
+            let unread = a
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == "unreadable-table")
+                .count();
+            report.push(format!(
+                "{what}: {lost} findings lost to {unread} unreadable parts"
+            ));
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
