@@ -367,16 +367,23 @@ impl Table {
     /// The value and byte range of `cells[index]`, when it was read.
     pub fn read_at(&self, index: usize) -> Option<(i64, Range<usize>)> {
         let cell = self.cells.get(index)?;
-        let part = self.parts.iter().find(|p| p.rows.contains(&cell.row));
-        let unread = part.is_some_and(|p| {
-            p.verdict == Verdict::Unreadable
-                || p.unread.iter().any(|u| u.row_label == cell.row_label)
-        });
-        if unread {
+        if !self.row_read(cell) {
             return None;
         }
         let range = cell.range.clone()?;
         Some((cell.value.as_i64()?, range))
+    }
+
+    /// Whether the cell's row was read: its part could be followed and the
+    /// row was not left unread.
+    fn row_read(&self, cell: &Cell) -> bool {
+        self.parts
+            .iter()
+            .find(|p| p.rows.contains(&cell.row))
+            .is_none_or(|p| {
+                p.verdict != Verdict::Unreadable
+                    && !p.unread.iter().any(|u| u.row_label == cell.row_label)
+            })
     }
 
     /// The value of the cell at `row`, `col`, when it was read (see [`Table::read`]).
@@ -390,8 +397,12 @@ impl Table {
     /// rules already report) would otherwise be blamed on the text or on
     /// another year's report.
     pub fn consistent(&self) -> bool {
+        // Every cell's value once (identities share cells).
+        let values: Vec<Option<i64>> = (0..self.cells.len())
+            .map(|i| self.read_at(i).map(|(v, _)| v))
+            .collect();
         let side = |idx: &[usize]| -> Option<i64> {
-            idx.iter().map(|&i| self.read_at(i).map(|(v, _)| v)).sum()
+            idx.iter().map(|&i| values.get(i).copied().flatten()).sum()
         };
         self.identities
             .iter()

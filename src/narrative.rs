@@ -44,7 +44,7 @@ impl Stream {
     pub fn new(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Stream {
         let mut out = Stream {
             s: String::with_capacity(range.len()),
-            chars: Vec::with_capacity(range.len() / 3),
+            chars: Vec::with_capacity(range.len() / 2),
             line_starts: Vec::new(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
@@ -382,30 +382,60 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
     let s = &stream.s[..range.end];
     let floor = range.start;
     let mut from = range.start;
-    while let Some(caps) = phrasings().captures_at(s, from) {
-        let whole = caps.get(0).expect("match");
-        // A phrase is read once: a rejected reading does not leave its tail
-        // (`继续办理 5 件` of `结转下年度继续办理 5 件`) to be read as something else.
-        from = whole.end();
-        let n = caps.name("n").expect("number group");
-        let Some(quantity) = quantity_of(&caps) else {
-            continue;
-        };
-        if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
+    // Every phrase ends in `N件`: the phrasings are looked for only in a
+    // window before each such `件` (longer than any phrase), not in the
+    // whole text.
+    for (k, _) in s[range.start..].match_indices('件') {
+        let k = range.start + k;
+        let end = k + '件'.len_utf8();
+        if k < from || !s[..k].ends_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        let Ok(value) = n.as_str().parse::<i64>() else {
-            continue;
-        };
-        out.push(Claim {
-            quantity,
-            value,
-            range: stream.source(n.range()),
-            phrase: stream.source(whole.range()),
-            percent: percent_after(stream, whole.end()),
-        });
+        let mut start = k.saturating_sub(PHRASE_WINDOW).max(from);
+        while !s.is_char_boundary(start) {
+            start += 1;
+        }
+        while let Some(caps) = phrasings().captures_at(&s[..end], start) {
+            let whole = caps.get(0).expect("match");
+            // A phrase is read once: a rejected reading does not leave its tail
+            // (`继续办理 5 件` of `结转下年度继续办理 5 件`) to be read as something else.
+            from = whole.end();
+            start = whole.end();
+            if let Some(claim) = claim_of(stream, floor, &caps, year) {
+                out.push(claim);
+            }
+            if whole.end() == end {
+                break;
+            }
+        }
     }
     out
+}
+
+/// More bytes than the longest phrase before its number (keyword, object
+/// and filler words: about 35 characters).
+const PHRASE_WINDOW: usize = 180;
+
+fn claim_of(
+    stream: &Stream,
+    floor: usize,
+    caps: &regex::Captures<'_>,
+    year: Option<i32>,
+) -> Option<Claim> {
+    let whole = caps.get(0)?;
+    let n = caps.name("n")?;
+    let quantity = quantity_of(caps)?;
+    if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
+        return None;
+    }
+    let value = n.as_str().parse::<i64>().ok()?;
+    Some(Claim {
+        quantity,
+        value,
+        range: stream.source(n.range()),
+        phrase: stream.source(whole.range()),
+        percent: percent_after(stream, whole.end()),
+    })
 }
 
 fn quantity_of(caps: &regex::Captures<'_>) -> Option<Quantity> {

@@ -128,8 +128,11 @@ impl Facts {
 }
 
 /// The body's name in the title: the name written before the year
-/// (`平潭综合实验区2024年度…`), else the line above a title that starts with
-/// the year (`淮安市洪泽区人民政府` / `2024 年政府信息公开工作年度报告`).
+/// (`平潭综合实验区2024年度…`), else right after it (`2025 年上海市人民政府
+/// 办公厅政府信息公开工作年度报告`), else the line above a title that starts
+/// with the year (`淮安市洪泽区人民政府` / `2024 年政府信息公开工作年度报告`).
+/// Only what ends like a body's name counts (`…人民政府`, `…局`, `…委员会`),
+/// so page furniture such as `正文` is never taken for one.
 pub fn agency_from_title(text: &str, report: &Report) -> Option<String> {
     let title = report.title.as_ref()?;
     let year = title.year_range.clone()?;
@@ -142,6 +145,21 @@ pub fn agency_from_title(text: &str, report: &Report) -> Option<String> {
         .collect();
     let name: String = before.into_iter().rev().collect();
     if let Some(name) = clean_name(&name) {
+        return Some(name);
+    }
+    // After the year: `年`, `度`, blanks, then the name up to 政府信息公开.
+    let after =
+        text[year.end..].trim_start_matches(|c: char| c.is_whitespace() || c == '年' || c == '度');
+    let name: String = after
+        .chars()
+        .take_while(|&c| is_name_char(c) || c == ' ')
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let name = ["政府信息公开", "政务公开", "信息公开"]
+        .iter()
+        .find_map(|w| name.find(w).map(|i| &name[..i]))
+        .unwrap_or("");
+    if let Some(name) = clean_name(name) {
         return Some(name);
     }
     // The title starts with the year: the name may stand on the line above.
@@ -163,10 +181,41 @@ fn is_name_char(c: char) -> bool {
     normalize::is_cjk(c) || matches!(c, '（' | '）' | '(' | ')')
 }
 
-/// A name with at least two CJK characters, without a trailing `关于`.
+/// How the name of a body ends.
+const AGENCY_ENDINGS: [&str; 24] = [
+    "政府",
+    "办公厅",
+    "办公室",
+    "委员会",
+    "管委会",
+    "局",
+    "委",
+    "厅",
+    "办",
+    "院",
+    "署",
+    "中心",
+    "所",
+    "站",
+    "处",
+    "部",
+    "会",
+    "区",
+    "县",
+    "市",
+    "州",
+    "盟",
+    "旗",
+    "街道",
+];
+
+/// A name with at least two CJK characters that ends like a body's name,
+/// without a trailing `关于`.
 fn clean_name(name: &str) -> Option<String> {
     let name = name.trim_end_matches("关于").trim();
-    (name.chars().filter(|&c| normalize::is_cjk(c)).count() >= 2).then(|| name.to_string())
+    let cjk = name.chars().filter(|&c| normalize::is_cjk(c)).count();
+    let ends = AGENCY_ENDINGS.iter().any(|e| name.ends_with(e)) || name.ends_with(['镇', '乡']);
+    (cjk >= 2 && ends).then(|| name.to_string())
 }
 
 /// Characters that mark a place name (a body named only by its kind, such
@@ -367,6 +416,12 @@ mod tests {
                 Some("沐阳县人民政府"),
             ),
             ("2023年政府信息公开工作年度报告\n", None),
+            // The agency after the year, and page furniture above the title.
+            (
+                "正文\n2025 年上海市人民政府办公厅政府信息公开工作年度报告\n",
+                Some("上海市人民政府办公厅"),
+            ),
+            ("正文\n2024年政府信息公开工作年度报告\n", None),
         ];
         for (text, want) in cases {
             let report = crate::parse::parse(text);

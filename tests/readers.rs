@@ -836,3 +836,35 @@ fn tower_lsp_url(path: &Path) -> String {
         .unwrap()
         .to_string()
 }
+
+/// CI formats for a Word file: GitHub annotations on the file (no line),
+/// SARIF results without a region; the place in words leads the message.
+#[test]
+fn ci_formats_name_word_places_in_words() {
+    let r = run_in(
+        &fixture(""),
+        &["--check", "--format", "github", "seed000-lo.docx"],
+    );
+    let first = r.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("::error file=seed000-lo.docx,title=gov-report-lsp (table-label)::第 4 部分 表四 第 2 行 第 1 列：表四"),
+        "{first}"
+    );
+    let r = run_in(
+        &fixture(""),
+        &["--check", "--format", "sarif", "seed000-lo.docx"],
+    );
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "table-label");
+    assert!(
+        result["locations"][0]["physicalLocation"]
+            .get("region")
+            .is_none(),
+        "{result}"
+    );
+    assert!(result["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("第 4 部分 表四 第 2 行 第 1 列："));
+}

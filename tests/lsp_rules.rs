@@ -1,8 +1,10 @@
-//! `cross-year-mismatch` in the language server: this year's report is
-//! open, last year's is only on disk in the same workspace. The finding
-//! appears with a related location in the other file, and goes away when
-//! last year's report is corrected on disk (reported by the client's file
-//! watcher, or noticed at the next analysis without one).
+//! The language server with the rules of issue 10 that need more than the
+//! text's own lines: `cross-year-mismatch` (this year's report open, last
+//! year's only on disk in the same workspace: the finding appears with a
+//! related location in the other file, and goes away when last year's
+//! report is corrected on disk, reported by the client's file watcher or
+//! noticed at the next analysis without one), and `personal-data`, whose
+//! numbers never appear in anything the server sends.
 
 mod lsp_client;
 
@@ -241,5 +243,71 @@ fn the_rule_off_or_another_body_gives_nothing() {
             |p| { !cross_year(p).is_empty() }
         )
         .is_none());
+    assert!(c.shutdown_and_exit().success());
+}
+
+#[test]
+fn personal_data_never_leaves_the_server_in_full() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rules/personal-data/invalid-phone-id-and-card.txt"),
+    )
+    .unwrap();
+    let tmp = temp_dir("personal");
+    let doc = tmp.path().join("报告.txt");
+    let uri = uri_of(&doc);
+    let mut c = LspClient::start();
+    c.root_uri = uri_of(tmp.path());
+    c.initialize(None, false, Value::Null);
+    c.open(&uri, "plaintext", 1, &text);
+    let params = wait_diagnostics(&mut c, &uri, |p| {
+        p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "personal-data")
+    });
+    let found: Vec<&Value> = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "personal-data")
+        .collect();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0]["severity"], 1, "error");
+    let full = [
+        "13812345678",
+        "138 1234 5678",
+        "320102198506151236",
+        "6222021234567890128",
+    ];
+    // Everything the server says about the finding: diagnostics, code
+    // actions (no [[ignore]] entry copying the number), hover.
+    let line = text[..text.find("138 1234").unwrap()].matches('\n').count();
+    let actions = c.request(
+        "textDocument/codeAction",
+        serde_json::json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    let hover = c.request(
+        "textDocument/hover",
+        serde_json::json!({
+            "textDocument": {"uri": uri},
+            "position": found[0]["range"]["start"].clone()
+        }),
+    );
+    let said = format!("{params}{actions}{hover}");
+    for number in full {
+        assert!(!said.contains(number), "the server sent {number}: {said}");
+    }
+    assert!(said.contains("138 **** 5678"), "{said}");
+    // The hover shows the finding (masked), so it was looked at.
+    assert!(
+        hover.to_string().contains("发现手机号码 138 **** 5678"),
+        "{hover}"
+    );
     assert!(c.shutdown_and_exit().success());
 }
