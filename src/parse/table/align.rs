@@ -131,7 +131,7 @@ impl<'a> Stream<'a> {
         let to = to.min(self.keys.len());
         while at < to {
             let hay = &self.lstr[self.lbyte[at]..self.lbyte[to]];
-            let pos = hay.find(needle)?;
+            let pos = find_str(hay, needle)?;
             let start = self.lbyte.partition_point(|&b| b < self.lbyte[at] + pos);
             let span = start..start + n;
             if !overlaps(used, &span) {
@@ -164,9 +164,30 @@ impl<'a> Stream<'a> {
         to: usize,
         used: &[Range<usize>],
     ) -> Option<(usize, Range<usize>)> {
-        let mut all: Vec<(usize, Range<usize>)> = Vec::new();
+        let followed = |span: &Range<usize>| {
+            let last = self.ktok[span.end - 1];
+            self.lspan[last].end == span.end
+                && self
+                    .tokens
+                    .get(last + 1)
+                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
+        };
+        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
+            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
+        };
+        // The common case: the first occurrence is the row, numbers after it.
+        let firsts: Vec<(usize, Range<usize>)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(n, k)| self.find(k, from, to, used).map(|span| (n, span)))
+            .collect();
+        let earliest = first(&mut firsts.iter())?;
+        if followed(&earliest.1) {
+            return Some(earliest);
+        }
+        let mut all = firsts;
         for (n, k) in keys.iter().enumerate() {
-            let mut at = from;
+            let mut at = all.iter().find(|(m, _)| *m == n).map_or(to, |(_, s)| s.end);
             while all.len() < 16 {
                 let Some(span) = self.find(k, at, to, used) else {
                     break;
@@ -180,18 +201,7 @@ impl<'a> Stream<'a> {
                 }
             }
         }
-        let followed = |span: &Range<usize>| {
-            let last = self.ktok[span.end - 1];
-            self.lspan[last].end == span.end
-                && self
-                    .tokens
-                    .get(last + 1)
-                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
-        };
-        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
-            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
-        };
-        first(&mut all.iter().filter(|(_, s)| followed(s))).or_else(|| first(&mut all.iter()))
+        first(&mut all.iter().filter(|(_, s)| followed(s))).or(Some(earliest))
     }
 
     /// The first stretch holding the characters of `needle` in order, close
@@ -366,6 +376,15 @@ impl<'a> Stream<'a> {
         }
         out
     }
+}
+
+/// `hay.find(needle)`, without building a substring searcher: the label
+/// stream is searched hundreds of times with short needles over short windows.
+fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let first = needle.chars().next()?;
+    hay.match_indices(first)
+        .map(|(i, _)| i)
+        .find(|&i| hay[i..].starts_with(needle))
 }
 
 /// Whether `span` overlaps any of `used`.
@@ -1146,7 +1165,7 @@ pub fn row_inputs(
     let mut out = vec![RowInput::Absent; rows.len()];
     for (n, &(start, i)) in starts.iter().enumerate() {
         let end = starts.get(n + 1).map_or(usize::MAX, |&(e, _)| e);
-        let columns: Vec<&str> = tpl.columns_of(rows[i]).iter().map(String::as_str).collect();
+        let columns = tpl.columns_of(rows[i]);
         let anchor = aligned.anchors[i].as_ref();
         // The grid row of the label, or (for a table without row labels) of its first number.
         let cell = match anchor {
@@ -1162,7 +1181,7 @@ pub fn row_inputs(
                 .and_then(|(_, t)| t.cell),
         };
         if let Some(pos) = cell {
-            let input = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+            let input = grid_input(s, &layouts[pos.grid], pos.row, columns);
             // A table without row labels may spread its numbers over several grids.
             let complete = matches!(&input, RowInput::Placed(c) if c.len() == columns.len());
             if anchor.is_some() || complete {
@@ -1188,7 +1207,7 @@ pub fn row_inputs(
             // The label stands outside the grid that holds the row (a heading above a
             // one-row table): read the grid row that repeats the label.
             if let Some(pos) = grid_row_with_label(s, layouts, rows[i], start, end) {
-                out[i] = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+                out[i] = grid_input(s, &layouts[pos.grid], pos.row, columns);
                 continue;
             }
         }
@@ -1211,7 +1230,7 @@ pub fn row_inputs(
 }
 
 /// The values of grid row `row`.
-fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[&str]) -> RowInput {
+fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[String]) -> RowInput {
     match grid::row_cells(layout, row, columns) {
         RowCells::Placed(cells) => RowInput::Placed(
             cells
