@@ -25,6 +25,10 @@ pub enum Content {
     Blank,
 }
 
+/// Column spans found for a header block: its first row, the expected
+/// columns, and the spans (`None` when the header does not name them).
+type Mapping = (usize, Vec<String>, Option<Vec<Range<usize>>>);
+
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
     pub grid: &'g Grid,
@@ -37,7 +41,7 @@ pub struct Layout<'g> {
     data_rows: Vec<bool>,
     /// Column spans found for a header block (its first row) and a list of
     /// expected columns, computed once.
-    mappings: RefCell<Vec<(usize, Vec<String>, Option<Vec<Range<usize>>>)>>,
+    mappings: RefCell<Vec<Mapping>>,
 }
 
 impl<'g> Layout<'g> {
