@@ -169,6 +169,22 @@ pub struct Cell {
     pub source: CellSource,
 }
 
+impl Cell {
+    /// The cell's place in the template's words: `“二、上年结转…”行“自然人”栏`,
+    /// or for a table without row labels `“行政复议”组“结果维持”栏`.
+    pub fn place(&self) -> String {
+        let col = match self.col_label.split_once('·') {
+            Some((group, leaf)) => format!("“{group}”组“{leaf}”栏"),
+            None => format!("“{}”栏", self.col_label),
+        };
+        if self.row_label.is_empty() {
+            col
+        } else {
+            format!("“{}”行{col}", self.row_label)
+        }
+    }
+}
+
 /// A label of the table as read, matched to the template.
 #[derive(Clone, Debug)]
 pub struct LabelMatch {
@@ -179,6 +195,11 @@ pub struct LabelMatch {
     pub found: String,
     /// `true` when the wording differs from the template (a near miss).
     pub near_miss: bool,
+    /// The column group of a header that occurs once per group (表四's
+    /// `结果维持` under 行政复议, 未经复议直接起诉 and 复议后起诉).
+    pub group: Option<&'static str>,
+    /// The part of a table of several parts the label belongs to (表二's blocks).
+    pub part: Option<&'static str>,
 }
 
 /// A template label that was not found.
@@ -189,6 +210,19 @@ pub struct MissingLabel {
     pub at: Range<usize>,
     /// What kind of label: `row`, `column` or `block`.
     pub kind: &'static str,
+    /// The part of a table of several parts it belongs to (表二's blocks).
+    pub part: Option<&'static str>,
+}
+
+impl LabelMatch {
+    /// Where the label is, in words: `表四“行政复议”组的` or `表二的`.
+    pub fn place(&self, table: &str) -> String {
+        match (self.group, self.part) {
+            (Some(g), _) => format!("{table}“{g}”组的"),
+            (None, Some(p)) => format!("{table}“{p}”栏目的"),
+            (None, None) => format!("{table}的"),
+        }
+    }
 }
 
 /// A row whose values could not be read safely (e.g. glued digits with several possible splits).

@@ -788,3 +788,61 @@ fn obsolete_format_cited_by_title() {
     assert!(text[d.range.clone()].contains("试行"));
     assert!(d.message.contains("2019 年的报告格式"), "{}", d.message);
 }
+
+/// Messages say where they are: the three 表四 groups are named, and no two
+/// findings of one report read the same (the Problems panel shows no position
+/// next to the message).
+#[test]
+fn messages_are_unambiguous_without_their_position() {
+    let a = run(&read("tests/examples/000_4ae5941108e95401.txt"));
+    let labels: Vec<&str> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "table-label")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(labels.len(), 3);
+    for group in ["“行政复议”组", "“未经复议直接起诉”组", "“复议后起诉”组"]
+    {
+        assert_eq!(
+            labels.iter().filter(|m| m.contains(group)).count(),
+            1,
+            "{group}: {labels:?}"
+        );
+    }
+    // A blank in 表四's data row names its group and column.
+    let text = seed3().replacen("0\t0\t0\t0\t0\n\n五、", "0\t0\t0\t0\t/\n\n五、", 1);
+    let a = run(&text);
+    let blank = a
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "invalid-number")
+        .expect("blank cell");
+    assert!(
+        blank.message.contains("“复议后起诉”组“总计”栏"),
+        "{}",
+        blank.message
+    );
+    // Over every report the tests hold, no two findings of one file read alike.
+    let mut paths: Vec<_> = ["tests/examples", "tests/corpus"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(format!("{}/{d}", env!("CARGO_MANIFEST_DIR"))).unwrap())
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let a = run(&text);
+        let mut seen = std::collections::HashSet::new();
+        for d in &a.diagnostics {
+            assert!(
+                seen.insert((d.rule, d.message.as_str())),
+                "{}: twice: {}",
+                p.display(),
+                d.message
+            );
+        }
+    }
+}

@@ -247,6 +247,13 @@ fn hover_on_a_total_shows_the_sum_it_should_be() {
     assert!(md.contains("一、本年新收政府信息公开申请数量"), "{md}");
     assert!(md.contains("总计"), "{md}");
     assert!(md.contains("1 + 0 + 0 + 0 + 0 + 0 = 1"), "{md}");
+    // The template's row and column names, the table's verdict; no internal codes.
+    assert!(
+        md.contains("“一、本年新收政府信息公开申请数量”行“总计”栏"),
+        "{md}"
+    );
+    assert!(md.contains("已读取"), "{md}");
+    assert!(!md.contains("R1") && !md.contains("数据（"), "{md}");
 
     // Make the total wrong: a total-mismatch with the summed cells as related
     // information, and the hover says what it should be.
@@ -466,6 +473,9 @@ fn outline_lists_six_sections_and_marks_missing_ones() {
         assert_eq!(children.len(), 1, "{children:?}");
         assert!(children[0]["name"].as_str().unwrap().starts_with(table));
         assert_eq!(children[0]["kind"], 23, "struct");
+        // The detail says how well the table was read.
+        let detail = children[0]["detail"].as_str().unwrap();
+        assert!(detail.ends_with("已读取"), "{detail}");
     }
     assert!(symbols[0].get("children").is_none());
 
@@ -494,6 +504,30 @@ fn outline_lists_six_sections_and_marks_missing_ones() {
         .as_str()
         .unwrap()
         .starts_with("六、"));
+
+    // A page flattened onto one line, with one row of 表二 glued ambiguously:
+    // the outline says which block was only partly read.
+    let flat_uri = file_uri("flat.txt");
+    let flat =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/016.txt"))
+            .unwrap();
+    c.open(&flat_uri, "plaintext", 1, &flat);
+    c.diagnostics(&flat_uri, 1);
+    let resp = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": flat_uri}}),
+    );
+    let details: Vec<String> = resp["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .flat_map(|s| s["children"].as_array().cloned().unwrap_or_default())
+        .map(|t| t["detail"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        details.contains(&"2021版格式 · 部分读取：第二十条第（一）项部分读取".to_string()),
+        "{details:?}"
+    );
     assert!(c.shutdown_and_exit().success());
 }
 

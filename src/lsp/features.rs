@@ -448,13 +448,19 @@ fn rule_id_at(text: &str, offset: usize) -> Option<(&'static str, Range<usize>)>
 
 fn cell_hover(table: &Table, idx: usize) -> String {
     let cell = &table.cells[idx];
+    let part = table
+        .parts
+        .iter()
+        .find(|p| p.rows.contains(&cell.row))
+        .filter(|p| p.name != table.name)
+        .map(|p| format!("“{}”栏目，", p.name))
+        .unwrap_or_default();
     let mut out = format!(
-        "**{}**（{}版格式）\n\n- 行：{}（`{}`）\n- 列：{}\n- 值：{}",
+        "**{}**（{}版格式，{part}{}）\n\n{}：{}",
         table.name,
         table.format.as_str(),
-        cell.row_label,
-        cell.row,
-        cell.col_label,
+        table.verdict().describe(),
+        cell.place(),
         show_value(&cell.value)
     );
     for identity in &table.identities {
@@ -495,8 +501,9 @@ fn cell_hover(table: &Table, idx: usize) -> String {
                 if let Some(&t) = identity.left.first() {
                     let total = &table.cells[t];
                     out.push_str(&format!(
-                        "\n\n计入总计（{}·{}，{}）。",
-                        total.row_label, total.col_label, identity.scope
+                        "\n\n计入总计（{}，{}）。",
+                        total.place(),
+                        identity.scope
                     ));
                 }
             }
@@ -605,9 +612,21 @@ pub fn outline(snap: &Snapshot) -> Vec<OutlineItem> {
     items.sort_by_key(|(at, n, _)| (*at, *n));
     let mut items: Vec<OutlineItem> = items.into_iter().map(|(_, _, item)| item).collect();
     for table in &report.tables {
+        // How well it was read, and which parts were not.
+        let unread: Vec<String> = table
+            .parts
+            .iter()
+            .filter(|p| p.verdict != crate::model::Verdict::Read && p.name != table.name)
+            .map(|p| format!("{}{}", p.name, p.verdict.describe()))
+            .collect();
+        let verdict = if unread.is_empty() {
+            table.verdict().describe().to_string()
+        } else {
+            format!("{}：{}", table.verdict().describe(), unread.join("，"))
+        };
         let child = OutlineItem {
             name: table.name.to_string(),
-            detail: Some(format!("{}版格式", table.format.as_str())),
+            detail: Some(format!("{}版格式 · {verdict}", table.format.as_str())),
             kind: OutlineKind::Table,
             section: None,
             range: table.range.clone(),

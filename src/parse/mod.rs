@@ -64,9 +64,15 @@ pub fn infer_year(report: &Report) -> Option<i32> {
 /// The format of the report: as its tables were read (table 二 decides, then
 /// 三, then 四), else the format notice it cites.
 pub fn table_format(report: &Report) -> Option<Format> {
+    // A table that could not be followed says nothing about the format.
     ["t2", "t3", "t4"]
         .iter()
-        .find_map(|id| report.tables.iter().find(|t| t.id == *id))
+        .find_map(|id| {
+            report
+                .tables
+                .iter()
+                .find(|t| t.id == *id && t.verdict() != crate::model::Verdict::Unreadable)
+        })
         .map(|t| t.format)
         .or_else(|| report.citations.first().map(|c| c.format))
 }

@@ -37,14 +37,27 @@ pub fn find(text: &str) -> Vec<Section> {
             long_lines.push(range);
         }
     }
-    // Inline headings are for pages saved flattened onto a few long lines; a
-    // document whose headings stand on their own lines needs no such search.
-    if found.len() >= 3 && long_lines.len() < found.len() {
-        long_lines.clear();
-    }
+    // Inline headings are for pages saved flattened onto long lines: searched
+    // for the sections not found at line starts, in lines that hold an
+    // ordinal written as a heading (`四、`).
     for range in long_lines {
+        let missing: Vec<u8> = (1..=6)
+            .filter(|n| !found.iter().any(|f| f.number == *n))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        let line = &text[range.clone()];
+        let has_ordinal = ORDINALS[..6].iter().any(|o| {
+            ['、', '.', '．']
+                .iter()
+                .any(|sep| line.contains(&format!("{o}{sep}")))
+        });
+        if !has_ordinal {
+            continue;
+        }
         for s in inline_headings(text, range) {
-            if !found.iter().any(|f| f.number == s.number) {
+            if missing.contains(&s.number) && !found.iter().any(|f| f.number == s.number) {
                 found.push(s);
             }
         }

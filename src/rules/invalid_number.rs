@@ -46,7 +46,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 _ => None,
             };
             if let Some(problem) = problem {
-                let place = format!("{}“{}”行“{}”栏", table.name, cell.row_label, cell.col_label);
+                let place = format!("{}{}", table.name, cell.place());
                 acc.push(Diagnostic::new(
                     RULE.id,
                     range,
@@ -76,8 +76,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 RULE.id,
                 at,
                 format!(
-                    "{}“{}”行应有 {} 个数字，缺少 {} 个（空白单元格）。没有数据请填 0。",
-                    table.name, cell.row_label, n_cols, n_missing
+                    "{}{}应有 {} 个数字，缺少 {} 个（空白单元格）。没有数据请填 0。",
+                    table.name,
+                    row_words(cell.row_label),
+                    n_cols,
+                    n_missing
                 ),
             ));
         }
@@ -92,10 +95,22 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 RULE.id,
                 short.range.clone(),
                 format!(
-                    "{}“{}”行应有 {} 个数字，{}。请补全该行（没有数据的栏目填 0）。",
-                    table.name, short.row_label, short.expected, found
+                    "{}{}应有 {} 个数字，{}。请补全该行（没有数据的栏目填 0）。",
+                    table.name,
+                    row_words(short.row_label),
+                    short.expected,
+                    found
                 ),
             ));
         }
+    }
+}
+
+/// `“一、本年新收…”行`; the data row of a table without row labels (表四) is `的数据行`.
+fn row_words(label: &str) -> String {
+    if label.is_empty() {
+        "的数据行".to_string()
+    } else {
+        format!("“{label}”行")
     }
 }

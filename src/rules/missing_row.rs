@@ -32,12 +32,17 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 "block" => "栏目",
                 _ => "行",
             };
+            // A block title names itself; any other label is named with its block.
+            let place = match m.part {
+                Some(p) if m.kind != "block" => format!("{}“{p}”栏目", table.name),
+                _ => table.name.to_string(),
+            };
             acc.push(Diagnostic::new(
                 RULE.id,
                 m.at.clone(),
                 format!(
-                    "{}缺少{}“{}”，或该单元格为空。请按统一格式补上。",
-                    table.name, what, m.expected
+                    "{place}缺少{}“{}”，或该单元格为空。请按统一格式补上。",
+                    what, m.expected
                 ),
             ));
         }

@@ -1,6 +1,6 @@
 use super::{Context, FixKind, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Format;
+use crate::model::{Format, Verdict};
 
 pub static RULE: Rule = Rule {
     id: "obsolete-format",
@@ -29,7 +29,11 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let Some(year) = ctx.year else { return };
     let expected = Format::for_year(year);
     for table in &ctx.report.tables {
-        if table.format == expected || !crate::template::formats_differ(table.id) {
+        // The format of a table that could not be followed is not known.
+        if table.format == expected
+            || !crate::template::formats_differ(table.id)
+            || table.verdict() == Verdict::Unreadable
+        {
             continue;
         }
         let at = table

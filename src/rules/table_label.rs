@@ -44,8 +44,8 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                     RULE.id,
                     label.range.clone(),
                     format!(
-                        "{}的标签“{}”与统一格式不一致，应为“{}”。",
-                        table.name,
+                        "{}标签“{}”与统一格式不一致，应为“{}”。",
+                        label.place(table.name),
                         label.found.trim(),
                         label.expected
                     ),

@@ -66,12 +66,7 @@ fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
                 c.range.clone().map(|r| {
                     Related::new(
                         r,
-                        format!(
-                            "{}·{}：{}",
-                            c.row_label,
-                            c.col_label,
-                            c.value.as_i64().unwrap_or(0)
-                        ),
+                        format!("{}：{}", c.place(), c.value.as_i64().unwrap_or(0)),
                     )
                 })
             })

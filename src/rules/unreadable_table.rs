@@ -57,13 +57,13 @@ fn finding(table: &Table, part: &Part) -> Option<Diagnostic> {
             let rows: Vec<String> = part
                 .unread
                 .iter()
-                .map(|u| format!("“{}”", u.row_label))
+                .map(|u| row_words(u.row_label))
                 .collect();
             let first = part.unread.first()?;
             let related = part
                 .unread
                 .iter()
-                .map(|u| Related::new(u.range.clone(), format!("“{}”：{}", u.row_label, u.reason)))
+                .map(|u| Related::new(u.range.clone(), format!("{}：{}", row_words(u.row_label), u.reason)))
                 .collect();
             Some(
                 Diagnostic::new(
@@ -79,5 +79,14 @@ fn finding(table: &Table, part: &Part) -> Option<Diagnostic> {
                 .with_related(related),
             )
         }
+    }
+}
+
+/// A row named in a message: its label, or `数据行` for the one row of 表四.
+fn row_words(label: &str) -> String {
+    if label.is_empty() {
+        "数据行".to_string()
+    } else {
+        format!("“{label}”")
     }
 }

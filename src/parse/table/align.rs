@@ -131,7 +131,7 @@ impl<'a> Stream<'a> {
         let to = to.min(self.keys.len());
         while at < to {
             let hay = &self.lstr[self.lbyte[at]..self.lbyte[to]];
-            let pos = hay.find(needle)?;
+            let pos = find_str(hay, needle)?;
             let start = self.lbyte.partition_point(|&b| b < self.lbyte[at] + pos);
             let span = start..start + n;
             if !overlaps(used, &span) {
@@ -164,9 +164,30 @@ impl<'a> Stream<'a> {
         to: usize,
         used: &[Range<usize>],
     ) -> Option<(usize, Range<usize>)> {
-        let mut all: Vec<(usize, Range<usize>)> = Vec::new();
+        let followed = |span: &Range<usize>| {
+            let last = self.ktok[span.end - 1];
+            self.lspan[last].end == span.end
+                && self
+                    .tokens
+                    .get(last + 1)
+                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
+        };
+        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
+            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
+        };
+        // The common case: the first occurrence is the row, numbers after it.
+        let firsts: Vec<(usize, Range<usize>)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(n, k)| self.find(k, from, to, used).map(|span| (n, span)))
+            .collect();
+        let earliest = first(&mut firsts.iter())?;
+        if followed(&earliest.1) {
+            return Some(earliest);
+        }
+        let mut all = firsts;
         for (n, k) in keys.iter().enumerate() {
-            let mut at = from;
+            let mut at = all.iter().find(|(m, _)| *m == n).map_or(to, |(_, s)| s.end);
             while all.len() < 16 {
                 let Some(span) = self.find(k, at, to, used) else {
                     break;
@@ -180,18 +201,7 @@ impl<'a> Stream<'a> {
                 }
             }
         }
-        let followed = |span: &Range<usize>| {
-            let last = self.ktok[span.end - 1];
-            self.lspan[last].end == span.end
-                && self
-                    .tokens
-                    .get(last + 1)
-                    .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Blank))
-        };
-        let first = |v: &mut dyn Iterator<Item = &(usize, Range<usize>)>| {
-            v.min_by_key(|(n, s)| (s.start, *n)).cloned()
-        };
-        first(&mut all.iter().filter(|(_, s)| followed(s))).or_else(|| first(&mut all.iter()))
+        first(&mut all.iter().filter(|(_, s)| followed(s))).or(Some(earliest))
     }
 
     /// The first stretch holding the characters of `needle` in order, close
@@ -368,6 +378,15 @@ impl<'a> Stream<'a> {
     }
 }
 
+/// `hay.find(needle)`, without building a substring searcher: the label
+/// stream is searched hundreds of times with short needles over short windows.
+fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let first = needle.chars().next()?;
+    hay.match_indices(first)
+        .map(|(i, _)| i)
+        .find(|&i| hay[i..].starts_with(needle))
+}
+
 /// Whether `span` overlaps any of `used`.
 fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
     used.iter()
@@ -520,11 +539,17 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
 
     // 3. Header groups, between the rows around them.
     let rows_used = used.len();
+    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::new();
     let mut row_idx = 0;
     let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
     let mut first_header: Option<usize> = None;
     let items: Vec<&Item> = tpl.items.iter().collect();
-    let all_keys = all_keys(tpl);
+    let rows_unfound: Vec<&str> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| anchors[*i].is_none() && !r.label.is_empty())
+        .filter_map(|(_, r)| r.keys.first().map(String::as_str))
+        .collect();
     for (n, item) in items.iter().enumerate() {
         match item {
             Item::Header(h) => group.push(h),
@@ -554,11 +579,12 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             lo,
             hi,
             used: &mut used,
-            all_keys: &all_keys,
+            rows_unfound: &rows_unfound,
             labels: &mut labels,
             missing: &mut missing,
             later_rows: &anchors[row_idx..],
             row_idx,
+            found: &mut header_found,
         };
         let (found, first) = ctx.match_group(&group);
         score += found;
@@ -574,6 +600,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     }
 
     let header_spans = used[rows_used..].to_vec();
+    name_column_groups(s, tpl, &header_found, &mut labels);
 
     // 4. Missing rows: those whose label is nowhere in the region. A label that
     // is there, but out of place, is not missing; its row cannot be read.
@@ -613,6 +640,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
                     expected: &row.label,
                     at,
                     kind: "row",
+                    part: None,
                 },
                 i,
             ));
@@ -626,6 +654,8 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
                     range: a.src.clone(),
                     found: s.text[a.src.clone()].to_string(),
                     near_miss: a.near_miss,
+                    group: None,
+                    part: None,
                 },
                 i,
             ));
@@ -720,16 +750,38 @@ fn extend_prefix(
     (span, false)
 }
 
-/// Keys of every label of the table.
-fn all_keys(tpl: &TableTpl) -> Vec<&str> {
-    tpl.items
-        .iter()
-        .map(|i| match i {
-            Item::Row(r) => r.keys.first().map_or("", String::as_str),
-            Item::Header(h) => h.key.as_str(),
-        })
-        .filter(|k| !k.is_empty())
-        .collect()
+/// A header that occurs once per column group (表四's `结果维持`) is named by
+/// its group: the k-th one in reading order belongs to the k-th group that
+/// has it, as the template lists its columns (`行政复议·结果维持`, …).
+fn name_column_groups(
+    s: &Stream,
+    tpl: &'static TableTpl,
+    found: &[(&'static str, Range<usize>)],
+    labels: &mut [(LabelMatch, usize)],
+) {
+    for (label, _) in labels.iter_mut().filter(|(l, _)| l.near_miss) {
+        let groups: Vec<&'static str> = tpl
+            .columns
+            .iter()
+            .filter_map(|c| c.split_once('·'))
+            .filter(|(_, leaf)| *leaf == label.expected)
+            .map(|(g, _)| g)
+            .collect();
+        if groups.len() < 2 {
+            continue;
+        }
+        let mut same: Vec<Range<usize>> = found
+            .iter()
+            .filter(|(h, _)| *h == label.expected)
+            .map(|(_, span)| s.src(span))
+            .collect();
+        same.sort_by_key(|r| r.start);
+        if same.len() == groups.len() {
+            if let Some(k) = same.iter().position(|r| *r == label.range) {
+                label.group = Some(groups[k]);
+            }
+        }
+    }
 }
 
 /// Keys of the row labels other than row `except` that are still unfound.
@@ -810,7 +862,8 @@ fn near_miss(
 }
 
 /// Whether `found` differs from `label` the way a typo does: a few
-/// characters changed, added or left out, in at most two places. Text of a
+/// characters changed, added or left out, in at most two places (a changed
+/// stretch costs its longer side: `撤销` for `废止` is two). Text of a
 /// neighbouring cell run into the label, or a label cut and mixed with
 /// another, differs by more.
 fn typo_like(label: &str, found: &str) -> bool {
@@ -826,28 +879,33 @@ fn typo_like(label: &str, found: &str) -> bool {
             };
         }
     }
-    // Walk one alignment, counting the places where the two differ.
-    let (mut i, mut j, mut gaps, mut in_gap) = (0, 0, 0, false);
+    // Walk one alignment; each place where the two differ costs its longer side.
+    let (mut i, mut j) = (0, 0);
+    let (mut gaps, mut cost) = (0, 0);
+    let (mut del, mut ins) = (0, 0);
+    let close = |del: &mut usize, ins: &mut usize, gaps: &mut usize, cost: &mut usize| {
+        if *del + *ins > 0 {
+            *gaps += 1;
+            *cost += (*del).max(*ins);
+            *del = 0;
+            *ins = 0;
+        }
+    };
     while i < n || j < m {
         if i < n && j < m && a[i] == b[j] {
+            close(&mut del, &mut ins, &mut gaps, &mut cost);
             i += 1;
             j += 1;
-            in_gap = false;
-            continue;
-        }
-        if !in_gap {
-            gaps += 1;
-            in_gap = true;
-        }
-        if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            ins += 1;
             j += 1;
         } else {
+            del += 1;
             i += 1;
         }
     }
-    let common = lcs[0][0];
-    let edits = (n - common) + (m - common);
-    gaps <= 2 && edits * 3 <= (2 * 3).max(n)
+    close(&mut del, &mut ins, &mut gaps, &mut cost);
+    gaps <= 2 && cost * 3 <= (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.
@@ -856,11 +914,14 @@ struct HeaderCtx<'s, 'a> {
     lo: usize,
     hi: usize,
     used: &'s mut Vec<Range<usize>>,
-    all_keys: &'s [&'s str],
+    /// Keys of the row labels not found.
+    rows_unfound: &'s [&'s str],
     labels: &'s mut Vec<(LabelMatch, usize)>,
     missing: &'s mut Vec<(MissingLabel, usize)>,
     later_rows: &'s [Option<Anchor>],
     row_idx: usize,
+    /// Every header found (its template text and key span), for column groups.
+    found: &'s mut Vec<(&'static str, Range<usize>)>,
 }
 
 impl HeaderCtx<'_, '_> {
@@ -903,6 +964,8 @@ impl HeaderCtx<'_, '_> {
                                 found: s.text[src.clone()].to_string(),
                                 range: src,
                                 near_miss: true,
+                                group: None,
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -911,13 +974,23 @@ impl HeaderCtx<'_, '_> {
                 Some(span) => {
                     found += 1;
                     first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
+                    self.found.push((&h.header, span.clone()));
                     self.used.push(span);
                 }
                 None => unfound.push(h),
             }
         }
+        // Rivals of a near miss: the labels still unfound around here (the other
+        // headers of this group, the rows not found), so that a word as close to
+        // a found label as to a missing one goes to the missing one.
+        let unfound_keys: Vec<&str> = unfound
+            .iter()
+            .map(|h| h.key.as_str())
+            .chain(self.rows_unfound.iter().copied())
+            .collect();
         for h in unfound {
             let k = h.key.as_str();
+            let rivals: Vec<&str> = unfound_keys.iter().copied().filter(|r| *r != k).collect();
             match h.role {
                 Role::Note => {}
                 Role::Group => {
@@ -926,14 +999,20 @@ impl HeaderCtx<'_, '_> {
                     }
                     // A group label written differently, where it stands, or (PDF
                     // text centres it among its rows) anywhere in the table.
-                    let mut near = near_miss(s, k, lo, hi, self.used, self.all_keys);
+                    let mut near = near_miss(s, k, lo, hi, self.used, &rivals);
                     if near.is_none() {
                         if s.take_loose(k, 0, s.len(), self.used).is_some() {
                             continue;
                         }
-                        near = near_miss(s, k, 0, s.len(), self.used, self.all_keys);
+                        near = near_miss(s, k, 0, s.len(), self.used, &rivals);
                     }
                     match near {
+                        // A group label cut short (`（六）其他`) is that label: it
+                        // spans rows, and converters clip it.
+                        Some(Near::Typo(span)) if k.contains(s.key_str(&span)) => {
+                            self.used.push(span);
+                            continue;
+                        }
                         Some(Near::Typo(span)) => {
                             self.used.push(span.clone());
                             let src = s.src(&span);
@@ -943,6 +1022,8 @@ impl HeaderCtx<'_, '_> {
                                     found: s.text[src.clone()].to_string(),
                                     range: src,
                                     near_miss: true,
+                                    group: None,
+                                    part: None,
                                 },
                                 self.row_idx,
                             ));
@@ -962,6 +1043,7 @@ impl HeaderCtx<'_, '_> {
                                 expected: &h.header,
                                 at,
                                 kind: "row",
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -970,15 +1052,19 @@ impl HeaderCtx<'_, '_> {
                 Role::Block | Role::Column => {
                     if let Some(took) = s.take_loose(k, lo, hi, self.used) {
                         // Broken across lines or cells by PDF extraction, but all there.
+                        self.found
+                            .push((&h.header, took[0].start..took[took.len() - 1].end));
                         self.used.extend(took);
-                    } else if let Some(near) = near_miss(s, k, lo, hi, self.used, self.all_keys) {
+                    } else if let Some(near) = near_miss(s, k, lo, hi, self.used, &rivals) {
                         let span = match near {
                             Near::Typo(span) => span,
                             Near::Fragment(span) => {
+                                self.found.push((&h.header, span.clone()));
                                 self.used.push(span);
                                 continue;
                             }
                         };
+                        self.found.push((&h.header, span.clone()));
                         self.used.push(span.clone());
                         let found = s.key_str(&span);
                         if k.contains(found) {
@@ -993,6 +1079,8 @@ impl HeaderCtx<'_, '_> {
                                 found: s.text[src.clone()].to_string(),
                                 range: src,
                                 near_miss: true,
+                                group: None,
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -1013,6 +1101,7 @@ impl HeaderCtx<'_, '_> {
                                 } else {
                                     "column"
                                 },
+                                part: None,
                             },
                             self.row_idx,
                         ));
@@ -1076,7 +1165,7 @@ pub fn row_inputs(
     let mut out = vec![RowInput::Absent; rows.len()];
     for (n, &(start, i)) in starts.iter().enumerate() {
         let end = starts.get(n + 1).map_or(usize::MAX, |&(e, _)| e);
-        let columns: Vec<&str> = tpl.columns_of(rows[i]).iter().map(String::as_str).collect();
+        let columns = tpl.columns_of(rows[i]);
         let anchor = aligned.anchors[i].as_ref();
         // The grid row of the label, or (for a table without row labels) of its first number.
         let cell = match anchor {
@@ -1092,7 +1181,7 @@ pub fn row_inputs(
                 .and_then(|(_, t)| t.cell),
         };
         if let Some(pos) = cell {
-            let input = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+            let input = grid_input(s, &layouts[pos.grid], pos.row, columns);
             // A table without row labels may spread its numbers over several grids.
             let complete = matches!(&input, RowInput::Placed(c) if c.len() == columns.len());
             if anchor.is_some() || complete {
@@ -1118,7 +1207,7 @@ pub fn row_inputs(
             // The label stands outside the grid that holds the row (a heading above a
             // one-row table): read the grid row that repeats the label.
             if let Some(pos) = grid_row_with_label(s, layouts, rows[i], start, end) {
-                out[i] = grid_input(s, &layouts[pos.grid], pos.row, &columns);
+                out[i] = grid_input(s, &layouts[pos.grid], pos.row, columns);
                 continue;
             }
         }
@@ -1141,7 +1230,7 @@ pub fn row_inputs(
 }
 
 /// The values of grid row `row`.
-fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[&str]) -> RowInput {
+fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[String]) -> RowInput {
     match grid::row_cells(layout, row, columns) {
         RowCells::Placed(cells) => RowInput::Placed(
             cells

@@ -8,6 +8,7 @@
 //! blank cell in a header row or in the label area is structure; a blank cell
 //! under a data column is an empty data cell.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::document::{Grid, GridCell};
@@ -24,6 +25,10 @@ pub enum Content {
     Blank,
 }
 
+/// Column spans found for a header block: its first row, the expected
+/// columns, and the spans (`None` when the header does not name them).
+type Mapping = (usize, Vec<String>, Option<Vec<Range<usize>>>);
+
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
     pub grid: &'g Grid,
@@ -32,6 +37,11 @@ pub struct Layout<'g> {
     pub content: Vec<Content>,
     /// Matching key of every cell's text.
     pub keys: Vec<String>,
+    /// Rows holding at least one number.
+    data_rows: Vec<bool>,
+    /// Column spans found for a header block (its first row) and a list of
+    /// expected columns, computed once.
+    mappings: RefCell<Vec<Mapping>>,
 }
 
 impl<'g> Layout<'g> {
@@ -46,22 +56,34 @@ impl<'g> Layout<'g> {
                 }
             }
         }
-        let content = grid
+        let content: Vec<Content> = grid
             .cells
             .iter()
             .map(|c| classify(&text[c.range.clone()]))
             .collect();
+        // Keys of labels only: numbers and blanks are compared by their text.
         let keys = grid
             .cells
             .iter()
-            .map(|c| key(&text[c.range.clone()]))
+            .zip(&content)
+            .map(|(c, k)| match *k {
+                Content::Label => key(&text[c.range.clone()]),
+                Content::Number => text[c.range.clone()].trim().to_string(),
+                Content::Blank => String::new(),
+            })
             .collect();
-        Layout {
+        let mut layout = Layout {
             grid,
             matrix,
             content,
             keys,
-        }
+            data_rows: Vec::new(),
+            mappings: RefCell::new(Vec::new()),
+        };
+        layout.data_rows = (0..grid.n_rows)
+            .map(|r| (0..grid.n_cols).any(|c| layout.content_at(r, c) == Content::Number))
+            .collect();
+        layout
     }
 
     fn at(&self, r: usize, c: usize) -> Option<usize> {
@@ -74,7 +96,7 @@ impl<'g> Layout<'g> {
 
     /// A row holding at least one number.
     pub fn is_data_row(&self, r: usize) -> bool {
-        (0..self.grid.n_cols).any(|c| self.content_at(r, c) == Content::Number)
+        self.data_rows.get(r).copied().unwrap_or(false)
     }
 
     /// The cells of row `r` from left to right, each once (a merged cell is
@@ -206,7 +228,7 @@ pub enum RowCells {
 
 /// Read the data cells of grid row `r` for the expected columns (template
 /// column names, `group·leaf` where the template groups columns).
-pub fn row_cells(layout: &Layout, r: usize, expected: &[&str]) -> RowCells {
+pub fn row_cells(layout: &Layout, r: usize, expected: &[String]) -> RowCells {
     if let Some(placed) = by_header(layout, r, expected) {
         return RowCells::Placed(placed);
     }
@@ -215,12 +237,29 @@ pub fn row_cells(layout: &Layout, r: usize, expected: &[&str]) -> RowCells {
 
 /// Columns named by the header rows above `r` (or above the nearest data row
 /// above whose header rows name them).
-fn by_header(layout: &Layout, r: usize, expected: &[&str]) -> Option<Vec<Option<usize>>> {
+fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Option<usize>>> {
     let mut at = r;
     loop {
         let headers = layout.header_rows_above(at);
-        if !headers.is_empty() {
-            if let Some(spans) = map_columns(layout, &headers, expected) {
+        if let Some(&first) = headers.first() {
+            let cached = layout
+                .mappings
+                .borrow()
+                .iter()
+                .find(|(row, cols, _)| *row == first && cols == expected)
+                .map(|(_, _, m)| m.clone());
+            let mapped = match cached {
+                Some(m) => m,
+                None => {
+                    let m = map_columns(layout, &headers, expected);
+                    layout
+                        .mappings
+                        .borrow_mut()
+                        .push((first, expected.to_vec(), m.clone()));
+                    m
+                }
+            };
+            if let Some(spans) = mapped {
                 return place(layout, r, &spans);
             }
         }
@@ -270,7 +309,11 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
 /// Map the expected columns, in order, to spans of grid columns whose header
 /// path ends in the expected label (and contains its group, when the header
 /// names one).
-fn map_columns(layout: &Layout, headers: &[usize], expected: &[&str]) -> Option<Vec<Range<usize>>> {
+fn map_columns(
+    layout: &Layout,
+    headers: &[usize],
+    expected: &[String],
+) -> Option<Vec<Range<usize>>> {
     let paths = layout.header_paths(headers);
     // Consecutive columns with the same path form one span.
     let mut spans: Vec<(Range<usize>, &Vec<usize>)> = Vec::new();
@@ -280,12 +323,17 @@ fn map_columns(layout: &Layout, headers: &[usize], expected: &[&str]) -> Option<
             _ => spans.push((c..c + 1, p)),
         }
     }
+    // The template's column groups (表四: 行政复议, 未经复议直接起诉, 复议后起诉).
+    let groups: Vec<String> = expected
+        .iter()
+        .filter_map(|w| w.split_once('·').map(|(g, _)| key(g)))
+        .collect();
     let mut out = Vec::with_capacity(expected.len());
     let mut next = 0;
     for want in expected {
         let (group, leaf) = want
             .split_once('·')
-            .map_or((None, *want), |(g, l)| (Some(g), l));
+            .map_or((None, want.as_str()), |(g, l)| (Some(g), l));
         let (leaf, group) = (key(leaf), group.map(key));
         let found = spans[next..].iter().position(|(_, p)| {
             let Some(&last) = p.last() else { return false };
@@ -295,21 +343,13 @@ fn map_columns(layout: &Layout, headers: &[usize], expected: &[&str]) -> Option<
                     p.iter().any(|&i| &layout.keys[i] == g)
                         || !p[..p.len() - 1]
                             .iter()
-                            .any(|&i| is_group_key(&layout.keys[i]))
+                            .any(|&i| groups.contains(&layout.keys[i]))
                 })
         })?;
         out.push(spans[next + found].0.clone());
         next += found + 1;
     }
     Some(out)
-}
-
-/// Column groups of 表四.
-fn is_group_key(k: &str) -> bool {
-    matches!(
-        k,
-        "行政复议" | "行政诉讼" | "未经复议直接起诉" | "复议后起诉"
-    )
 }
 
 /// The cells after the row's last label, trimmed of blank span cells at
@@ -357,6 +397,9 @@ fn by_position(layout: &Layout, r: usize, n: usize) -> RowCells {
 /// which at least two rows have two or more filled cells.
 pub fn text_grids(text: &str) -> Vec<Grid> {
     let mut out = Vec::new();
+    if !text.bytes().any(|b| b == b'|' || b == b'\t') {
+        return out;
+    }
     let mut block: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
@@ -460,7 +503,7 @@ mod tests {
 |  | （二）部分公开 | 1 |  | 0 | 0 | 0 | 0 | 1 |
 ";
 
-    const COLUMNS: [&str; 7] = [
+    const COLUMN_NAMES: [&str; 7] = [
         "自然人",
         "商业企业",
         "科研机构",
@@ -470,8 +513,12 @@ mod tests {
         "总计",
     ];
 
+    fn columns() -> Vec<String> {
+        COLUMN_NAMES.iter().map(|s| (*s).to_string()).collect()
+    }
+
     fn values(text: &str, layout: &Layout, r: usize) -> Vec<String> {
-        match row_cells(layout, r, &COLUMNS) {
+        match row_cells(layout, r, &columns()) {
             RowCells::Placed(p) => p
                 .iter()
                 .map(|c| {
@@ -523,7 +570,7 @@ mod tests {
         let grids = text_grids(text);
         let layout = Layout::new(text, &grids[0]);
         for (r, want) in [(1, "3"), (2, "4")] {
-            match row_cells(&layout, r, &["本年处理决定数量"]) {
+            match row_cells(&layout, r, &["本年处理决定数量".to_string()]) {
                 RowCells::Placed(p) => {
                     assert_eq!(&text[layout.grid.cells[p[0].unwrap()].range.clone()], want);
                 }

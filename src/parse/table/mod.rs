@@ -39,14 +39,16 @@ pub fn find(text: &str, sections: &[Section], given: &[Grid]) -> Vec<Table> {
         }
     }
     grids.sort_by_key(|g| g.range.start);
+    let layouts: Vec<Layout> = grids.iter().map(|g| Layout::new(text, g)).collect();
+    let keys = locate::DocKeys::new(text);
     let mut out = Vec::new();
     for newest in &template::all()[0].tables {
-        let region = locate::region(text, sections, newest);
-        let local: Vec<&Grid> = grids
+        let region = locate::region(&keys, sections, newest);
+        let local: Vec<(usize, &Grid)> = grids
             .iter()
-            .filter(|g| overlap(&g.range, &region))
+            .enumerate()
+            .filter(|(_, g)| overlap(&g.range, &region))
             .collect();
-        let layouts: Vec<Layout> = local.iter().map(|g| Layout::new(text, g)).collect();
         let stream = Stream::new(text, region.clone(), tokens_of(text, &region, &local));
         // Try the newest format first; a perfect match needs no second opinion.
         let mut best: Option<(align::Aligned, &'static TableTpl, crate::model::Format)> = None;
@@ -81,10 +83,10 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// The tokens of a region: grid cells (tagged with their grid row) and the
 /// text between grids, in reading order.
-fn tokens_of(text: &str, region: &Range<usize>, grids: &[&Grid]) -> Vec<Token> {
-    let skip: Vec<Range<usize>> = grids.iter().map(|g| g.range.clone()).collect();
+fn tokens_of(text: &str, region: &Range<usize>, grids: &[(usize, &Grid)]) -> Vec<Token> {
+    let skip: Vec<Range<usize>> = grids.iter().map(|(_, g)| g.range.clone()).collect();
     let mut out = tokens::tokenize(text, region.clone(), &skip);
-    for (gi, g) in grids.iter().enumerate() {
+    for &(gi, g) in grids {
         for cell in &g.cells {
             if cell.range.is_empty() || !overlap(&cell.range, region) {
                 continue;

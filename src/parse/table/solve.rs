@@ -20,8 +20,10 @@ use super::tokens::ascii_number;
 
 /// Candidates per row beyond which a row is unreadable.
 const MAX_SPLITS: usize = 4000;
-/// Search steps per table beyond which the glued rows are unreadable.
-const BUDGET: usize = 300_000;
+/// Candidate readings tried per table beyond which the glued rows are unreadable.
+const BUDGET: usize = 60_000;
+/// Splits beyond which a row that no split fits cannot be a wrong total.
+const MAX_WRONG_ROW_SPLITS: usize = 64;
 /// Joint readings enumerated to tell which rows every reading agrees on.
 const MAX_SOLUTIONS: usize = 24;
 
@@ -271,7 +273,7 @@ fn row_candidates(
     }
     let mut out = Vec::new();
     let mut budget = MAX_SPLITS * 20;
-    let mut acc = Vec::new();
+    let mut acc: Vec<(Range<usize>, usize)> = Vec::new();
     split_rec(text, toks, 0, None, kinds, &mut acc, &mut out, &mut budget);
     if drop_item {
         if let Some(last) = toks.last().filter(|t| !t.delimited && t.num.len() > 1) {
@@ -351,7 +353,8 @@ pub fn value_of(s: &str) -> Value {
 }
 
 /// Every way to read `toks[ti..]` (the current token starting at `from`) as
-/// the remaining cells of `kinds`.
+/// the remaining cells of `kinds`. `acc` holds the pieces so far (the number
+/// ranges and their tokens); values are made only for complete readings.
 #[allow(clippy::too_many_arguments)]
 fn split_rec(
     text: &str,
@@ -359,7 +362,7 @@ fn split_rec(
     ti: usize,
     from: Option<usize>,
     kinds: &[CellKind],
-    acc: &mut Vec<Option<Piece>>,
+    acc: &mut Vec<(Range<usize>, usize)>,
     out: &mut Vec<Cand>,
     budget: &mut usize,
 ) {
@@ -369,10 +372,11 @@ fn split_rec(
     *budget -= 1;
     if ti == toks.len() {
         if acc.len() == kinds.len() {
-            out.push(Cand {
-                cells: acc.clone(),
-                split: true,
-            });
+            let cells = acc
+                .iter()
+                .map(|(r, t)| Some(piece(text, &toks[*t], r.clone())))
+                .collect();
+            out.push(Cand { cells, split: true });
         }
         return;
     }
@@ -383,7 +387,7 @@ fn split_rec(
     let t = &toks[ti];
     if t.delimited || t.blank {
         if t.blank || valid_part(&text[t.num.clone()], kinds[col]) {
-            acc.push(Some(piece(text, t, t.num.clone())));
+            acc.push((t.num.clone(), ti));
             split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
             acc.pop();
         }
@@ -398,7 +402,7 @@ fn split_rec(
     }
     // Take the whole rest as the last piece of this token.
     if valid_part(rest, kinds[col]) {
-        acc.push(Some(piece(text, t, start..t.num.end)));
+        acc.push((start..t.num.end, ti));
         split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
         acc.pop();
     }
@@ -406,11 +410,10 @@ fn split_rec(
         return;
     }
     for (i, _) in rest.char_indices().skip(1) {
-        let head = &rest[..i];
-        if !valid_part(head, kinds[col]) {
+        if !valid_part(&rest[..i], kinds[col]) {
             continue;
         }
-        acc.push(Some(piece(text, t, start..start + i)));
+        acc.push((start..start + i, ti));
         split_rec(text, toks, ti, Some(start + i), kinds, acc, out, budget);
         acc.pop();
     }
@@ -419,6 +422,10 @@ fn split_rec(
 /// A well-formed number for a cell of `kind`: no leading zeros, a sign only
 /// where allowed, a decimal point only in amounts.
 fn valid_part(s: &str, kind: CellKind) -> bool {
+    // The common case: plain ASCII digits.
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return !s.is_empty() && (s == "0" || !s.starts_with('0'));
+    }
     let s = ascii_number(s);
     let unsigned = match kind {
         CellKind::Signed => s.strip_prefix('-').unwrap_or(&s),
@@ -450,7 +457,7 @@ struct Ident<'c> {
 /// the forced one, or `None` when the identities do not force one.
 fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
-    let idents: Vec<Ident> = checks
+    let mut idents: Vec<Ident> = checks
         .iter()
         .map(|c| {
             let mut rows: Vec<usize> = c.left.iter().chain(&c.right).map(|&(r, _)| r).collect();
@@ -460,8 +467,23 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
         })
         .filter(|id| id.rows.iter().all(|&r| !cands[r].is_empty()))
         .collect();
-    // Fixed rows first, then the rows that are totals of others, then the rest.
-    let mut order: Vec<usize> = (0..n).filter(|&r| !cands[r].is_empty()).collect();
+    let mut s = Search::new(cands, &idents);
+    // Each row's readings that keep the row's own identities (its total).
+    let viable: Vec<Vec<usize>> = (0..n)
+        .map(|r| (0..cands[r].len()).filter(|&k| s.local_ok(r, k)).collect())
+        .collect();
+    // A row no reading of which keeps its own total, split many ways, cannot
+    // be the one wrong number of a forced reading: it is left unread.
+    let hopeless: Vec<usize> = (0..n)
+        .filter(|&r| cands[r].len() > MAX_WRONG_ROW_SPLITS && viable[r].is_empty())
+        .collect();
+    if !hopeless.is_empty() {
+        idents.retain(|id| !id.rows.iter().any(|r| hopeless.contains(r)));
+        s = Search::new(cands, &idents);
+    }
+    let rows: Vec<usize> = (0..n)
+        .filter(|&r| !cands[r].is_empty() && !hopeless.contains(&r))
+        .collect();
     let is_total = |r: usize| {
         idents.iter().any(|id| {
             id.check.kind == IdentityKind::Total
@@ -469,28 +491,43 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
                 && id.rows.len() > 1
         })
     };
-    order.sort_by_key(|&r| (cands[r].len() > 1, !is_total(r), cands[r].len(), r));
-    let mut s = Search {
-        cands,
-        idents: &idents,
-        order: &order,
-        assign: vec![None; n],
-        budget: BUDGET,
+    let order = |choices: &[Vec<usize>]| -> Vec<usize> {
+        // Fixed rows first, then the rows that are totals of others, then the rest.
+        let mut order = rows.clone();
+        order.sort_by_key(|&r| (choices[r].len() > 1, !is_total(r), choices[r].len(), r));
+        order
     };
-    // 1. Every identity holds.
     let all: Vec<usize> = (0..idents.len()).collect();
-    let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
-    s.satisfy(0, &all, &mut sols);
-    if s.budget > 0 && !sols.is_empty() {
-        return agree(n, &sols, sols.len() < MAX_SOLUTIONS);
+    // 1. Every identity holds: only readings that keep their row's own identities.
+    if rows.iter().all(|&r| !viable[r].is_empty()) {
+        s.choices = viable.clone();
+        s.order = order(&s.choices);
+        let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
+        s.satisfy(0, &all, &mut sols);
+        if s.budget == 0 {
+            return vec![None; n];
+        }
+        if !sols.is_empty() {
+            return agree(n, &sols, sols.len() < MAX_SOLUTIONS);
+        }
     }
-    if s.budget == 0 || !followed {
+    if !followed {
         return vec![None; n];
     }
     // 2. None holds: the unique reading violating the fewest identities, where
     // one wrong number explains every identity it breaks (so a real wrong total
     // in a glued table is reported, with the cells it summed), and which the
     // identities it keeps still force.
+    s.choices = (0..n)
+        .map(|r| {
+            if viable[r].is_empty() {
+                (0..cands[r].len()).collect()
+            } else {
+                viable[r].clone()
+            }
+        })
+        .collect();
+    s.order = order(&s.choices);
     let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
     s.minimise(0, 0, &mut best);
     if s.budget == 0 || best.1.len() != 1 {
@@ -510,6 +547,7 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
         .collect();
     let mut sols = Vec::new();
     s.assign = vec![None; n];
+    s.choices = (0..n).map(|r| (0..cands[r].len()).collect()).collect();
     s.satisfy(0, &kept, &mut sols);
     if s.budget == 0 || sols.len() != 1 {
         return vec![None; n];
@@ -541,12 +579,47 @@ fn agree(n: usize, sols: &[Vec<Option<usize>>], complete: bool) -> Vec<Option<us
 struct Search<'a> {
     cands: &'a [Vec<Cand>],
     idents: &'a [Ident<'a>],
-    order: &'a [usize],
+    /// Per row, the identities that involve it.
+    touching: Vec<Vec<usize>>,
+    /// Per row, the candidates the search may choose.
+    choices: Vec<Vec<usize>>,
+    order: Vec<usize>,
     assign: Vec<Option<usize>>,
+    /// Candidate readings the search may still try.
     budget: usize,
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
+    fn new(cands: &'a [Vec<Cand>], idents: &'a [Ident<'a>]) -> Self {
+        let n = cands.len();
+        let touching = (0..n)
+            .map(|r| {
+                (0..idents.len())
+                    .filter(|&i| idents[i].rows.contains(&r))
+                    .collect()
+            })
+            .collect();
+        Search {
+            cands,
+            idents,
+            touching,
+            choices: (0..n).map(|r| (0..cands[r].len()).collect()).collect(),
+            order: Vec::new(),
+            assign: vec![None; n],
+            budget: BUDGET,
+        }
+    }
+
+    /// Whether reading `k` of row `r` keeps the identities of that row alone.
+    fn local_ok(&self, r: usize, k: usize) -> bool {
+        let mut assign = vec![None; self.cands.len()];
+        assign[r] = Some(k);
+        self.touching[r]
+            .iter()
+            .filter(|&&i| self.idents[i].rows == [r])
+            .all(|&i| self.holds(&self.idents[i], &assign) != Some(false))
+    }
+
     fn value(&self, assign: &[Option<usize>], (r, c): (usize, usize)) -> Option<Option<i64>> {
         let k = assign[r]?;
         let v = self.cands[r][k]
@@ -589,33 +662,35 @@ impl Search<'_> {
         None
     }
 
-    fn violated(&self, assign: &[Option<usize>], ids: &[usize]) -> usize {
-        ids.iter()
-            .filter(|&&i| self.holds(&self.idents[i], assign) == Some(false))
+    /// How many of the identities touching row `r` (among `ids`, a sorted
+    /// list, or all when `None`) the current assignment breaks.
+    fn broken_at(&self, r: usize, ids: Option<&[usize]>) -> usize {
+        self.touching[r]
+            .iter()
+            .filter(|i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
+            .filter(|&&i| self.holds(&self.idents[i], &self.assign) == Some(false))
             .count()
     }
 
-    /// Enumerate readings satisfying identities `ids`, up to `MAX_SOLUTIONS`.
+    /// Enumerate readings satisfying identities `ids` (sorted), up to `MAX_SOLUTIONS`.
     fn satisfy(&mut self, depth: usize, ids: &[usize], sols: &mut Vec<Vec<Option<usize>>>) {
         if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
             return;
         }
-        self.budget -= 1;
         let Some(&r) = self.order.get(depth) else {
             sols.push(self.assign.clone());
             return;
         };
-        for k in 0..self.cands[r].len() {
-            self.assign[r] = Some(k);
-            let assign = self.assign.clone();
-            let ok = ids
-                .iter()
-                .filter(|&&i| self.idents[i].rows.contains(&r))
-                .all(|&i| self.holds(&self.idents[i], &assign) != Some(false));
-            if ok {
+        for ki in 0..self.choices[r].len() {
+            if self.budget == 0 {
+                break;
+            }
+            self.budget -= 1;
+            self.assign[r] = Some(self.choices[r][ki]);
+            if self.broken_at(r, Some(ids)) == 0 {
                 self.satisfy(depth + 1, ids, sols);
             }
-            if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
+            if sols.len() >= MAX_SOLUTIONS {
                 break;
             }
         }
@@ -633,7 +708,6 @@ impl Search<'_> {
         if self.budget == 0 || violated > best.0 || (violated == best.0 && best.1.len() >= 2) {
             return;
         }
-        self.budget -= 1;
         let Some(&r) = self.order.get(depth) else {
             if violated < best.0 {
                 *best = (violated, vec![self.assign.clone()]);
@@ -642,18 +716,18 @@ impl Search<'_> {
             }
             return;
         };
-        let touching: Vec<usize> = (0..self.idents.len())
-            .filter(|&i| self.idents[i].rows.contains(&r))
-            .collect();
-        let before = self.violated(&self.assign, &touching);
+        let before = self.broken_at(r, None);
         // Readings that keep this row's identities first, for an early bound.
-        let mut ks: Vec<(usize, usize)> = (0..self.cands[r].len())
-            .map(|k| {
-                self.assign[r] = Some(k);
-                let after = self.violated(&self.assign, &touching);
-                (after.saturating_sub(before), k)
-            })
-            .collect();
+        let mut ks: Vec<(usize, usize)> = Vec::with_capacity(self.choices[r].len());
+        for ki in 0..self.choices[r].len() {
+            if self.budget == 0 {
+                break;
+            }
+            self.budget -= 1;
+            let k = self.choices[r][ki];
+            self.assign[r] = Some(k);
+            ks.push((self.broken_at(r, None).saturating_sub(before), k));
+        }
         ks.sort_unstable();
         for (added, k) in ks {
             self.assign[r] = Some(k);

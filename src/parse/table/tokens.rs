@@ -114,6 +114,10 @@ fn is_digit(c: char) -> bool {
 
 /// Digits with optional sign, decimal points and inner dashes (glued cells such as `11-83`).
 pub fn is_numeric(s: &str) -> bool {
+    // The common case: plain ASCII digits.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let first = s.trim_start_matches(['-', '－']).chars().next();
     if !first.is_some_and(is_digit) {
         return false;
@@ -145,7 +149,7 @@ pub fn number_with_unit(s: &str) -> Option<usize> {
 /// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
 fn is_page_footer(line: &str) -> bool {
     let line = line.trim_matches(is_space);
-    if line.is_empty() || line.len() > 24 {
+    if line.is_empty() || line.len() > 24 || !line.starts_with(['-', '—', '－', '第']) {
         return false;
     }
     let t: String = line.chars().filter(|c| !is_space(*c)).collect();
@@ -161,7 +165,10 @@ fn is_page_footer(line: &str) -> bool {
 
 pub fn is_markdown_rule(line: &str) -> bool {
     let t = line.trim();
-    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    t.starts_with(['|', '-', ':'])
+        && t.contains('-')
+        && t.bytes()
+            .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
 }
 
 /// Split `text[region]` into table tokens, in reading order, leaving out the
@@ -177,12 +184,22 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
         }
         let body = line.trim_end_matches(['\n', '\r']);
         let end = start + body.len();
-        if body.trim_matches(is_space).is_empty() || is_page_footer(body) || is_markdown_rule(body)
-        {
+        let trimmed = body.trim_matches(is_space);
+        if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
             continue;
         }
-        let trimmed = body.trim_matches(is_space);
-        if trimmed != "|" && trimmed.chars().all(|c| c == '|' || is_space(c)) {
+        // Prose without a single number holds no cell of a table.
+        let digits = trimmed
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        if !digits && trimmed.contains('。') {
+            continue;
+        }
+        if trimmed != "|"
+            && trimmed
+                .bytes()
+                .all(|b| b == b'|' || b.is_ascii_whitespace())
+        {
             // `|||` rows are separators left by HTML-to-text conversion.
             continue;
         }
@@ -192,7 +209,7 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             out.push(Token::new(Kind::Blank, at..at + 1, true));
             continue;
         }
-        if body.contains(['|', '\t']) {
+        if body.bytes().any(|b| b == b'|' || b == b'\t') {
             cells(text, start, end, trimmed.starts_with('|'), &mut out);
         } else {
             words(text, start, end, false, &mut out);
@@ -242,22 +259,18 @@ pub fn cell_tokens(text: &str, range: Range<usize>) -> Vec<Token> {
 /// Space-separated words; a word that is one whole cell is delimited.
 fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
     let line = &text[start..end];
-    let mut spans: Vec<Range<usize>> = Vec::new();
+    // A delimited cell holding a single word is atomic; a cell holding several
+    // space-separated words is read word by word (`0 0 0` in one tab cell).
+    let whole_cell = cell && !line.trim_matches(is_space).contains(is_space);
     let mut word_start: Option<usize> = None;
     for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
         if is_space(c) {
             if let Some(ws) = word_start.take() {
-                spans.push(start + ws..start + i);
+                runs(text, start + ws..start + i, whole_cell, out);
             }
         } else if word_start.is_none() {
             word_start = Some(i);
         }
-    }
-    // A delimited cell holding a single word is atomic; a cell holding several
-    // space-separated words is read word by word (`0 0 0` in one tab cell).
-    let whole_cell = cell && spans.len() == 1;
-    for span in spans {
-        runs(text, span, whole_cell, out);
     }
 }
 
@@ -501,9 +514,15 @@ mod tests {
             ]
         );
         assert_eq!(
-            kinds("工作取得进展。二、主动公开"),
-            vec![(Prose, "工作取得进展。"), (Label, "二、主动公开")]
+            kinds("工作取得进展。二、主动公开0"),
+            vec![
+                (Prose, "工作取得进展。"),
+                (Label, "二、主动公开"),
+                (Number, "0")
+            ]
         );
+        // A line of prose without a number holds no cell.
+        assert_eq!(kinds("工作取得进展。二、主动公开"), vec![]);
         assert_eq!(
             kinds("收费5949.09(二)类别2023年，在公开的107条；其他"),
             vec![

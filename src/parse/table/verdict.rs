@@ -10,7 +10,10 @@
 
 use std::ops::Range;
 
-use crate::model::{Cell, Format, Identity, Part, ShortRow, Table, UnreadRow, Value, Verdict};
+use crate::model::{
+    Cell, Format, Identity, LabelMatch, MissingLabel, Part, ShortRow, Table, UnreadRow, Value,
+    Verdict,
+};
 use crate::template::{RowTpl, TableTpl};
 
 use super::align::{Aligned, Stream};
@@ -129,17 +132,29 @@ pub fn build(
         parts_tpl.iter().position(|(_, idx)| idx.contains(&i))
     };
     let trusted = |i: usize| part_of(i).is_none_or(|p| followed[p]);
+    // In a table of several parts, a label is named by its part.
+    let part_name = |i: usize| {
+        (parts_tpl.len() > 1)
+            .then(|| part_of(i).map(|p| parts_tpl[p].0))
+            .flatten()
+    };
     table.labels = aligned
         .labels
         .into_iter()
         .filter(|(l, i)| !l.near_miss || trusted(*i))
-        .map(|(l, _)| l)
+        .map(|(l, i)| LabelMatch {
+            part: part_name(i),
+            ..l
+        })
         .collect();
     table.missing = aligned
         .missing
         .into_iter()
         .filter(|(_, i)| trusted(*i))
-        .map(|(m, _)| m)
+        .map(|(m, i)| MissingLabel {
+            part: part_name(i),
+            ..m
+        })
         .collect();
     table.identities = identities(tpl, &table.cells);
     table
@@ -285,12 +300,9 @@ fn stream_mentions(stream: &Stream, name: &str) -> bool {
     stream.find(&k, 0, stream.len(), &[]).is_some()
 }
 
+/// The row's label; empty for the one row of a table without row labels (表四).
 pub fn row_display(row: &'static RowTpl) -> &'static str {
-    if row.label.is_empty() {
-        "数据"
-    } else {
-        &row.label
-    }
+    &row.label
 }
 
 /// Instantiate the template's checks on the cells that were read. A check
