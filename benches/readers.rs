@@ -112,11 +112,12 @@ fn main() {
     // The long document is read whole: its three tables and its findings.
     let r = read::read("long.docx", &docx).unwrap();
     assert_eq!(r.doc.grids.len(), 3);
-    assert_eq!(
-        read::analyze(&r, &Settings::default())
-            .analysis
-            .diagnostics
-            .len(),
-        3
-    );
+    // The three 结果维护 of seed 000, found in its Word version too.
+    let labels = read::analyze(&r, &Settings::default())
+        .analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "table-label")
+        .count();
+    assert_eq!(labels, 3);
 }
