@@ -428,7 +428,9 @@ async function main() {
 
     // 5. Settings reach the server without reload. As warnings, the status bar counts them.
     await editUserSettings(page, { "govReport.rules": { "table-label": "warning" } });
-    const warned = page.locator(".statusbar-item", { hasText: "个警告" }).first();
+    // Wait for the count with no errors left: the draft already has a warning of its own, so
+    // "个警告" alone would match before the setting has reached the server.
+    const warned = page.locator(".statusbar-item", { hasText: /2021\s*·\s*2021版格式\s*·\s*\d+\s*个警告/ }).first();
     await warned.waitFor({ timeout: 20000 });
     const warnedText = (await warned.innerText()).replace(/\s+/g, " ").trim();
     if (!/2021 · 2021版格式 · \d+ 个警告/.test(warnedText) || /无错误/.test(warnedText)) fail(`status bar with warnings: ${warnedText}`);
