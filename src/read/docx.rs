@@ -780,19 +780,6 @@ impl Manual {
     }
 }
 
-fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl Docx {
     /// The `w:t` whose content holds `src`.
     fn elem_of(&self, src: &Range<usize>) -> Option<usize> {
@@ -836,7 +823,7 @@ impl Docx {
             }
             for (k, (r, &i)) in ranges.iter().zip(&elems).enumerate() {
                 let new = if k == 0 {
-                    escape_xml(&edit.new_text)
+                    super::html::escape(&edit.new_text)
                 } else {
                     String::new()
                 };

@@ -926,7 +926,8 @@ pub fn read(source: &str) -> (Document, SourceMap) {
     (Document { text, grids }, map)
 }
 
-/// HTML-escape a replacement text for the page source.
+/// Escape a replacement text for markup: the page source, or Word's XML
+/// (`&`, `<`, `>`; both write it as element text, never in an attribute).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

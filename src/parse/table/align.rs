@@ -925,6 +925,22 @@ struct HeaderCtx<'s, 'a> {
 }
 
 impl HeaderCtx<'_, '_> {
+    /// Report the header `expected` as written differently, at key span `span`.
+    fn near_miss(&mut self, expected: &'static str, span: &Range<usize>) {
+        let src = self.s.src(span);
+        self.labels.push((
+            LabelMatch {
+                expected,
+                found: self.s.text[src.clone()].to_string(),
+                range: src,
+                near_miss: true,
+                group: None,
+                part: None,
+            },
+            self.row_idx,
+        ));
+    }
+
     /// Match one group of headers in `lo..hi`. Returns how many matched exactly
     /// and the key position of the first match.
     fn match_group(&mut self, group: &[&'static template::HeaderTpl]) -> (usize, Option<usize>) {
@@ -957,18 +973,7 @@ impl HeaderCtx<'_, '_> {
                     first = Some(first.map_or(span.start, |f: usize| f.min(span.start)));
                     self.used.push(span.clone());
                     if typo {
-                        let src = s.src(&span);
-                        self.labels.push((
-                            LabelMatch {
-                                expected: &h.header,
-                                found: s.text[src.clone()].to_string(),
-                                range: src,
-                                near_miss: true,
-                                group: None,
-                                part: None,
-                            },
-                            self.row_idx,
-                        ));
+                        self.near_miss(&h.header, &span);
                     }
                 }
                 Some(span) => {
@@ -1015,18 +1020,7 @@ impl HeaderCtx<'_, '_> {
                         }
                         Some(Near::Typo(span)) => {
                             self.used.push(span.clone());
-                            let src = s.src(&span);
-                            self.labels.push((
-                                LabelMatch {
-                                    expected: &h.header,
-                                    found: s.text[src.clone()].to_string(),
-                                    range: src,
-                                    near_miss: true,
-                                    group: None,
-                                    part: None,
-                                },
-                                self.row_idx,
-                            ));
+                            self.near_miss(&h.header, &span);
                             continue;
                         }
                         Some(Near::Fragment(span)) => {
@@ -1072,18 +1066,7 @@ impl HeaderCtx<'_, '_> {
                             // glued to their neighbours (`商业企` + `业`), not a different word.
                             continue;
                         }
-                        let src = s.src(&span);
-                        self.labels.push((
-                            LabelMatch {
-                                expected: &h.header,
-                                found: s.text[src.clone()].to_string(),
-                                range: src,
-                                near_miss: true,
-                                group: None,
-                                part: None,
-                            },
-                            self.row_idx,
-                        ));
+                        self.near_miss(&h.header, &span);
                     } else if !h.optional
                         && (has_blank(s, lo, hi) || !s.find_loose(k, lo, hi))
                         && (h.role != Role::Block || s.find(k, 0, s.len(), &[]).is_none())
