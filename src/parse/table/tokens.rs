@@ -443,8 +443,8 @@ mod tests {
         assert!(has_digit("共３件"));
         assert!(has_digit("０"));
         assert!(!has_digit("予以公开"));
-        // U+FF5A (ｚ) shares the lead bytes of the full-width digits.
-        assert!(!has_digit("ｚ"));
+        // `（` (EF BC 88) and `：` (EF BC 9A) share the digits' first two bytes.
+        assert!(!has_digit("（：）"));
         assert!(!has_digit(""));
     }
 
