@@ -397,9 +397,22 @@ impl Table {
     /// rules already report) would otherwise be blamed on the text or on
     /// another year's report.
     pub fn consistent(&self) -> bool {
-        // Every cell's value once (identities share cells).
-        let values: Vec<Option<i64>> = (0..self.cells.len())
-            .map(|i| self.read_at(i).map(|(v, _)| v))
+        // Every cell's value once (identities share cells); a table read in
+        // full needs no per-row check.
+        let all_read = self
+            .parts
+            .iter()
+            .all(|p| p.verdict == Verdict::Read && p.unread.is_empty());
+        let values: Vec<Option<i64>> = self
+            .cells
+            .iter()
+            .map(|cell| {
+                cell.range.as_ref()?;
+                if !all_read && !self.row_read(cell) {
+                    return None;
+                }
+                cell.value.as_i64()
+            })
             .collect();
         let side = |idx: &[usize]| -> Option<i64> {
             idx.iter().map(|&i| values.get(i).copied().flatten()).sum()

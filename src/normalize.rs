@@ -99,33 +99,44 @@ pub(crate) fn pinyin_residue_len(s: &str) -> Option<usize> {
 pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
     let slice = &text[range.clone()];
     let mut out = Vec::with_capacity(slice.len() / 3);
+    each_key_char(slice, |i, c, len| {
+        let start = range.start + i;
+        out.push(KeyChar {
+            c,
+            src: start..start + len,
+        });
+    });
+    out
+}
+
+/// The matching key of a string.
+pub fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    each_key_char(s, |_, c, _| out.push(c));
+    out
+}
+
+/// Calls `f(offset, key character, source length)` for each key character
+/// of `s`: pinyin residue after a CJK character is skipped, other characters
+/// are folded or dropped (see [`fold`]).
+fn each_key_char(s: &str, mut f: impl FnMut(usize, char, usize)) {
     let mut prev_cjk = false;
     let mut skip_until = 0;
-    for (i, c) in slice.char_indices() {
+    for (i, c) in s.char_indices() {
         if i < skip_until {
             continue;
         }
-        if prev_cjk {
-            if let Some(n) = pinyin_residue_len(&slice[i..]) {
+        if prev_cjk && (c == '(' || c == '（') {
+            if let Some(n) = pinyin_residue_len(&s[i..]) {
                 skip_until = i + n;
                 continue;
             }
         }
         prev_cjk = is_cjk(c);
         if let Some(k) = fold(c) {
-            let start = range.start + i;
-            out.push(KeyChar {
-                c: k,
-                src: start..start + c.len_utf8(),
-            });
+            f(i, k, c.len_utf8());
         }
     }
-    out
-}
-
-/// The matching key of a string.
-pub fn key(s: &str) -> String {
-    key_chars(s, 0..s.len()).into_iter().map(|k| k.c).collect()
 }
 
 /// The key of a label without its leading numbering (`（一）`, `1.`, `一、`).

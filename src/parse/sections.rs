@@ -291,9 +291,12 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             let before = text[..src.start].chars().next_back();
             let heading = text[src.end..].starts_with(['、', '.', '．'])
                 && !matches!(before, Some('（' | '(' | '第'));
+            if !heading {
+                return None;
+            }
             let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
             let table_row = table_keys.iter().any(|k| rest.starts_with(k.as_str()));
-            (heading && !table_row).then_some((i, u8::try_from(n + 1).unwrap_or(0)))
+            (!table_row).then_some((i, u8::try_from(n + 1).unwrap_or(0)))
         })
         .collect();
     let mut out = Vec::new();

@@ -44,6 +44,9 @@ pub struct Stream<'a> {
     lspan: Vec<Range<usize>>,
     /// Per key character: the token it came from.
     ktok: Vec<usize>,
+    /// Every key character with its position, sorted: where a needle's
+    /// first character stands, without scanning the stream.
+    by_char: Vec<(char, u32)>,
 }
 
 impl<'a> Stream<'a> {
@@ -66,6 +69,13 @@ impl<'a> Stream<'a> {
             lstr.push(k.c);
         }
         lbyte.push(lstr.len());
+        #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+        let mut by_char: Vec<(char, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.c, i as u32))
+            .collect();
+        by_char.sort_unstable();
         Stream {
             text,
             region,
@@ -75,6 +85,7 @@ impl<'a> Stream<'a> {
             lbyte,
             lspan,
             ktok,
+            by_char,
         }
     }
 
@@ -123,21 +134,23 @@ impl<'a> Stream<'a> {
         to: usize,
         used: &[Range<usize>],
     ) -> Option<Range<usize>> {
-        if needle.is_empty() || from >= to {
+        let first = needle.chars().next()?;
+        let to = to.min(self.keys.len());
+        if from >= to {
             return None;
         }
         let n = needle.chars().count();
-        let mut at = from;
-        let to = to.min(self.keys.len());
-        while at < to {
-            let hay = &self.lstr[self.lbyte[at]..self.lbyte[to]];
-            let pos = find_str(hay, needle)?;
-            let start = self.lbyte.partition_point(|&b| b < self.lbyte[at] + pos);
-            let span = start..start + n;
-            if !overlaps(used, &span) {
+        #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+        let lo = self.by_char.partition_point(|&e| e < (first, from as u32));
+        for &(c, p) in &self.by_char[lo..] {
+            let p = p as usize;
+            if c != first || p + n > to {
+                break;
+            }
+            let span = p..p + n;
+            if self.lstr[self.lbyte[p]..].starts_with(needle) && !overlaps(used, &span) {
                 return Some(span);
             }
-            at = start + 1;
         }
         None
     }
@@ -376,15 +389,6 @@ impl<'a> Stream<'a> {
         }
         out
     }
-}
-
-/// `hay.find(needle)`, without building a substring searcher: the label
-/// stream is searched hundreds of times with short needles over short windows.
-fn find_str(hay: &str, needle: &str) -> Option<usize> {
-    let first = needle.chars().next()?;
-    hay.match_indices(first)
-        .map(|(i, _)| i)
-        .find(|&i| hay[i..].starts_with(needle))
 }
 
 /// Whether `span` overlaps any of `used`.

@@ -441,16 +441,11 @@ fn split_row(text: &str, line: Range<usize>) -> Option<Vec<Range<usize>>> {
     };
     let mut cells = Vec::new();
     let mut cell_start = inner.start;
-    let body = &text[inner.clone()];
-    for (i, c) in body.char_indices().chain([(body.len(), sep)]) {
-        if c == sep {
-            let raw = cell_start..inner.start + i;
-            let t = &text[raw.clone()];
-            let lead = t.len() - t.trim_start_matches(is_space).len();
-            let len = t.trim_matches(is_space).len();
-            cells.push(raw.start + lead..raw.start + lead + len);
-            cell_start = inner.start + i + c.len_utf8();
-        }
+    for t in text[inner].split(sep) {
+        let lead = t.len() - t.trim_start_matches(is_space).len();
+        let len = t.trim_matches(is_space).len();
+        cells.push(cell_start + lead..cell_start + lead + len);
+        cell_start += t.len() + sep.len_utf8();
     }
     (cells.len() >= 2).then_some(cells)
 }

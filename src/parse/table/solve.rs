@@ -397,7 +397,23 @@ fn split_rec(
     let rest = &text[start..t.num.end];
     // The remaining tokens each need at least one cell.
     let remaining = toks.len() - ti - 1;
-    if kinds.len() - col <= remaining {
+    let need = kinds.len() - col;
+    if need <= remaining {
+        return;
+    }
+    // At most as many cells as characters are left (every piece has one):
+    // a reading that took too many digits early cannot be completed.
+    let later: usize = toks[ti + 1..]
+        .iter()
+        .map(|t| {
+            if t.delimited || t.blank {
+                1
+            } else {
+                t.num.len()
+            }
+        })
+        .sum();
+    if need > rest.len() + later {
         return;
     }
     // Take the whole rest as the last piece of this token.
@@ -406,11 +422,22 @@ fn split_rec(
         split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
         acc.pop();
     }
-    if kinds.len() - col <= remaining + 1 {
+    if need <= remaining + 1 {
         return;
     }
+    // Plain digits (the common case): every prefix is a valid piece unless
+    // the run starts with 0, when only `0` is.
+    let digits = rest.bytes().all(|b| b.is_ascii_digit());
     for (i, _) in rest.char_indices().skip(1) {
-        if !valid_part(&rest[..i], kinds[col]) {
+        if need - 1 > rest.len() - i + later {
+            break;
+        }
+        let valid = if digits {
+            i == 1 || !rest.starts_with('0')
+        } else {
+            valid_part(&rest[..i], kinds[col])
+        };
+        if !valid {
             continue;
         }
         acc.push((start..start + i, ti));

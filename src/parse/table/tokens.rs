@@ -163,6 +163,18 @@ fn is_page_footer(line: &str) -> bool {
             && t.chars().count() <= 8)
 }
 
+/// Whether `s` holds an ASCII or a full-width digit (`０`–`９`: EF BC 90–99
+/// in UTF-8), read byte by byte.
+fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c.is_ascii_digit()
+            || (c == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
+    })
+}
+
 pub fn is_markdown_rule(line: &str) -> bool {
     let t = line.trim();
     t.starts_with(['|', '-', ':'])
@@ -189,9 +201,7 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             continue;
         }
         // Prose without a single number holds no cell of a table.
-        let digits = trimmed
-            .chars()
-            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        let digits = has_digit(trimmed);
         if !digits && trimmed.contains('。') {
             continue;
         }
@@ -223,14 +233,15 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
 fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec<Token>) {
     let line = &text[start..end];
     let mut pieces: Vec<Range<usize>> = Vec::new();
-    let mut cell_start = 0;
-    for (i, c) in line.char_indices() {
-        if c == '|' || c == '\t' {
-            pieces.push(start + cell_start..start + i);
-            cell_start = i + 1;
+    let mut cell_start = start;
+    // Bytes, not characters: `|` and tab are ASCII, never inside a UTF-8 sequence.
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        if b == b'|' || b == b'\t' {
+            pieces.push(cell_start..start + i);
+            cell_start = start + i + 1;
         }
     }
-    pieces.push(start + cell_start..end);
+    pieces.push(cell_start..end);
     let n = pieces.len();
     for (i, r) in pieces.into_iter().enumerate() {
         let raw = &text[r.clone()];
@@ -425,6 +436,17 @@ fn number_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_ascii_and_full_width() {
+        assert!(has_digit("共3件"));
+        assert!(has_digit("共３件"));
+        assert!(has_digit("０"));
+        assert!(!has_digit("予以公开"));
+        // `（` (EF BC 88) and `：` (EF BC 9A) share the digits' first two bytes.
+        assert!(!has_digit("（：）"));
+        assert!(!has_digit(""));
+    }
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
         tokenize(text, 0..text.len(), &[])
