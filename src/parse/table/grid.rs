@@ -400,88 +400,115 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
     if !text.bytes().any(|b| b == b'|' || b == b'\t') {
         return out;
     }
-    let mut block: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
+    let mut block = Block::default();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let start = pos;
         pos += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let range = start..start + body.len();
-        if !body.is_empty() && is_markdown_rule(body) && body.contains('|') && !block.is_empty() {
+        if !body.is_empty()
+            && !block.rows.is_empty()
+            && is_markdown_rule(body)
+            && body.contains('|')
+        {
             continue;
         }
-        match split_row(text, range.clone()) {
-            Some(cells) => block.push((range, cells)),
-            None => flush(text, &mut block, &mut out),
+        if !block.push_row(text, range) {
+            block.flush(&mut out);
         }
     }
-    flush(text, &mut block, &mut out);
+    block.flush(&mut out);
     out
 }
 
-/// The cells of a pipe or tab row (trimmed ranges), or `None` for other lines.
-fn split_row(text: &str, line: Range<usize>) -> Option<Vec<Range<usize>>> {
-    let s = &text[line.clone()];
-    let trimmed = s.trim_matches(is_space);
-    let (sep, inner) = if trimmed.contains('|') {
-        let lead = s.len() - s.trim_start_matches(is_space).len();
-        let mut a = line.start + lead;
-        let mut b = a + trimmed.len();
-        if trimmed.starts_with('|') {
-            a += 1;
-        }
-        if trimmed.ends_with('|') && b > a {
-            b -= 1;
-        }
-        ('|', a..b)
-    } else if s.contains('\t') {
-        ('\t', line.clone())
-    } else {
-        return None;
-    };
-    let mut cells = Vec::new();
-    let mut cell_start = inner.start;
-    for t in text[inner].split(sep) {
-        let lead = t.len() - t.trim_start_matches(is_space).len();
-        let len = t.trim_matches(is_space).len();
-        cells.push(cell_start + lead..cell_start + lead + len);
-        cell_start += t.len() + sep.len_utf8();
-    }
-    (cells.len() >= 2).then_some(cells)
+/// The rows of a block of pipe or tab rows, their cells in one list.
+#[derive(Default)]
+struct Block {
+    /// Per row: its line, and its cells' span in `cells`.
+    rows: Vec<(Range<usize>, Range<usize>)>,
+    /// Trimmed cell ranges, row after row.
+    cells: Vec<Range<usize>>,
+    /// Rows with two or more filled cells.
+    filled_rows: usize,
 }
 
-fn flush(text: &str, block: &mut Vec<(Range<usize>, Vec<Range<usize>>)>, out: &mut Vec<Grid>) {
-    let rows = std::mem::take(block);
-    let filled = |cells: &[Range<usize>]| {
-        cells
+impl Block {
+    /// Add `line` as a row when it is a pipe or tab row of two or more cells.
+    fn push_row(&mut self, text: &str, line: Range<usize>) -> bool {
+        let s = &text[line.clone()];
+        let trimmed = s.trim_matches(is_space);
+        let (sep, inner) = if trimmed.contains('|') {
+            let lead = s.len() - s.trim_start_matches(is_space).len();
+            let mut a = line.start + lead;
+            let mut b = a + trimmed.len();
+            if trimmed.starts_with('|') {
+                a += 1;
+            }
+            if trimmed.ends_with('|') && b > a {
+                b -= 1;
+            }
+            ('|', a..b)
+        } else if s.contains('\t') {
+            ('\t', line.clone())
+        } else {
+            return false;
+        };
+        let first = self.cells.len();
+        let mut cell_start = inner.start;
+        for t in text[inner].split(sep) {
+            let lead = t.len() - t.trim_start_matches(is_space).len();
+            let len = t.trim_matches(is_space).len();
+            self.cells.push(cell_start + lead..cell_start + lead + len);
+            cell_start += t.len() + sep.len_utf8();
+        }
+        let cells = first..self.cells.len();
+        if cells.len() < 2 {
+            self.cells.truncate(first);
+            return false;
+        }
+        if self.cells[cells.clone()]
             .iter()
-            .filter(|r| !text[(*r).clone()].trim_matches(is_space).is_empty())
+            .filter(|r| !r.is_empty())
             .count()
-    };
-    if rows.iter().filter(|(_, cells)| filled(cells) >= 2).count() < 2 {
-        return;
+            >= 2
+        {
+            self.filled_rows += 1;
+        }
+        self.rows.push((line, cells));
+        true
     }
-    let n_cols = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-    let mut cells = Vec::new();
-    for (r, (_, row)) in rows.iter().enumerate() {
-        for (c, range) in row.iter().enumerate() {
-            cells.push(GridCell {
-                row: r,
-                col: c,
-                row_span: 1,
-                col_span: 1,
-                range: range.clone(),
+
+    /// End the block: a grid when two of its rows have two filled cells.
+    fn flush(&mut self, out: &mut Vec<Grid>) {
+        if self.filled_rows >= 2 {
+            let n_cols = self.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+            let mut cells = Vec::with_capacity(self.cells.len());
+            for (r, (_, row)) in self.rows.iter().enumerate() {
+                for (c, range) in self.cells[row.clone()].iter().enumerate() {
+                    cells.push(GridCell {
+                        row: r,
+                        col: c,
+                        row_span: 1,
+                        col_span: 1,
+                        range: range.clone(),
+                    });
+                }
+            }
+            let range = self.rows.first().map_or(0, |(r, _)| r.start)
+                ..self.rows.last().map_or(0, |(r, _)| r.end);
+            out.push(Grid {
+                range,
+                n_rows: self.rows.len(),
+                n_cols,
+                cells,
+                explicit_spans: false,
             });
         }
+        self.rows.clear();
+        self.cells.clear();
+        self.filled_rows = 0;
     }
-    let range = rows.first().map_or(0, |(r, _)| r.start)..rows.last().map_or(0, |(r, _)| r.end);
-    out.push(Grid {
-        range,
-        n_rows: rows.len(),
-        n_cols,
-        cells,
-        explicit_spans: false,
-    });
 }
 
 #[cfg(test)]

@@ -91,12 +91,13 @@ fn tokens_of(text: &str, region: &Range<usize>, grids: &[(usize, &Grid)]) -> Vec
             if cell.range.is_empty() || !overlap(&cell.range, region) {
                 continue;
             }
-            for mut t in tokens::cell_tokens(text, cell.range.clone()) {
+            let first = out.len();
+            tokens::cell_tokens(text, cell.range.clone(), &mut out);
+            for t in &mut out[first..] {
                 t.cell = Some(CellPos {
                     grid: gi,
                     row: cell.row,
                 });
-                out.push(t);
             }
         }
     }

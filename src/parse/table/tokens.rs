@@ -260,11 +260,9 @@ fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec
     }
 }
 
-/// The tokens of one grid cell.
-pub fn cell_tokens(text: &str, range: Range<usize>) -> Vec<Token> {
-    let mut out = Vec::new();
-    words(text, range.start, range.end, true, &mut out);
-    out
+/// The tokens of one grid cell, appended to `out`.
+pub fn cell_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    words(text, range.start, range.end, true, out);
 }
 
 /// Space-separated words; a word that is one whole cell is delimited.
