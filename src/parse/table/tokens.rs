@@ -301,6 +301,14 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         out.push(t);
         return;
     }
+    if !has_digit(w) && !w.contains(['。', '；', '！', '？', ';']) {
+        // The common case: no number and no sentence end, so one label (or
+        // nothing to match, like a lone bracket).
+        if w.chars().any(|c| crate::normalize::key_char(c).is_some()) {
+            out.push(Token::new(Kind::Label, word, false));
+        }
+        return;
+    }
     let from = word.start;
     let mut label_start: Option<usize> = None;
     let mut i = from;
