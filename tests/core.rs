@@ -417,6 +417,23 @@ fn last_year_period_is_reported_and_fixed() {
 }
 
 #[test]
+fn a_period_cut_by_line_breaks_inside_its_numbers_is_read_whole() {
+    // Text hard-wrapped at a fixed width cuts numbers anywhere.
+    for cut in ["2023年1月1日至12月3\n1日", "202\n3年1月1日至1\n2月31日"] {
+        let text = seed3().replacen("2023年1月1日至12月31日", cut, 1);
+        let a = run(&text);
+        let p = a.report.period.as_ref().expect("period read");
+        let end = p.end.as_ref().unwrap();
+        assert_eq!((p.start.year, end.month, end.day), (Some(2023), 12, 31), "{cut}");
+        assert!(
+            !a.diagnostics.iter().any(|d| d.rule == "period-mismatch"),
+            "{cut}: {:?}",
+            a.diagnostics
+        );
+    }
+}
+
+#[test]
 fn open_ended_and_impossible_periods() {
     let open = seed3().replacen("2023年1月1日至12月31日", "2023年1月1日至今", 1);
     let a = run(&open);
