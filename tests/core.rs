@@ -424,7 +424,11 @@ fn a_period_cut_by_line_breaks_inside_its_numbers_is_read_whole() {
         let a = run(&text);
         let p = a.report.period.as_ref().expect("period read");
         let end = p.end.as_ref().unwrap();
-        assert_eq!((p.start.year, end.month, end.day), (Some(2023), 12, 31), "{cut}");
+        assert_eq!(
+            (p.start.year, end.month, end.day),
+            (Some(2023), 12, 31),
+            "{cut}"
+        );
         assert!(
             !a.diagnostics.iter().any(|d| d.rule == "period-mismatch"),
             "{cut}: {:?}",
