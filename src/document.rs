@@ -62,6 +62,21 @@ pub struct GridCell {
     pub range: Range<usize>,
 }
 
+#[cfg(test)]
+impl Grid {
+    /// Each cell as (row, column, row span, column span, text): what reader
+    /// tests compare.
+    pub(crate) fn cells_with_text<'t>(
+        &self,
+        text: &'t str,
+    ) -> Vec<(usize, usize, usize, usize, &'t str)> {
+        self.cells
+            .iter()
+            .map(|c| (c.row, c.col, c.row_span, c.col_span, &text[c.range.clone()]))
+            .collect()
+    }
+}
+
 impl Grid {
     /// The cell covering row `r`, column `c`, if any.
     pub fn cell_at(&self, r: usize, c: usize) -> Option<&GridCell> {

@@ -170,13 +170,19 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The cell's column in the template's words: `“自然人”栏`, or
+    /// `“行政复议”组“结果维持”栏` where the template groups columns.
+    pub fn column(&self) -> String {
+        match self.col_label.split_once('·') {
+            Some((group, leaf)) => format!("“{group}”组“{leaf}”栏"),
+            None => format!("“{}”栏", self.col_label),
+        }
+    }
+
     /// The cell's place in the template's words: `“二、上年结转…”行“自然人”栏`,
     /// or for a table without row labels `“行政复议”组“结果维持”栏`.
     pub fn place(&self) -> String {
-        let col = match self.col_label.split_once('·') {
-            Some((group, leaf)) => format!("“{group}”组“{leaf}”栏"),
-            None => format!("“{}”栏", self.col_label),
-        };
+        let col = self.column();
         if self.row_label.is_empty() {
             col
         } else {

@@ -417,6 +417,27 @@ fn last_year_period_is_reported_and_fixed() {
 }
 
 #[test]
+fn a_period_cut_by_line_breaks_inside_its_numbers_is_read_whole() {
+    // Text hard-wrapped at a fixed width cuts numbers anywhere.
+    for cut in ["2023年1月1日至12月3\n1日", "202\n3年1月1日至1\n2月31日"] {
+        let text = seed3().replacen("2023年1月1日至12月31日", cut, 1);
+        let a = run(&text);
+        let p = a.report.period.as_ref().expect("period read");
+        let end = p.end.as_ref().unwrap();
+        assert_eq!(
+            (p.start.year, end.month, end.day),
+            (Some(2023), 12, 31),
+            "{cut}"
+        );
+        assert!(
+            !a.diagnostics.iter().any(|d| d.rule == "period-mismatch"),
+            "{cut}: {:?}",
+            a.diagnostics
+        );
+    }
+}
+
+#[test]
 fn open_ended_and_impossible_periods() {
     let open = seed3().replacen("2023年1月1日至12月31日", "2023年1月1日至今", 1);
     let a = run(&open);
@@ -460,8 +481,11 @@ fn blank_and_non_numeric_cells() {
         "行政许可\t2.5",
         1,
     );
+    // A fraction is an error; a blank is a warning of its own rule.
     let f = findings(&text, Severity::Error);
-    assert_eq!(f, pairs(&[("invalid-number", 43), ("invalid-number", 46)]));
+    assert_eq!(f, pairs(&[("invalid-number", 43)]));
+    let w = findings(&text, Severity::Warning);
+    assert!(w.contains(&("blank-cell".to_string(), 46)), "{w:?}");
 }
 
 #[test]
@@ -816,7 +840,7 @@ fn messages_are_unambiguous_without_their_position() {
     let blank = a
         .diagnostics
         .iter()
-        .find(|d| d.rule == "invalid-number")
+        .find(|d| d.rule == "blank-cell")
         .expect("blank cell");
     assert!(
         blank.message.contains("“复议后起诉”组“总计”栏"),

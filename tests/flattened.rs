@@ -7,7 +7,10 @@
 //! - (a) one line, single spaces between cells;
 //! - (b) one line, cells of a row run together (rows still apart);
 //! - (c) (b) with rows run together too, so an item number (`2.`) glues to
-//!   the previous row's last digits.
+//!   the previous row's last digits;
+//! - (d) (c) hard-wrapped every 37 characters, as a crawler or converter
+//!   with a fixed line width saves it: headings, labels and numbers are cut
+//!   by line breaks anywhere.
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
@@ -21,6 +24,7 @@ const TABLE_RULES: &[&str] = &[
     "table-label",
     "missing-row",
     "invalid-number",
+    "blank-cell",
     "total-mismatch",
     "balance-mismatch",
     "obsolete-format",
@@ -67,6 +71,7 @@ enum Variant {
     Spaced,
     Glued,
     GluedRows,
+    Wrapped,
 }
 
 fn rewrite(text: &str, v: Variant) -> String {
@@ -76,7 +81,7 @@ fn rewrite(text: &str, v: Variant) -> String {
         .filter(|c| !c.is_empty())
         .map(|cells| match v {
             Variant::Spaced => cells.join(" "),
-            Variant::Glued | Variant::GluedRows => cells
+            Variant::Glued | Variant::GluedRows | Variant::Wrapped => cells
                 .concat()
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -86,6 +91,14 @@ fn rewrite(text: &str, v: Variant) -> String {
     match v {
         Variant::Spaced | Variant::Glued => rows.join(" "),
         Variant::GluedRows => rows.concat(),
+        Variant::Wrapped => {
+            let chars: Vec<char> = rows.concat().chars().collect();
+            chars
+                .chunks(37)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
     }
 }
 
@@ -97,7 +110,10 @@ fn findings(a: &Analysis) -> BTreeMap<&'static str, Vec<String>> {
         .iter()
         .filter(|d| d.severity >= Severity::Warning)
     {
-        out.entry(d.rule).or_default().push(d.message.clone());
+        // A message quotes the text, which the wrapped rewrite cuts with line
+        // breaks (`本年度\n處理`): compare without them.
+        let message: String = d.message.chars().filter(|c| *c != '\n').collect();
+        out.entry(d.rule).or_default().push(message);
     }
     for v in out.values_mut() {
         v.sort();
@@ -120,7 +136,12 @@ fn flattened_rewrites_never_add_a_finding() {
         let text = std::fs::read_to_string(&path).unwrap();
         let original = analyze(&text, &Settings::default());
         let want = findings(&original);
-        for v in [Variant::Spaced, Variant::Glued, Variant::GluedRows] {
+        for v in [
+            Variant::Spaced,
+            Variant::Glued,
+            Variant::GluedRows,
+            Variant::Wrapped,
+        ] {
             let flat = rewrite(&text, v);
             let a = analyze(&flat, &Settings::default());
             let got = findings(&a);

@@ -13,6 +13,7 @@ const TABLE_RULES: &[&str] = &[
     "table-label",
     "missing-row",
     "invalid-number",
+    "blank-cell",
     "total-mismatch",
     "balance-mismatch",
     "obsolete-format",

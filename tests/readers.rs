@@ -36,6 +36,18 @@ fn reports() -> Vec<(String, String)> {
 fn findings(a: &gov_report_lsp::Analysis) -> BTreeMap<(String, String), usize> {
     let mut m = BTreeMap::new();
     for d in &a.diagnostics {
+        if d.rule == "blank-cell" && !d.related.is_empty() {
+            // A column of blank cells is one finding listing every cell; which
+            // cells fall in one column differs where the file writes rows
+            // blank that the text could not read, so compare cell by cell,
+            // as single-cell findings read.
+            let table = &d.message[..d.message.find('）').map_or(0, |i| i + '）'.len_utf8())];
+            for r in &d.related {
+                let one = format!("{table}{}。没有数据请填 0。", r.message);
+                *m.entry((d.rule.to_owned(), one)).or_insert(0) += 1;
+            }
+            continue;
+        }
         *m.entry((d.rule.to_owned(), d.message.clone())).or_insert(0) += 1;
     }
     m
@@ -95,7 +107,7 @@ fn explained_by_blank_rows(
     };
     match rule {
         "unreadable-table" => n > m,
-        "invalid-number" => names_blank_row() || (blank.contains("") && message.contains("表四")),
+        "blank-cell" => names_blank_row() || (blank.contains("") && message.contains("表四")),
         "total-mismatch" | "balance-mismatch" => m < n,
         _ => false,
     }

@@ -97,21 +97,25 @@ pub fn period(text: &str) -> Option<Period> {
         (?:统计(?:期限|时限|时间段|时段|区间|期间|周期|范围)|统计数据|所列数据|数据统计)
         # A line break may fall inside the sentence (text extracted from PDF).
         [^。]{0,24}?
-        (?P<sy>[12][0-9]{3})\s*年?\s*(?P<sm>[0-9]{1,2})\s*月?\s*(?P<sd>[0-9]{1,2})\s*日?\s*起?\s*
+        # A number may be cut by a line break too (`12月3` / `1日`).
+        (?P<sy>[12](?:\r?\n?[0-9]){3})\s*年?\s*(?P<sm>[0-9](?:\r?\n?[0-9])?)\s*月?\s*(?P<sd>[0-9](?:\r?\n?[0-9])?)\s*日?\s*起?\s*
         (?:至|到|—|－|-|~|～)\s*
         (?:
-          (?:(?P<ey>[12][0-9]{3})\s*年?\s*)?(?P<em>[0-9]{1,2})\s*月\s*(?P<ed>[0-9]{1,2})\s*日?
+          (?:(?P<ey>[12](?:\r?\n?[0-9]){3})\s*年?\s*)?(?P<em>[0-9](?:\r?\n?[0-9])?)\s*月\s*(?P<ed>[0-9](?:\r?\n?[0-9])?)\s*日?
           |
           (?P<open>今|目前|现在|发稿|截至目前)
         )",
     );
     let caps = r.captures(text)?;
-    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    // The digits of a number, a line break inside it dropped.
+    let digits =
+        |m: regex::Match| -> String { m.as_str().chars().filter(char::is_ascii_digit).collect() };
+    let num = |name: &str| caps.name(name).and_then(|m| digits(m).parse::<u32>().ok());
     let start_md =
         caps.name("sm")?.start()..caps.name("sd")?.end() + day_suffix(text, caps.name("sd")?.end());
     let sy = caps.name("sy")?;
     let start = PeriodDate {
-        year: sy.as_str().parse().ok(),
+        year: digits(sy).parse().ok(),
         year_range: Some(sy.range()),
         month: num("sm")?,
         day: num("sd")?,
@@ -127,7 +131,7 @@ pub fn period(text: &str) -> Option<Period> {
         let whole = ey.map_or(em.start(), |y| y.start())..md_range.end;
         (
             Some(PeriodDate {
-                year: ey.and_then(|y| y.as_str().parse().ok()),
+                year: ey.and_then(|y| digits(y).parse().ok()),
                 year_range: ey.map(|y| y.range()),
                 month: num("em")?,
                 day: num("ed")?,

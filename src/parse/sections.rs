@@ -62,6 +62,22 @@ pub fn find(text: &str) -> Vec<Section> {
             }
         }
     }
+    // A page flattened and then hard-wrapped (a crawler's or a converter's
+    // fixed line width) has its headings mid-line, some cut by a line break,
+    // in lines too short to count as flattened. When most headings are not
+    // at line starts, the whole text is searched as one stream (the key
+    // ignores line breaks). A draft missing one or two headings is not: its
+    // preface or prose may name the missing part.
+    let distinct = (1..=6)
+        .filter(|n| found.iter().any(|f| f.number == *n))
+        .count();
+    if distinct <= 3 && text.contains('\n') {
+        for s in inline_headings(text, 0..text.len()) {
+            if !found.iter().any(|f| f.number == s.number) {
+                found.push(s);
+            }
+        }
+    }
     found.sort_by_key(|s| s.range.start);
     let starts: Vec<usize> = found
         .iter()
@@ -146,6 +162,19 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     let Some((number, wording)) = classify(&title_key, ordinal.as_ref().map(|o| o.0)) else {
         return prefix_heading(text, content_start, title_start, content_end, ordinal);
     };
+    if wording == Wording::OffTemplate {
+        // The title word for word with text run on (`六、其他需要报告的事项无。`
+        // when a line break was lost) is that title, not an off-template wording.
+        if let Some(s) = prefix_heading(
+            text,
+            content_start,
+            title_start,
+            content_end,
+            ordinal.clone(),
+        ) {
+            return Some(s);
+        }
+    }
     let content_key = key(content_trimmed);
     if table_keys
         .iter()
@@ -289,7 +318,7 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             let n = ORDINALS[..6].iter().position(|o| o == c)?;
             let src = &chars[i].src;
             let before = text[..src.start].chars().next_back();
-            let heading = text[src.end..].starts_with(['、', '.', '．'])
+            let heading = text[src.end..].trim_start().starts_with(['、', '.', '．'])
                 && !matches!(before, Some('（' | '(' | '第'));
             if !heading {
                 return None;

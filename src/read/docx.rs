@@ -1113,19 +1113,7 @@ mod tests {
         assert_eq!(d.doc.text, "行政复议\t\t行政诉讼\n结果维持\t结果纠正\t\n");
         let g = &d.doc.grids[0];
         assert!(g.explicit_spans);
-        let cells: Vec<_> = g
-            .cells
-            .iter()
-            .map(|c| {
-                (
-                    c.row,
-                    c.col,
-                    c.row_span,
-                    c.col_span,
-                    &d.doc.text[c.range.clone()],
-                )
-            })
-            .collect();
+        let cells = g.cells_with_text(&d.doc.text);
         assert_eq!(
             cells,
             [

@@ -946,19 +946,7 @@ mod tests {
     use super::*;
 
     fn cells(doc: &Document, g: usize) -> Vec<(usize, usize, usize, usize, &str)> {
-        doc.grids[g]
-            .cells
-            .iter()
-            .map(|c| {
-                (
-                    c.row,
-                    c.col,
-                    c.row_span,
-                    c.col_span,
-                    &doc.text[c.range.clone()],
-                )
-            })
-            .collect()
+        doc.grids[g].cells_with_text(&doc.text)
     }
 
     #[test]

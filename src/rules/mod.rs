@@ -6,6 +6,7 @@ use crate::model::{Format, Report};
 use crate::settings::Settings;
 
 mod balance_mismatch;
+mod blank_cell;
 pub(crate) mod cross_year_mismatch;
 mod fee_statement;
 mod invalid_number;
@@ -92,6 +93,7 @@ pub static ALL: &[&Rule] = &[
     &table_label::RULE,
     &missing_row::RULE,
     &invalid_number::RULE,
+    &blank_cell::RULE,
     &total_mismatch::RULE,
     &balance_mismatch::RULE,
     &period_mismatch::RULE,

@@ -227,19 +227,20 @@ fn judge(
         range: range.clone(),
         followed: false,
     };
+    let read = |unread: Vec<UnreadRow>| Judged {
+        verdict: Verdict::Read,
+        reason: None,
+        unread,
+        range: range.clone(),
+        followed: true,
+    };
     if located.is_empty() {
         // Nothing of the part: missing (its rows are reported as such) when its
         // title is nowhere, unreadable when the title is there.
         if n_parts > 1 && stream_mentions(stream, name) {
             return unreadable("找到了这一栏的标题，但没有找到它的行和数字".into());
         }
-        return Judged {
-            verdict: Verdict::Read,
-            reason: None,
-            unread,
-            range,
-            followed: true,
-        };
+        return read(unread);
     }
     if 2 * located.len() < n {
         return unreadable(format!(
@@ -263,13 +264,7 @@ fn judge(
         };
     }
     if unread.is_empty() {
-        return Judged {
-            verdict: Verdict::Read,
-            reason: None,
-            unread,
-            range,
-            followed: true,
-        };
+        return read(unread);
     }
     if structural {
         // Where rows were lost, a row with too few numbers is as likely a reading
