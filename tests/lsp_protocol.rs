@@ -787,6 +787,50 @@ fn process_ends_on_exit_and_when_stdin_closes() {
 }
 
 #[test]
+fn error_replies_and_responses_at_the_same_moment_are_all_delivered() {
+    // Each malformed message is answered by the transport while tower-lsp
+    // answers the request glued behind it: both are ready at once, many
+    // times over. Neither may be lost or cut.
+    let mut c = LspClient::start();
+    c.initialize(None, false, Value::Null);
+    let mut bytes = Vec::new();
+    // Responses of a few KB each: frames that straddle the transport's buffers.
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/examples/001_0a6a0bb11ecbd3e0.txt");
+    let uri = tower_lsp::lsp_types::Url::from_file_path(&seed)
+        .expect("absolute path")
+        .to_string();
+    for id in 1000..1300 {
+        bytes.extend_from_slice(b"Content-Length: 7\r\n\r\n{broken");
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": "govReport/checkFiles",
+            "params": {"uris": [uri]}})
+        .to_string();
+        bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+    c.send_raw(&bytes);
+    // Requests are answered concurrently, but never before the reply to a
+    // malformed message the client sent ahead of them.
+    let (mut replies, mut answered) = (0, std::collections::BTreeSet::new());
+    while replies < 300 || answered.len() < 300 {
+        let msg = c.next_response();
+        if msg["id"].is_null() {
+            assert_eq!(msg["error"]["code"], -32700, "{msg}");
+            replies += 1;
+            continue;
+        }
+        let id = msg["id"].as_i64().unwrap_or_else(|| panic!("{msg}"));
+        assert!(
+            replies > id - 1000,
+            "response {id} before the reply to the message ahead of it"
+        );
+        let diagnostics = msg["result"][0]["diagnostics"].as_array();
+        assert!(diagnostics.is_some_and(|d| !d.is_empty()), "{id}: {msg}");
+        assert!(answered.insert(id), "{id} answered twice");
+    }
+    assert!(c.shutdown_and_exit().success());
+}
+
+#[test]
 fn a_short_content_length_or_an_endless_header_line_does_not_lose_the_next_request() {
     let mut c = LspClient::start();
     c.initialize(None, false, Value::Null);

@@ -62,7 +62,9 @@ where
     // client → checked frames → tower-lsp → frames → client (plus our error replies).
     let (server_in, mut feed) = tokio::io::duplex(1 << 16);
     let (server_out, drain) = tokio::io::duplex(1 << 22);
-    let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    // Everything for the client goes through one queue and one writer task.
+    let (reply_tx, mut to_client) = mpsc::unbounded_channel::<Vec<u8>>();
+    let server_tx = reply_tx.clone();
     let reader = tokio::spawn(async move {
         let mut frames = framing::FrameReader::new(BufReader::new(input));
         loop {
@@ -90,27 +92,27 @@ where
         }
         // Dropping `feed` ends tower-lsp's input: the server stops.
     });
+    // tower-lsp's frames join the queue of our error replies, read by a task of
+    // their own. One queue keeps cause before effect: the reply to a malformed
+    // message is queued before the request behind it reaches tower-lsp, so its
+    // response cannot overtake the reply. (A `select!` over the two sources
+    // could also drop a frame reader half-way through a frame.)
+    tokio::spawn(async move {
+        let mut from_server = framing::FrameReader::trusted(BufReader::new(drain));
+        // tower-lsp writes well-formed frames; anything else is not forwarded.
+        while let Ok(Some(frame)) = from_server.next().await {
+            if let Frame::Message(body) = frame {
+                if server_tx.send(body).is_err() {
+                    break;
+                }
+            }
+        }
+    });
     let writer = tokio::spawn(async move {
         let mut output = output;
-        let mut from_server = framing::FrameReader::trusted(BufReader::new(drain));
-        let mut server_open = true;
-        let mut replies_open = true;
-        while server_open || replies_open {
-            tokio::select! {
-                frame = from_server.next(), if server_open => match frame {
-                    Ok(Some(Frame::Message(body))) => {
-                        if framing::write_frame(&mut output, &body).await.is_err() { break; }
-                    }
-                    // tower-lsp writes well-formed frames; anything else is not forwarded.
-                    Ok(Some(Frame::Rejected(_))) => {}
-                    Ok(None) | Err(_) => server_open = false,
-                },
-                reply = reply_rx.recv(), if replies_open => match reply {
-                    Some(body) => {
-                        if framing::write_frame(&mut output, &body).await.is_err() { break; }
-                    }
-                    None => replies_open = false,
-                },
+        while let Some(body) = to_client.recv().await {
+            if framing::write_frame(&mut output, &body).await.is_err() {
+                break;
             }
         }
     });

@@ -237,6 +237,13 @@ impl LspClient {
 
     /// The response with this id (other messages go to the backlog).
     pub fn wait_response(&mut self, id: &Value) -> Value {
+        if let Some(i) = self
+            .backlog
+            .iter()
+            .position(|m| m.get("method").is_none() && m["id"] == *id)
+        {
+            return self.backlog.remove(i).expect("in the backlog");
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let msg = self.read(deadline).unwrap_or_else(|| {
@@ -246,6 +253,24 @@ impl LspClient {
                 )
             });
             if msg.get("method").is_none() && msg["id"] == *id {
+                return msg;
+            }
+            self.backlog.push_back(msg);
+        }
+    }
+
+    /// The next response to arrive, whatever its id (notifications and
+    /// server requests go to the backlog).
+    pub fn next_response(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self.read(deadline).unwrap_or_else(|| {
+                panic!(
+                    "no response arrived; server log:\n{}",
+                    self.stderr.lock().unwrap()
+                )
+            });
+            if msg.get("method").is_none() {
                 return msg;
             }
             self.backlog.push_back(msg);
