@@ -307,7 +307,19 @@ fn row_candidates(
         });
     }
     if out.is_empty() {
-        let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
+        // Too few digits for the columns even one digit a cell: a short row
+        // (blank cells lost in copying), not a glued one.
+        let most: usize = toks
+            .iter()
+            .map(|t| {
+                if t.delimited || t.blank {
+                    1
+                } else {
+                    text[t.num.clone()].chars().count()
+                }
+            })
+            .sum();
+        let glued = most >= n && toks.iter().any(|t| !t.delimited && t.num.len() > 1);
         return Err(if glued {
             RowOutcome::Unreadable {
                 reason: "数字粘连在一起，无法拆分成模板的栏数".into(),
