@@ -510,6 +510,59 @@ fn a_published_page_is_checked_at_source_positions() {
     }
 }
 
+/// A page's source saved under a text name (`.txt`, `.md`): read as the
+/// page, with a note, the same findings at the same places; a text that
+/// only mentions `<html>` further on stays text.
+#[test]
+fn a_page_source_saved_as_text_is_read_as_the_page() {
+    let page = root().join("tests/corpus/015.html");
+    let dir = scratch("page-as-text");
+    let source = std::fs::read(&page).unwrap();
+    std::fs::write(dir.join("报告.txt"), &source).unwrap();
+    let mut commented =
+        b"\xEF\xBB\xBF\n<!-- saved from url=(0042)http://www.shuyang.gov.cn/ -->\n".to_vec();
+    commented.extend_from_slice(&source);
+    std::fs::write(dir.join("报告.md"), &commented).unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let r = run_in(&dir, args);
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+    };
+    let of = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["rule"].to_string(), d["message"].to_string()))
+            .collect()
+    };
+    let as_html = json(&["--check", "--format", "json", page.to_str().unwrap()]);
+    let as_txt = json(&["--check", "--format", "json", "报告.txt"]);
+    let as_md = json(&["--check", "--format", "json", "报告.md"]);
+    assert!(!of(&as_html).is_empty());
+    assert_eq!(of(&as_txt), of(&as_html));
+    assert_eq!(of(&as_md), of(&as_html));
+    // The same place in the same source text (the .md has two more lines).
+    let start = |doc: &serde_json::Value, i: usize| {
+        let r = &doc["files"][0]["diagnostics"][i]["range"]["start"];
+        (r["line"].as_u64().unwrap(), r["column"].as_u64().unwrap())
+    };
+    for i in 0..of(&as_html).len() {
+        assert_eq!(start(&as_txt, i), start(&as_html, i));
+        assert_eq!(start(&as_md, i).0, start(&as_html, i).0 + 2);
+    }
+    let human = run_in(&dir, &["--check", "报告.txt"]);
+    assert!(
+        human.stderr.contains("内容是网页源代码，已按网页读取"),
+        "{}",
+        human.stderr
+    );
+    // Markup further on is text (a draft quoting a tag).
+    let draft = "政府信息公开工作年度报告\n\n一、总体情况\n<html> 标签示例\n";
+    std::fs::write(dir.join("草稿.txt"), draft).unwrap();
+    let r = run_in(&dir, &["--check", "草稿.txt"]);
+    assert!(!r.stderr.contains("网页源代码"), "{}", r.stderr);
+}
+
 /// A GB2312 page: read in its charset, positions in its source, `--fix`
 /// writes it back in GB2312 with only the label's bytes changed.
 #[test]

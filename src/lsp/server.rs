@@ -422,6 +422,8 @@ impl Backend {
                 (doc.id, doc.rev, doc.version, doc.markdown, doc.html);
             let text_like = doc.text_like;
             let text = doc.doc.text();
+            // A page's source in a text buffer is read as the page.
+            let html = html || crate::read::looks_like_html(text.as_bytes());
             let (file, config_error) = state.file_config(uri);
             let policy = match state.policy(uri, file.as_deref()) {
                 Policy::Always if !text_like => Policy::Auto,

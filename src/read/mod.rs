@@ -124,6 +124,14 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
         return Err("这是 Word 打开文档时生成的临时锁定文件（以 ~$ 开头），不是报告；请检查不带 ~$ 的原文件".into());
     }
     match format {
+        Format::Text | Format::Markdown if looks_like_html(bytes) => {
+            let mut read = read_html(bytes);
+            read.note = Some(match read.note {
+                Some(n) => format!("内容是网页源代码，已按网页读取；{n}"),
+                None => "内容是网页源代码，已按网页读取".to_string(),
+            });
+            Ok(read)
+        }
         Format::Text | Format::Markdown => {
             let decoded = text::decode(bytes).map_err(|e| e.to_string())?;
             let note = (decoded.encoding != Encoding::Utf8).then(|| {
@@ -141,19 +149,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
                 lossless: true,
             })
         }
-        Format::Html => {
-            let (decoded, note) = html::decode(bytes);
-            let (doc, map) = html::read(&decoded.text);
-            let lossless = decoded.encode(&decoded.text) == bytes;
-            Ok(Read {
-                format,
-                doc,
-                decoded,
-                origin: Origin::Html(map),
-                note,
-                lossless,
-            })
-        }
+        Format::Html => Ok(read_html(bytes)),
         Format::Docx => {
             let d = docx::read(bytes)?;
             Ok(Read {
@@ -177,6 +173,45 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
             })
         }
     }
+}
+
+fn read_html(bytes: &[u8]) -> Read {
+    let (decoded, note) = html::decode(bytes);
+    let (doc, map) = html::read(&decoded.text);
+    let lossless = decoded.encode(&decoded.text) == bytes;
+    Read {
+        format: Format::Html,
+        doc,
+        decoded,
+        origin: Origin::Html(map),
+        note,
+        lossless,
+    }
+}
+
+/// A page's source saved under a text name (`报告.txt` holding
+/// `<!DOCTYPE html>…`, as "save page" or a crawler may leave it): the
+/// first thing in the file, after a byte-order mark, blank space and
+/// comments, is a doctype or an `<html>`/`<head>`/`<body>` tag.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    loop {
+        rest = rest.trim_ascii_start();
+        match rest.strip_prefix(b"<!--") {
+            Some(after) => match after.windows(3).position(|w| w == b"-->") {
+                Some(end) => rest = &after[end + 3..],
+                None => return false,
+            },
+            None => break,
+        }
+    }
+    let head = &rest[..rest.len().min(16)];
+    let starts = |tag: &[u8]| {
+        head.len() > tag.len()
+            && head[..tag.len()].eq_ignore_ascii_case(tag)
+            && matches!(head[tag.len()], b'>' | b' ' | b'\t' | b'\r' | b'\n')
+    };
+    starts(b"<!doctype") || starts(b"<html") || starts(b"<head") || starts(b"<body")
 }
 
 /// A text already decoded (an editor buffer, a test's text) as a text file.
