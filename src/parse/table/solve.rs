@@ -307,8 +307,16 @@ fn row_candidates(
         });
     }
     if out.is_empty() {
-        // Too few digits for the columns even one digit a cell: a short row
-        // (blank cells lost in copying), not a glued one.
+        let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
+        if !glued {
+            return Err(RowOutcome::Short {
+                found: toks.len(),
+                at,
+            });
+        }
+        // Too few digits for the columns even one digit a cell: blank cells
+        // lost in copying, most likely; how many numbers there are is not
+        // known (`26 26` is two, or four), so the row is not counted short.
         let most: usize = toks
             .iter()
             .map(|t| {
@@ -319,18 +327,15 @@ fn row_candidates(
                 }
             })
             .sum();
-        let glued = most >= n && toks.iter().any(|t| !t.delimited && t.num.len() > 1);
-        return Err(if glued {
-            RowOutcome::Unreadable {
-                reason: "数字粘连在一起，无法拆分成模板的栏数".into(),
-                at,
-                structural: false,
-            }
+        let reason = if most < n {
+            format!("这一行的数字即使逐位拆开也不够 {n} 栏（可能是空白单元格在复制时消失了）")
         } else {
-            RowOutcome::Short {
-                found: toks.len(),
-                at,
-            }
+            "数字粘连在一起，无法拆分成模板的栏数".into()
+        };
+        return Err(RowOutcome::Unreadable {
+            reason,
+            at,
+            structural: false,
         });
     }
     Ok(out)
