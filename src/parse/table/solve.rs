@@ -215,6 +215,22 @@ fn distrust_split_rows(
         .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
         .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
         .collect();
+    // A row's one split that its own total confirms (`3000003`: 3 = 3+0+…+0)
+    // is its numbers, not a guess: in a table otherwise followed, what it
+    // breaks between rows is broken in the report.
+    let confirmed = |row: usize| {
+        let own: Vec<&&Check> = checks
+            .iter()
+            .filter(|c| c.left.iter().chain(&c.right).all(|&(r, _)| r == row))
+            .collect();
+        !own.is_empty()
+            && own
+                .iter()
+                .all(|c| !broken.iter().any(|b| std::ptr::eq(*b, **c)))
+    };
+    if followed && split_rows.iter().all(|&r| confirmed(r)) {
+        return;
+    }
     for row in split_rows {
         if out[row].is_none() {
             out[row] = Some(RowOutcome::Unreadable {
