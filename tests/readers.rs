@@ -623,6 +623,47 @@ fn a_gb2312_page_is_read_and_fixed_in_its_charset() {
 
 mod lsp_client;
 
+/// An open Markdown buffer with raw HTML (a converter's output) is read as
+/// Markdown shows it: a label split over two styled spans is one label,
+/// underlined in the buffer, and fix-all rewrites only its text.
+#[test]
+fn the_language_server_reads_raw_html_in_markdown_as_shown() {
+    use lsp_client::{apply_edits, range, workspace_edits, Enc, LspClient};
+    use serde_json::{json, Value};
+
+    let text = seed_text("000_");
+    let md = text.replacen(
+        "结果维护",
+        "<span style=\"font-family: 微软雅黑;\"></span>结果<span\nstyle=\"x\">维护</span>",
+        1,
+    );
+    let mut c = LspClient::start();
+    c.initialize(None, false, Value::Null);
+    let uri = lsp_client::file_uri("report.md");
+    c.open(&uri, "markdown", 1, &md);
+    let diags = c.diagnostics(&uri, 1);
+    let labels: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "table-label")
+        .collect();
+    assert_eq!(labels.len(), 3, "{diags:?}");
+    let start = md.find("</span>结果").unwrap() + "</span>".len();
+    let end = md.find("维护</span>").unwrap() + "维护".len();
+    assert_eq!(labels[0]["range"], range(&md, start..end, Enc::Utf16));
+    let resp = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(&md, 0..0, Enc::Utf16), "context": {"diagnostics": [], "only": ["source.fixAll.gov-report"]}}),
+    );
+    let edits = workspace_edits(&resp["result"][0]["edit"], &uri);
+    let all = apply_edits(&md, &edits, Enc::Utf16);
+    assert_eq!(
+        all,
+        md.replace("维护</span>", "维持</span>")
+            .replace("结果维护", "结果维持")
+    );
+    assert!(c.shutdown_and_exit().success());
+}
+
 /// An opened `.html` file is checked like text: findings underline the page
 /// source (UTF-16 columns past an astral character), quick fixes and
 /// fix-all edit the source; a hover shows the finding.

@@ -13,6 +13,7 @@ pub mod docx;
 pub mod html;
 pub mod layout;
 pub mod location;
+pub mod markup;
 pub mod numbering;
 pub mod pdf;
 pub mod srcmap;
@@ -80,7 +81,8 @@ impl Format {
 pub enum Origin {
     /// The document text is the file's text.
     Text,
-    /// A web page: document text → page source.
+    /// Markup (a web page, or Markdown with raw HTML): document text →
+    /// the file's text.
     Html(SourceMap),
     /// A Word package (kept whole for `--fix`).
     Docx(Box<docx::Docx>),
@@ -140,11 +142,12 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
                     decoded.encoding.as_str()
                 )
             });
+            let (doc, origin) = text_doc(format, &decoded.text);
             Ok(Read {
                 format,
-                doc: Document::from_text(decoded.text.clone()),
+                doc,
                 decoded,
-                origin: Origin::Text,
+                origin,
                 note,
                 lossless: true,
             })
@@ -173,6 +176,35 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
             })
         }
     }
+}
+
+/// The document of a text or Markdown file. Markdown shows raw HTML's
+/// text, not its tags: such a file is read like a page, mapped to its text.
+fn text_doc(format: Format, text: &str) -> (Document, Origin) {
+    match format {
+        Format::Markdown => match markup::read(text) {
+            Some((shown, map)) => (Document::from_text(shown), Origin::Html(map)),
+            None => (Document::from_text(text), Origin::Text),
+        },
+        _ => (Document::from_text(text), Origin::Text),
+    }
+}
+
+/// The findings of a Markdown buffer, placed in its text (raw HTML read
+/// as Markdown shows it); whether the document text differs from the
+/// buffer (then the report's own ranges are not the buffer's).
+pub fn analyze_markdown(source: &str, settings: &Settings) -> (Analysis, bool) {
+    let (doc, origin) = text_doc(Format::Markdown, source);
+    let mapped = matches!(origin, Origin::Html(_));
+    let read = Read {
+        format: Format::Markdown,
+        doc,
+        decoded: shown(source.to_owned()),
+        origin,
+        note: None,
+        lossless: true,
+    };
+    (analyze(&read, settings).analysis, mapped)
 }
 
 fn read_html(bytes: &[u8]) -> Read {
@@ -498,11 +530,15 @@ fn reread_text(read: &Read, text: &str) -> Read {
                 ..read.clone()
             }
         }
-        _ => Read {
-            doc: Document::from_text(text),
-            decoded,
-            ..read.clone()
-        },
+        _ => {
+            let (doc, origin) = text_doc(read.format, text);
+            Read {
+                doc,
+                decoded,
+                origin,
+                ..read.clone()
+            }
+        }
     }
 }
 
