@@ -623,13 +623,34 @@ fn a_gb2312_page_is_read_and_fixed_in_its_charset() {
 
 mod lsp_client;
 
+/// A language server with `text` open as `name`, and its three
+/// `table-label` findings (seed 000's 结果维护 typos).
+fn open_with_three_labels(
+    name: &str,
+    language: &str,
+    text: &str,
+) -> (lsp_client::LspClient, String, Vec<serde_json::Value>) {
+    let mut c = lsp_client::LspClient::start();
+    c.initialize(None, false, serde_json::Value::Null);
+    let uri = lsp_client::file_uri(name);
+    c.open(&uri, language, 1, text);
+    let diags = c.diagnostics(&uri, 1);
+    let labels: Vec<serde_json::Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "table-label")
+        .cloned()
+        .collect();
+    assert_eq!(labels.len(), 3, "{diags:?}");
+    (c, uri, labels)
+}
+
 /// An open Markdown buffer with raw HTML (a converter's output) is read as
 /// Markdown shows it: a label split over two styled spans is one label,
 /// underlined in the buffer, and fix-all rewrites only its text.
 #[test]
 fn the_language_server_reads_raw_html_in_markdown_as_shown() {
-    use lsp_client::{apply_edits, range, workspace_edits, Enc, LspClient};
-    use serde_json::{json, Value};
+    use lsp_client::{apply_edits, range, workspace_edits, Enc};
+    use serde_json::json;
 
     let text = seed_text("000_");
     let md = text.replacen(
@@ -637,16 +658,7 @@ fn the_language_server_reads_raw_html_in_markdown_as_shown() {
         "<span style=\"font-family: 微软雅黑;\"></span>结果<span\nstyle=\"x\">维护</span>",
         1,
     );
-    let mut c = LspClient::start();
-    c.initialize(None, false, Value::Null);
-    let uri = lsp_client::file_uri("report.md");
-    c.open(&uri, "markdown", 1, &md);
-    let diags = c.diagnostics(&uri, 1);
-    let labels: Vec<&Value> = diags
-        .iter()
-        .filter(|d| d["code"] == "table-label")
-        .collect();
-    assert_eq!(labels.len(), 3, "{diags:?}");
+    let (mut c, uri, labels) = open_with_three_labels("report.md", "markdown", &md);
     let start = md.find("</span>结果").unwrap() + "</span>".len();
     let end = md.find("维护</span>").unwrap() + "维护".len();
     assert_eq!(labels[0]["range"], range(&md, start..end, Enc::Utf16));
@@ -669,8 +681,8 @@ fn the_language_server_reads_raw_html_in_markdown_as_shown() {
 /// fix-all edit the source; a hover shows the finding.
 #[test]
 fn the_language_server_checks_an_open_web_page() {
-    use lsp_client::{apply_edits, range, workspace_edits, Enc, LspClient};
-    use serde_json::{json, Value};
+    use lsp_client::{apply_edits, range, workspace_edits, Enc};
+    use serde_json::json;
 
     let text = seed_text("000_");
     let page = national::to_html(&national::blocks(
@@ -682,16 +694,7 @@ fn the_language_server_checks_an_open_web_page() {
         "<!--𠮷--><span>结果</span><span>维护</span>",
         1,
     );
-    let mut c = LspClient::start();
-    c.initialize(None, false, Value::Null);
-    let uri = lsp_client::file_uri("report.html");
-    c.open(&uri, "html", 1, &page);
-    let diags = c.diagnostics(&uri, 1);
-    let labels: Vec<&Value> = diags
-        .iter()
-        .filter(|d| d["code"] == "table-label")
-        .collect();
-    assert_eq!(labels.len(), 3, "{diags:?}");
+    let (mut c, uri, labels) = open_with_three_labels("report.html", "html", &page);
     // The first label, after an astral character in a comment, spans the source from 结 to 护.
     let start = page.find("<!--𠮷--><span>结果").unwrap() + "<!--𠮷--><span>".len();
     let end = page.find("</span><span>维护").unwrap() + "</span><span>维护".len();
