@@ -105,6 +105,11 @@ pub struct Section {
     /// The heading's original text.
     pub text: String,
     pub wording: Wording,
+    /// The title runs on into the text after it with nothing in between (a
+    /// page flattened onto one line), and is not the template's title word
+    /// for word: where it ends is a guess, so it is quoted as a beginning
+    /// and never rewritten.
+    pub run_on: bool,
     /// From the end of the heading to the next heading (or the end of the text).
     pub body: Range<usize>,
 }

@@ -112,7 +112,15 @@ fn findings(a: &Analysis) -> BTreeMap<&'static str, Vec<String>> {
     {
         // A message quotes the text, which the wrapped rewrite cuts with line
         // breaks (`本年度\n處理`): compare without them.
-        let message: String = d.message.chars().filter(|c| *c != '\n').collect();
+        let mut message: String = d.message.chars().filter(|c| *c != '\n').collect();
+        // A heading run on into its text is quoted as a beginning: the same
+        // finding, told with the doubt a flattened page leaves.
+        if let Some((head, rest)) = message.split_once("（以“") {
+            if let Some((title, tail)) = rest.split_once("”开头）") {
+                let tail = tail.split("标题与正文连在一起").next().unwrap_or(tail);
+                message = format!("{head}“{title}”{tail}");
+            }
+        }
         out.entry(d.rule).or_default().push(message);
     }
     for v in out.values_mut() {

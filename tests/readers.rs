@@ -510,6 +510,59 @@ fn a_published_page_is_checked_at_source_positions() {
     }
 }
 
+/// A page's source saved under a text name (`.txt`, `.md`): read as the
+/// page, with a note, the same findings at the same places; a text that
+/// only mentions `<html>` further on stays text.
+#[test]
+fn a_page_source_saved_as_text_is_read_as_the_page() {
+    let page = root().join("tests/corpus/015.html");
+    let dir = scratch("page-as-text");
+    let source = std::fs::read(&page).unwrap();
+    std::fs::write(dir.join("报告.txt"), &source).unwrap();
+    let mut commented =
+        b"\xEF\xBB\xBF\n<!-- saved from url=(0042)http://www.shuyang.gov.cn/ -->\n".to_vec();
+    commented.extend_from_slice(&source);
+    std::fs::write(dir.join("报告.md"), &commented).unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let r = run_in(&dir, args);
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+    };
+    let of = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["rule"].to_string(), d["message"].to_string()))
+            .collect()
+    };
+    let as_html = json(&["--check", "--format", "json", page.to_str().unwrap()]);
+    let as_txt = json(&["--check", "--format", "json", "报告.txt"]);
+    let as_md = json(&["--check", "--format", "json", "报告.md"]);
+    assert!(!of(&as_html).is_empty());
+    assert_eq!(of(&as_txt), of(&as_html));
+    assert_eq!(of(&as_md), of(&as_html));
+    // The same place in the same source text (the .md has two more lines).
+    let start = |doc: &serde_json::Value, i: usize| {
+        let r = &doc["files"][0]["diagnostics"][i]["range"]["start"];
+        (r["line"].as_u64().unwrap(), r["column"].as_u64().unwrap())
+    };
+    for i in 0..of(&as_html).len() {
+        assert_eq!(start(&as_txt, i), start(&as_html, i));
+        assert_eq!(start(&as_md, i).0, start(&as_html, i).0 + 2);
+    }
+    let human = run_in(&dir, &["--check", "报告.txt"]);
+    assert!(
+        human.stderr.contains("内容是网页源代码，已按网页读取"),
+        "{}",
+        human.stderr
+    );
+    // Markup further on is text (a draft quoting a tag).
+    let draft = "政府信息公开工作年度报告\n\n一、总体情况\n<html> 标签示例\n";
+    std::fs::write(dir.join("草稿.txt"), draft).unwrap();
+    let r = run_in(&dir, &["--check", "草稿.txt"]);
+    assert!(!r.stderr.contains("网页源代码"), "{}", r.stderr);
+}
+
 /// A GB2312 page: read in its charset, positions in its source, `--fix`
 /// writes it back in GB2312 with only the label's bytes changed.
 #[test]
@@ -570,13 +623,66 @@ fn a_gb2312_page_is_read_and_fixed_in_its_charset() {
 
 mod lsp_client;
 
+/// A language server with `text` open as `name`, and its three
+/// `table-label` findings (seed 000's 结果维护 typos).
+fn open_with_three_labels(
+    name: &str,
+    language: &str,
+    text: &str,
+) -> (lsp_client::LspClient, String, Vec<serde_json::Value>) {
+    let mut c = lsp_client::LspClient::start();
+    c.initialize(None, false, serde_json::Value::Null);
+    let uri = lsp_client::file_uri(name);
+    c.open(&uri, language, 1, text);
+    let diags = c.diagnostics(&uri, 1);
+    let labels: Vec<serde_json::Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "table-label")
+        .cloned()
+        .collect();
+    assert_eq!(labels.len(), 3, "{diags:?}");
+    (c, uri, labels)
+}
+
+/// An open Markdown buffer with raw HTML (a converter's output) is read as
+/// Markdown shows it: a label split over two styled spans is one label,
+/// underlined in the buffer, and fix-all rewrites only its text.
+#[test]
+fn the_language_server_reads_raw_html_in_markdown_as_shown() {
+    use lsp_client::{apply_edits, range, workspace_edits, Enc};
+    use serde_json::json;
+
+    let text = seed_text("000_");
+    let md = text.replacen(
+        "结果维护",
+        "<span style=\"font-family: 微软雅黑;\"></span>结果<span\nstyle=\"x\">维护</span>",
+        1,
+    );
+    let (mut c, uri, labels) = open_with_three_labels("report.md", "markdown", &md);
+    let start = md.find("</span>结果").unwrap() + "</span>".len();
+    let end = md.find("维护</span>").unwrap() + "维护".len();
+    assert_eq!(labels[0]["range"], range(&md, start..end, Enc::Utf16));
+    let resp = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(&md, 0..0, Enc::Utf16), "context": {"diagnostics": [], "only": ["source.fixAll.gov-report"]}}),
+    );
+    let edits = workspace_edits(&resp["result"][0]["edit"], &uri);
+    let all = apply_edits(&md, &edits, Enc::Utf16);
+    assert_eq!(
+        all,
+        md.replace("维护</span>", "维持</span>")
+            .replace("结果维护", "结果维持")
+    );
+    assert!(c.shutdown_and_exit().success());
+}
+
 /// An opened `.html` file is checked like text: findings underline the page
 /// source (UTF-16 columns past an astral character), quick fixes and
 /// fix-all edit the source; a hover shows the finding.
 #[test]
 fn the_language_server_checks_an_open_web_page() {
-    use lsp_client::{apply_edits, range, workspace_edits, Enc, LspClient};
-    use serde_json::{json, Value};
+    use lsp_client::{apply_edits, range, workspace_edits, Enc};
+    use serde_json::json;
 
     let text = seed_text("000_");
     let page = national::to_html(&national::blocks(
@@ -588,16 +694,7 @@ fn the_language_server_checks_an_open_web_page() {
         "<!--𠮷--><span>结果</span><span>维护</span>",
         1,
     );
-    let mut c = LspClient::start();
-    c.initialize(None, false, Value::Null);
-    let uri = lsp_client::file_uri("report.html");
-    c.open(&uri, "html", 1, &page);
-    let diags = c.diagnostics(&uri, 1);
-    let labels: Vec<&Value> = diags
-        .iter()
-        .filter(|d| d["code"] == "table-label")
-        .collect();
-    assert_eq!(labels.len(), 3, "{diags:?}");
+    let (mut c, uri, labels) = open_with_three_labels("report.html", "html", &page);
     // The first label, after an astral character in a comment, spans the source from 结 to 护.
     let start = page.find("<!--𠮷--><span>结果").unwrap() + "<!--𠮷--><span>".len();
     let end = page.find("</span><span>维护").unwrap() + "</span><span>维护".len();

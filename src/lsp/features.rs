@@ -34,9 +34,9 @@ pub struct Snapshot {
     pub offer_completions: bool,
     /// Markdown (comments available for suppressions) rather than plain text.
     pub markdown: bool,
-    /// A web page: findings and fixes are in the page source; the report's
-    /// own ranges (cell hovers, outline) are in the rendered text, so those
-    /// are not offered.
+    /// A web page (or Markdown with raw HTML): findings and fixes are in the
+    /// source; the report's own ranges (cell hovers, outline) are in the
+    /// rendered text, so those are not offered.
     pub html: bool,
     /// Other files that related locations point into (last year's report
     /// for a cross-year finding), by the path the finding names.
@@ -291,7 +291,11 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     }
     let fixed = if snap.html {
         crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
-            crate::read::analyze_page(t, &snap.settings)
+            if snap.markdown {
+                crate::read::analyze_markdown(t, &snap.settings).0
+            } else {
+                crate::read::analyze_page(t, &snap.settings)
+            }
         })?
     } else {
         fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?

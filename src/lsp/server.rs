@@ -261,10 +261,14 @@ struct Job {
 
 impl Job {
     fn run(self) -> Snapshot {
-        let mut analysis = if self.html {
-            crate::read::analyze_page(&self.text, &self.settings)
+        // Markdown with raw HTML is read as shown, like a page: findings in
+        // the buffer, the report's own ranges in the text without tags.
+        let (mut analysis, html) = if self.html {
+            (crate::read::analyze_page(&self.text, &self.settings), true)
+        } else if self.markdown {
+            crate::read::analyze_markdown(&self.text, &self.settings)
         } else {
-            crate::analyze(&self.text, &self.settings)
+            (crate::analyze(&self.text, &self.settings), false)
         };
         let linted = match self.policy {
             Policy::Always => true,
@@ -274,7 +278,7 @@ impl Job {
         // The same body's report of the year before, on disk (for text and
         // Markdown: a page's findings are in its source, its tables in the
         // rendered text).
-        let others = match (&self.path, linted && !self.html) {
+        let others = match (&self.path, linted && !html) {
             (Some(path), true) => super::workspace::cross_year(
                 &self.workspace,
                 &mut analysis,
@@ -294,9 +298,9 @@ impl Job {
             settings: self.settings,
             analysis,
             linted,
-            offer_completions: self.policy != Policy::Never && !self.html,
+            offer_completions: self.policy != Policy::Never && !html,
             markdown: self.markdown,
-            html: self.html,
+            html,
             others,
         }
     }
@@ -422,6 +426,8 @@ impl Backend {
                 (doc.id, doc.rev, doc.version, doc.markdown, doc.html);
             let text_like = doc.text_like;
             let text = doc.doc.text();
+            // A page's source in a text buffer is read as the page.
+            let html = html || crate::read::looks_like_html(text.as_bytes());
             let (file, config_error) = state.file_config(uri);
             let policy = match state.policy(uri, file.as_deref()) {
                 Policy::Always if !text_like => Policy::Auto,

@@ -18,6 +18,10 @@ const FLATTENED_LINE: usize = 300;
 /// `五、存在问题及改进措施` (0.67) and rejects `四、政府信息公开申请情况` (0.62), which
 /// is not section 四 at all.
 const OFF_TEMPLATE: f32 = 0.65;
+/// Minimum similarity of a heading that stands in sequence (after the
+/// section before it) to its section's wording: `六、需要说明的其他事项与附表`
+/// (0.56) for 其他需要报告的事项.
+const IN_SEQUENCE: f32 = 0.5;
 /// A heading title longer than this (in characters) is prose, not a heading.
 const MAX_TITLE_CHARS: usize = 40;
 
@@ -74,6 +78,13 @@ pub fn find(text: &str) -> Vec<Section> {
     if distinct <= 3 && text.contains('\n') {
         for s in inline_headings(text, 0..text.len()) {
             if !found.iter().any(|f| f.number == s.number) {
+                found.push(s);
+            }
+        }
+    }
+    for n in 2..=6 {
+        if !found.iter().any(|f| f.number == n) {
+            if let Some(s) = in_sequence(text, &found, n) {
                 found.push(s);
             }
         }
@@ -190,6 +201,7 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
         title_range: title_start..title_end,
         text: text[content_start..content_end].to_string(),
         wording,
+        run_on: false,
         body: content_end..content_end,
     })
 }
@@ -246,6 +258,7 @@ fn prefix_heading(
         title_range: title_start..end,
         text: text[content_start..end].to_string(),
         wording,
+        run_on: false,
         body: end..end,
     })
 }
@@ -302,17 +315,16 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
     (best >= OFF_TEMPLATE).then_some((n, Wording::OffTemplate))
 }
 
-/// Headings written inline inside a long (flattened) line: an ordinal with
-/// `、` followed by a section's exact title (under any ordinal, for
-/// `section-order`), else by wording close to the title of the section that
-/// ordinal numbers (off-template, for `section-title`).
-fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
-    let chars = key_chars(text, line);
-    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
+/// Key positions of ordinals written as headings (`四、`, not `（四）`,
+/// `四是`, `第四`, nor the `四、结转下年度继续办理` of a table), with the
+/// section number they write.
+fn heading_ordinals(
+    text: &str,
+    chars: &[crate::normalize::KeyChar],
+    keys: &[char],
+) -> Vec<(usize, u8)> {
     let table_keys = table_label_keys();
-    // Key positions of ordinals written as headings (`四、`, not `（四）`, `四是`, `第四`).
-    let ordinals: Vec<(usize, u8)> = keys
-        .iter()
+    keys.iter()
         .enumerate()
         .filter_map(|(i, c)| {
             let n = ORDINALS[..6].iter().position(|o| o == c)?;
@@ -327,13 +339,80 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             let table_row = table_keys.iter().any(|k| rest.starts_with(k.as_str()));
             (!table_row).then_some((i, u8::try_from(n + 1).unwrap_or(0)))
         })
-        .collect();
+        .collect()
+}
+
+/// A section still missing whose ordinal stands where it belongs: after the
+/// heading of the section before it and before the one after it, written as
+/// a heading (`六、需要说明的其他事项与附表`), with a title too unlike the
+/// template's for [`classify`] alone to accept. Its place in the sequence
+/// vouches for it; it is an off-template heading, not a missing section.
+fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
+    let prev = found.iter().find(|s| s.number + 1 == n)?;
+    let next = found
+        .iter()
+        .filter(|s| s.number > n && s.range.start >= prev.range.end)
+        .map(|s| s.range.start)
+        .min()
+        .unwrap_or(text.len());
+    let chars = key_chars(text, prev.range.end..next);
+    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
+    let sec = section_keys().iter().find(|s| s.number == n)?;
+    heading_ordinals(text, &chars, &keys)
+        .into_iter()
+        .filter(|&(_, m)| m == n)
+        .find_map(|(i, _)| {
+            let hay = &keys[i + 1..];
+            let (len, sim) = std::iter::once(&sec.title)
+                .chain(&sec.acceptable)
+                .filter_map(|t| title_prefix(hay, t))
+                .max_by(|a, b| a.1.total_cmp(&b.1))?;
+            if sim < IN_SEQUENCE || len == 0 {
+                return None;
+            }
+            let start = chars[i].src.start;
+            let title_start = chars[i + 1].src.start;
+            // Alone on its line: the line is the title. Else a guess.
+            let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+            let at_line_start = text[..start]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|b| b.trim().is_empty());
+            let line = text[title_start..line_end]
+                .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '。'));
+            let (end, run_on) = if at_line_start && line.chars().count() <= MAX_TITLE_CHARS {
+                (title_start + line.len(), false)
+            } else {
+                (chars[i + len].src.end, true)
+            };
+            Some(Section {
+                number: n,
+                ordinal: Some(n),
+                ordinal_range: Some(start..title_start),
+                range: start..end,
+                title_range: title_start..end,
+                text: text[start..end].to_string(),
+                wording: Wording::OffTemplate,
+                run_on,
+                body: end..end,
+            })
+        })
+}
+
+/// Headings written inline inside a long (flattened) line: an ordinal with
+/// `、` followed by a section's exact title (under any ordinal, for
+/// `section-order`), else by wording close to the title of the section that
+/// ordinal numbers (off-template, for `section-title`).
+fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
+    let chars = key_chars(text, line);
+    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
+    let ordinals = heading_ordinals(text, &chars, &keys);
     let mut out = Vec::new();
     for sec in section_keys() {
         let wordings: Vec<(&String, Wording)> = std::iter::once((&sec.title, Wording::Canonical))
             .chain(sec.acceptable.iter().map(|a| (a, Wording::Acceptable)))
             .collect();
-        // (ordinal position, written ordinal, title length, wording)
+        // (ordinal position, written ordinal, title length, wording, end a guess)
         let exact = ordinals.iter().find_map(|&(i, n)| {
             wordings.iter().find_map(|(w, wording)| {
                 let len = w.chars().count();
@@ -341,11 +420,11 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
                 at.iter()
                     .copied()
                     .eq(w.chars())
-                    .then(|| (i, n, len, wording.clone()))
+                    .then(|| (i, n, len, wording.clone(), false))
             })
         });
         let fuzzy = || {
-            let mut best: Option<(f32, usize, usize)> = None;
+            let mut best: Option<(f32, usize, usize, Option<char>)> = None;
             for &(i, _) in ordinals.iter().filter(|(_, n)| *n == sec.number) {
                 let hay = &keys[i + 1..];
                 for (title, _) in &wordings {
@@ -353,13 +432,18 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
                         continue;
                     };
                     if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
-                        best = Some((sim, i, len));
+                        best = Some((sim, i, len, title.chars().last()));
                     }
                 }
             }
-            best.map(|(_, i, len)| (i, sec.number, len, Wording::OffTemplate))
+            best.map(|(_, i, len, last)| {
+                // Ending as the template's title ends (`…行政法复议、行政诉讼情况`),
+                // the title's end is known; else it is a guess.
+                let run_on = keys.get(i + len).copied() != last;
+                (i, sec.number, len, Wording::OffTemplate, run_on)
+            })
         };
-        let Some((i, n, len, wording)) = exact.or_else(fuzzy) else {
+        let Some((i, n, len, wording, run_on)) = exact.or_else(fuzzy) else {
             continue;
         };
         let start = chars[i].src.start;
@@ -372,6 +456,7 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             range: start..end,
             title_range: title_start..end,
             text: text[start..end].to_string(),
+            run_on,
             wording,
             body: end..end,
         });

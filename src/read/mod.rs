@@ -13,6 +13,7 @@ pub mod docx;
 pub mod html;
 pub mod layout;
 pub mod location;
+pub mod markup;
 pub mod numbering;
 pub mod pdf;
 pub mod srcmap;
@@ -80,7 +81,8 @@ impl Format {
 pub enum Origin {
     /// The document text is the file's text.
     Text,
-    /// A web page: document text → page source.
+    /// Markup (a web page, or Markdown with raw HTML): document text →
+    /// the file's text.
     Html(SourceMap),
     /// A Word package (kept whole for `--fix`).
     Docx(Box<docx::Docx>),
@@ -124,6 +126,14 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
         return Err("这是 Word 打开文档时生成的临时锁定文件（以 ~$ 开头），不是报告；请检查不带 ~$ 的原文件".into());
     }
     match format {
+        Format::Text | Format::Markdown if looks_like_html(bytes) => {
+            let mut read = read_html(bytes);
+            read.note = Some(match read.note {
+                Some(n) => format!("内容是网页源代码，已按网页读取；{n}"),
+                None => "内容是网页源代码，已按网页读取".to_string(),
+            });
+            Ok(read)
+        }
         Format::Text | Format::Markdown => {
             let decoded = text::decode(bytes).map_err(|e| e.to_string())?;
             let note = (decoded.encoding != Encoding::Utf8).then(|| {
@@ -132,28 +142,17 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
                     decoded.encoding.as_str()
                 )
             });
-            Ok(Read {
-                format,
-                doc: Document::from_text(decoded.text.clone()),
-                decoded,
-                origin: Origin::Text,
-                note,
-                lossless: true,
-            })
-        }
-        Format::Html => {
-            let (decoded, note) = html::decode(bytes);
-            let (doc, map) = html::read(&decoded.text);
-            let lossless = decoded.encode(&decoded.text) == bytes;
+            let (doc, origin) = text_doc(format, &decoded.text);
             Ok(Read {
                 format,
                 doc,
                 decoded,
-                origin: Origin::Html(map),
+                origin,
                 note,
-                lossless,
+                lossless: true,
             })
         }
+        Format::Html => Ok(read_html(bytes)),
         Format::Docx => {
             let d = docx::read(bytes)?;
             Ok(Read {
@@ -177,6 +176,74 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
             })
         }
     }
+}
+
+/// The document of a text or Markdown file. Markdown shows raw HTML's
+/// text, not its tags: such a file is read like a page, mapped to its text.
+fn text_doc(format: Format, text: &str) -> (Document, Origin) {
+    match format {
+        Format::Markdown => match markup::read(text) {
+            Some((shown, map)) => (Document::from_text(shown), Origin::Html(map)),
+            None => (Document::from_text(text), Origin::Text),
+        },
+        _ => (Document::from_text(text), Origin::Text),
+    }
+}
+
+/// The findings of a Markdown buffer, placed in its text (raw HTML read
+/// as Markdown shows it); whether the document text differs from the
+/// buffer (then the report's own ranges are not the buffer's).
+pub fn analyze_markdown(source: &str, settings: &Settings) -> (Analysis, bool) {
+    let (doc, origin) = text_doc(Format::Markdown, source);
+    let mapped = matches!(origin, Origin::Html(_));
+    let read = Read {
+        format: Format::Markdown,
+        doc,
+        decoded: shown(source.to_owned()),
+        origin,
+        note: None,
+        lossless: true,
+    };
+    (analyze(&read, settings).analysis, mapped)
+}
+
+fn read_html(bytes: &[u8]) -> Read {
+    let (decoded, note) = html::decode(bytes);
+    let (doc, map) = html::read(&decoded.text);
+    let lossless = decoded.encode(&decoded.text) == bytes;
+    Read {
+        format: Format::Html,
+        doc,
+        decoded,
+        origin: Origin::Html(map),
+        note,
+        lossless,
+    }
+}
+
+/// A page's source saved under a text name (`报告.txt` holding
+/// `<!DOCTYPE html>…`, as "save page" or a crawler may leave it): the
+/// first thing in the file, after a byte-order mark, blank space and
+/// comments, is a doctype or an `<html>`/`<head>`/`<body>` tag.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    loop {
+        rest = rest.trim_ascii_start();
+        match rest.strip_prefix(b"<!--") {
+            Some(after) => match after.windows(3).position(|w| w == b"-->") {
+                Some(end) => rest = &after[end + 3..],
+                None => return false,
+            },
+            None => break,
+        }
+    }
+    let head = &rest[..rest.len().min(16)];
+    let starts = |tag: &[u8]| {
+        head.len() > tag.len()
+            && head[..tag.len()].eq_ignore_ascii_case(tag)
+            && matches!(head[tag.len()], b'>' | b' ' | b'\t' | b'\r' | b'\n')
+    };
+    starts(b"<!doctype") || starts(b"<html") || starts(b"<head") || starts(b"<body")
 }
 
 /// A text already decoded (an editor buffer, a test's text) as a text file.
@@ -463,11 +530,15 @@ fn reread_text(read: &Read, text: &str) -> Read {
                 ..read.clone()
             }
         }
-        _ => Read {
-            doc: Document::from_text(text),
-            decoded,
-            ..read.clone()
-        },
+        _ => {
+            let (doc, origin) = text_doc(read.format, text);
+            Read {
+                doc,
+                decoded,
+                origin,
+                ..read.clone()
+            }
+        }
     }
 }
 

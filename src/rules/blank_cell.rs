@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
 
 统计表中没有填写数字的数据单元格：空白、`/`、`—`、`-`、`无`，以及一行的数字少于表头栏数（多见于从网页或 PDF 复制的文字，空白单元格在复制时消失了）。
 
-同一栏中多行未填写（例如“法人或其他组织”各栏整栏留空）只报告一次，位置在第一处，每个未填写的单元格都列为相关位置。
+同一栏中多行未填写（例如“法人或其他组织”各栏整栏留空）只报告一次，位置在第一处，每个未填写的单元格都列为相关位置。同一张表中有多行数字少于栏数时，也只报告一次，并列出每一行。
 
 ## 原因
 
@@ -35,25 +35,76 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     for table in &ctx.report.tables {
         blank_cells(table, acc);
         missing_cells(table, acc);
-        for short in &table.short_rows {
-            let found = if short.found == 0 {
-                "没有数字".to_string()
-            } else {
-                format!("只有 {} 个数字", short.found)
-            };
-            acc.push(Diagnostic::new(
-                RULE.id,
-                short.range.clone(),
-                format!(
-                    "{}{}应有 {} 个数字，{}。请补全该行（没有数据的栏目填 0）。",
-                    table.name,
-                    row_words(short.row_label),
-                    short.expected,
-                    found
-                ),
-            ));
-        }
+        short_rows(table, acc);
     }
+}
+
+/// Rows with fewer numbers than columns: one finding per table. Text copied
+/// from a web page or PDF loses its blank cells, so every row with a blank
+/// column comes out short; that is one cause, not one mistake per row.
+fn short_rows(table: &Table, acc: &mut Vec<Diagnostic>) {
+    let found = |n: usize| {
+        if n == 0 {
+            "没有数字".to_string()
+        } else {
+            format!("只有 {n} 个数字")
+        }
+    };
+    let rows: Vec<Short> = table
+        .short_rows
+        .iter()
+        .map(|s| Short {
+            range: s.range.clone(),
+            words: row_words(s.row_label),
+            detail: format!("应有 {} 个数字，{}", s.expected, found(s.found)),
+        })
+        .collect();
+    grouped(
+        table,
+        &rows,
+        "请补全该行（没有数据的栏目填 0）",
+        "请补全这些行（没有数据的栏目填 0）；从网页或 PDF 复制的表格常在复制时丢掉空白单元格，请对照原表",
+        acc,
+    );
+}
+
+/// A row of a table with too few numbers, as a finding would name it.
+struct Short {
+    range: std::ops::Range<usize>,
+    words: String,
+    detail: String,
+}
+
+/// One finding for a single row; one finding listing every row (as related
+/// locations) for several.
+fn grouped(table: &Table, rows: &[Short], one: &str, many: &str, acc: &mut Vec<Diagnostic>) {
+    let Some(first) = rows.first() else {
+        return;
+    };
+    if rows.len() == 1 {
+        acc.push(Diagnostic::new(
+            RULE.id,
+            first.range.clone(),
+            format!("{}{}{}。{one}。", table.name, first.words, first.detail),
+        ));
+        return;
+    }
+    let mut d = Diagnostic::new(
+        RULE.id,
+        first.range.clone(),
+        format!(
+            "{}有 {} 行的数字少于栏数，第一处是{}（{}）。{many}。",
+            table.name,
+            rows.len(),
+            first.words,
+            first.detail
+        ),
+    );
+    d.related = rows
+        .iter()
+        .map(|r| Related::new(r.range.clone(), format!("{}{}", r.words, r.detail)))
+        .collect();
+    acc.push(d);
 }
 
 /// Blank cells, one finding per column (and 表二 block): a column left
@@ -110,14 +161,15 @@ fn blank_cells(table: &Table, acc: &mut Vec<Diagnostic>) {
 }
 
 /// Cells that were not there at all (a row shorter than its header): one
-/// finding per row.
+/// finding per table, like short rows.
 fn missing_cells(table: &Table, acc: &mut Vec<Diagnostic>) {
-    let mut reported_rows: Vec<&str> = Vec::new();
+    let mut rows: Vec<Short> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for cell in table.cells.iter().filter(|c| c.range.is_none()) {
-        if reported_rows.contains(&cell.row) {
+        if seen.contains(&cell.row) {
             continue;
         }
-        reported_rows.push(cell.row);
+        seen.push(cell.row);
         let in_row = |c: &&Cell| c.row == cell.row;
         let n_missing = table
             .cells
@@ -131,18 +183,13 @@ fn missing_cells(table: &Table, acc: &mut Vec<Diagnostic>) {
             .iter()
             .find(|l| l.expected == cell.row_label)
             .map_or(table.range.start..table.range.start, |l| l.range.clone());
-        acc.push(Diagnostic::new(
-            RULE.id,
-            at,
-            format!(
-                "{}{}应有 {} 个数字，缺少 {} 个（空白单元格）。没有数据请填 0。",
-                table.name,
-                row_words(cell.row_label),
-                n_cols,
-                n_missing
-            ),
-        ));
+        rows.push(Short {
+            range: at,
+            words: row_words(cell.row_label),
+            detail: format!("应有 {n_cols} 个数字，缺少 {n_missing} 个（空白单元格）"),
+        });
     }
+    grouped(table, &rows, "没有数据请填 0", "没有数据请填 0", acc);
 }
 
 /// `“一、本年新收…”行`; the data row of a table without row labels (表四) is `的数据行`.

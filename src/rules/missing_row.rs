@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
 
 在已找到的统计表中，逐项核对统一格式规定的每一行、每个列标题和每个栏目（如 `第二十条第（八）项`）。缺少、或标题单元格为空时报告。
 
+表格用的是另一年的格式（`obsolete-format`）时，只报告本年度格式也有的行和栏目，例如 2021 年度报告沿用 2019 年格式的表二，不会再要求补上 2019 年格式才有的“第二十条第（九）项”。
+
 只在表格（表二按栏目分别计）已被完整读取时报告：一张没能读懂的表格只由 `unreadable-table` 报告一次，不会变成几十条缺行；标签在文中、只是位置错乱时，也不算缺少。
 
 ## 原因
@@ -28,7 +30,16 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     for table in &ctx.report.tables {
+        // A table in last format's layout (`obsolete-format`) is not asked
+        // for what only that format had (2019's 第二十条第（九）项).
+        let wanted = |label: &str| {
+            super::obsolete_format::obsolete(ctx, table)
+                .is_none_or(|f| crate::template::has_label(f, table.id, label))
+        };
         for m in &table.missing {
+            if !wanted(m.expected) || m.part.is_some_and(|p| !wanted(p)) {
+                continue;
+            }
             let what = match m.kind {
                 "column" => "列标题",
                 "block" => "栏目",

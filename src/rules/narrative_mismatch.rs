@@ -13,8 +13,8 @@ pub static RULE: Rule = Rule {
 
 | 正文的说法 | 对应的表格数字 |
 |---|---|
-| 收到 / 接收 / 新收（政府信息公开）申请 N 件，收到依申请公开 N 件 | 表三“一、本年新收政府信息公开申请数量”的总计 |
-| 受理（政府信息公开）申请 N 件 | 表三本年新收的总计；有的报告把上年结转计入受理数，所以等于“本年新收 + 上年结转”也不提示 |
+| 收到 / 接收 / 新收（政府信息公开）申请 N 件，收到依申请公开 N 件 | 表三“一、本年新收政府信息公开申请数量”的总计；有的报告把上年结转一并说成“收到”，所以等于“本年新收 + 上年结转”也不提示 |
+| 受理（政府信息公开）申请 N 件 | 同上：本年新收的总计，或本年新收 + 上年结转 |
 | 办结 / 办理 / 答复（政府信息公开申请）N 件 | 表三“（七）总计”的总计 |
 | 上年（度）结转（申请）N 件 | 表三“二、上年结转政府信息公开申请数量”的总计 |
 | 结转下年度 / 结转下一年（继续办理）N 件 | 表三“四、结转下年度继续办理”的总计 |
@@ -101,7 +101,9 @@ fn compare(
 ) {
     let what = said(&claim.quantity);
     let found = match &claim.quantity {
-        Quantity::Accepted => {
+        // Some reports count last year's carried-over applications in what
+        // they "received" or "accepted" this year.
+        Quantity::Received | Quantity::Accepted => {
             let Some(t3) = t3 else { return };
             let (Some(new), Some(carried)) = (total(t3, "R1"), total(t3, "R2")) else {
                 return;
@@ -125,7 +127,6 @@ fn compare(
             acc.push(Diagnostic::new(RULE.id, claim.range.clone(), message).with_related(related));
             return;
         }
-        Quantity::Received => t3.and_then(|t| total(t, "R1")),
         Quantity::Handled => t3.and_then(|t| total(t, "R3.7")),
         Quantity::CarriedIn => t3.and_then(|t| total(t, "R2")),
         Quantity::CarriedOut => t3.and_then(|t| total(t, "R4")),

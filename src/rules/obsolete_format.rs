@@ -1,6 +1,6 @@
 use super::{Context, FixKind, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Format, Verdict};
+use crate::model::{Format, Table, Verdict};
 
 pub static RULE: Rule = Rule {
     id: "obsolete-format",
@@ -25,15 +25,22 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// The format `table` should have been in, when it is in the other one
+/// (and was followed well enough to tell).
+pub(super) fn obsolete(ctx: &Context, table: &Table) -> Option<Format> {
+    let expected = Format::for_year(ctx.year?);
+    // The format of a table that could not be followed is not known.
+    (table.format != expected
+        && crate::template::formats_differ(table.id)
+        && table.verdict() != Verdict::Unreadable)
+        .then_some(expected)
+}
+
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let Some(year) = ctx.year else { return };
     let expected = Format::for_year(year);
     for table in &ctx.report.tables {
-        // The format of a table that could not be followed is not known.
-        if table.format == expected
-            || !crate::template::formats_differ(table.id)
-            || table.verdict() == Verdict::Unreadable
-        {
+        if obsolete(ctx, table).is_none() {
             continue;
         }
         let at = table

@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 
 ## 修复
 
-替换为统一格式的标题（安全修复；繁体文档保持繁体）。Word 文档中只改写标题里改动的字；
+替换为统一格式的标题（安全修复；繁体文档保持繁体）。从网页保存、各部分连成一行的文本中，标题后紧接正文，无法确定标题在哪里结束：这时只报告标题的开头，不提供自动修复。Word 文档中只改写标题里改动的字；
 标题的序号若由 Word 自动编号生成（不是输入的文字），提示“请在 Word 中手动修改”。",
     fix: FixKind::Safe,
     check,
@@ -35,7 +35,20 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
         }
         let canonical = template::section_title(s.number);
         let replacement = in_script(canonical, ctx.report.traditional);
-        let found = &ctx.text[s.title_range.clone()];
+        let found = ctx.text[s.title_range.clone()].trim();
+        if s.run_on {
+            // The title runs on into the text: its end is a guess, so it is
+            // quoted as a beginning and not rewritten.
+            acc.push(Diagnostic::new(
+                RULE.id,
+                s.title_range.clone(),
+                format!(
+                    "第{}部分标题（以“{found}”开头）与统一格式不一致，应为“{canonical}”。标题与正文连在一起，无法确定标题在哪里结束，请手动改为统一格式的标题。",
+                    ordinal_zh(s.number),
+                ),
+            ));
+            continue;
+        }
         acc.push(
             Diagnostic::new(
                 RULE.id,
@@ -43,7 +56,7 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 format!(
                     "第{}部分标题“{}”与统一格式不一致，应为“{}”。",
                     ordinal_zh(s.number),
-                    found.trim(),
+                    found,
                     canonical
                 ),
             )

@@ -375,6 +375,17 @@ pub fn table_name(id: &str) -> &'static str {
         .map_or("", |t| t.name.as_str())
 }
 
+/// Whether table `id` of `format` has a row, header or part labelled `label`.
+pub fn has_label(format: Format, id: &str, label: &str) -> bool {
+    get(format).tables.iter().filter(|t| t.id == id).any(|t| {
+        t.parts.iter().any(|p| p.name == label)
+            || t.items.iter().any(|i| match i {
+                Item::Row(r) => r.label == label,
+                Item::Header(h) => h.header == label,
+            })
+    })
+}
+
 /// Whether table `id` differs between the two formats (so that using the
 /// wrong one is detectable).
 pub fn formats_differ(id: &str) -> bool {

@@ -215,6 +215,22 @@ fn distrust_split_rows(
         .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
         .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
         .collect();
+    // A row's one split that its own total confirms (`3000003`: 3 = 3+0+…+0)
+    // is its numbers, not a guess: in a table otherwise followed, what it
+    // breaks between rows is broken in the report.
+    let confirmed = |row: usize| {
+        let own: Vec<&&Check> = checks
+            .iter()
+            .filter(|c| c.left.iter().chain(&c.right).all(|&(r, _)| r == row))
+            .collect();
+        !own.is_empty()
+            && own
+                .iter()
+                .all(|c| !broken.iter().any(|b| std::ptr::eq(*b, **c)))
+    };
+    if followed && split_rows.iter().all(|&r| confirmed(r)) {
+        return;
+    }
     for row in split_rows {
         if out[row].is_none() {
             out[row] = Some(RowOutcome::Unreadable {
@@ -308,17 +324,34 @@ fn row_candidates(
     }
     if out.is_empty() {
         let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
-        return Err(if glued {
-            RowOutcome::Unreadable {
-                reason: "数字粘连在一起，无法拆分成模板的栏数".into(),
-                at,
-                structural: false,
-            }
-        } else {
-            RowOutcome::Short {
+        if !glued {
+            return Err(RowOutcome::Short {
                 found: toks.len(),
                 at,
-            }
+            });
+        }
+        // Too few digits for the columns even one digit a cell: blank cells
+        // lost in copying, most likely; how many numbers there are is not
+        // known (`26 26` is two, or four), so the row is not counted short.
+        let most: usize = toks
+            .iter()
+            .map(|t| {
+                if t.delimited || t.blank {
+                    1
+                } else {
+                    text[t.num.clone()].chars().count()
+                }
+            })
+            .sum();
+        let reason = if most < n {
+            format!("这一行的数字即使逐位拆开也不够 {n} 栏（可能是空白单元格在复制时消失了）")
+        } else {
+            "数字粘连在一起，无法拆分成模板的栏数".into()
+        };
+        return Err(RowOutcome::Unreadable {
+            reason,
+            at,
+            structural: false,
         });
     }
     Ok(out)
