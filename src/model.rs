@@ -296,6 +296,9 @@ pub struct Part {
     pub unread: Vec<UnreadRow>,
     pub cells_read: usize,
     pub cells_expected: usize,
+    /// Its labels were checked (near misses, absent rows), its numbers
+    /// perhaps not: the structure was followed.
+    pub labels_checked: bool,
 }
 
 /// One identity of the template, instantiated on this table.

@@ -49,21 +49,27 @@ fn finding(table: &Table, part: &Part) -> Option<Diagnostic> {
             RULE.id,
             part.range.clone(),
             format!(
-                "{place}无法可靠读取：{}。这一部分没有做任何检查；请在数字之间加空格或使用表格，使每个数字独立成格。",
-                part.reason.as_deref().unwrap_or("行与数字对不上")
+                "{place}无法可靠读取：{}。{}；请在数字之间加空格或使用表格，使每个数字独立成格。",
+                part.reason.as_deref().unwrap_or("行与数字对不上"),
+                if part.labels_checked {
+                    "这一部分的数字没有做检查（行和栏目名称已检查）"
+                } else {
+                    "这一部分没有做任何检查"
+                }
             ),
         )),
         Verdict::Partial => {
-            let rows: Vec<String> = part
-                .unread
-                .iter()
-                .map(|u| row_words(u.row_label))
-                .collect();
+            let rows: Vec<String> = part.unread.iter().map(|u| row_words(u.row_label)).collect();
             let first = part.unread.first()?;
             let related = part
                 .unread
                 .iter()
-                .map(|u| Related::new(u.range.clone(), format!("{}：{}", row_words(u.row_label), u.reason)))
+                .map(|u| {
+                    Related::new(
+                        u.range.clone(),
+                        format!("{}：{}", row_words(u.row_label), u.reason),
+                    )
+                })
                 .collect();
             Some(
                 Diagnostic::new(

@@ -123,6 +123,7 @@ pub fn build(
             unread: judged.unread,
             cells_read,
             cells_expected,
+            labels_checked: judged.followed,
         });
     }
     // Labels only where the part's structure was followed: where it was not, a
@@ -131,6 +132,22 @@ pub fn build(
         let i = i.min(rows.len().saturating_sub(1));
         parts_tpl.iter().position(|(_, idx)| idx.contains(&i))
     };
+    // A part whose numbers could not be read at all is trusted for its labels
+    // only when at most one is missing: one absent row is a finding, many are
+    // a table the reader lost.
+    for (p, part) in table.parts.iter().enumerate() {
+        let missing = aligned
+            .missing
+            .iter()
+            .filter(|(_, i)| part_of(*i) == Some(p))
+            .count();
+        if part.verdict == Verdict::Unreadable && missing > 1 {
+            followed[p] = false;
+        }
+    }
+    for (part, &f) in table.parts.iter_mut().zip(&followed) {
+        part.labels_checked = f;
+    }
     let trusted = |i: usize| part_of(i).is_none_or(|p| followed[p]);
     // In a table of several parts, a label is named by its part.
     let part_name = |i: usize| {
@@ -258,8 +275,12 @@ fn judge(
             .iter()
             .map(|u| u.range.clone())
             .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end));
+        // Rows found in place whose glued digits only split several ways:
+        // the numbers are not known, the labels are (a near miss, a row not
+        // there are findings of the text).
         return Judged {
             range: at.unwrap_or(range.clone()),
+            followed: !structural,
             ..unreadable(reason)
         };
     }
