@@ -362,17 +362,13 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
         .into_iter()
         .filter(|&(_, m)| m == n)
         .find_map(|(i, _)| {
-            let hay = &keys[i + 1..];
-            let (len, sim) = std::iter::once(&sec.title)
-                .chain(&sec.acceptable)
-                .filter_map(|t| title_prefix(hay, t))
-                .max_by(|a, b| a.1.total_cmp(&b.1))?;
-            if sim < IN_SEQUENCE || len == 0 {
+            let (len, sim, _) = closest_wording(&keys[i + 1..], sec)?;
+            if sim < IN_SEQUENCE {
                 return None;
             }
             let start = chars[i].src.start;
             let title_start = chars[i + 1].src.start;
-            // Alone on its line: the line is the title. Else a guess.
+            // Alone on its line: the line is the title.
             let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
             let at_line_start = text[..start]
                 .rsplit('\n')
@@ -380,23 +376,79 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
                 .is_some_and(|b| b.trim().is_empty());
             let line = text[title_start..line_end]
                 .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '。'));
-            let (end, run_on) = if at_line_start && line.chars().count() <= MAX_TITLE_CHARS {
-                (title_start + line.len(), false)
-            } else {
-                (chars[i + len].src.end, true)
-            };
-            Some(Section {
-                number: n,
-                ordinal: Some(n),
-                ordinal_range: Some(start..title_start),
-                range: start..end,
-                title_range: title_start..end,
-                text: text[start..end].to_string(),
-                wording: Wording::OffTemplate,
-                run_on,
-                body: end..end,
-            })
+            if at_line_start && line.chars().count() <= MAX_TITLE_CHARS {
+                let end = title_start + line.len();
+                return Some(Section {
+                    title_range: title_start..end,
+                    range: start..end,
+                    text: text[start..end].to_string(),
+                    run_on: false,
+                    body: end..end,
+                    ..heading(text, &chars, i, len, n, n, Wording::OffTemplate, false)
+                });
+            }
+            // Run on into text, a title this unlike the template's ends where
+            // the match ends only by guess, even ending as the template does.
+            Some(heading(
+                text,
+                &chars,
+                i,
+                len,
+                n,
+                n,
+                Wording::OffTemplate,
+                true,
+            ))
         })
+}
+
+/// The wording of section `sec` closest to the start of `hay`: how many
+/// keys it takes, how similar they are, and whether they end as the wording
+/// ends (`…行政法复议、行政诉讼情况`: the title's end is known, not a guess).
+fn closest_wording(hay: &[char], sec: &SectionKeys) -> Option<(usize, f32, bool)> {
+    std::iter::once(&sec.title)
+        .chain(&sec.acceptable)
+        .filter_map(|w| {
+            let (len, sim) = title_prefix(hay, w)?;
+            let ends_as = len > 0 && hay.get(len - 1) == w.chars().last().as_ref();
+            (len > 0).then_some((len, sim, ends_as))
+        })
+        .fold(None, |best: Option<(usize, f32, bool)>, c| {
+            if best.is_none_or(|b| c.1 > b.1) {
+                Some(c)
+            } else {
+                best
+            }
+        })
+}
+
+/// The heading of section `number` whose ordinal (written `ordinal`) is key
+/// `i` of `chars` and whose title is the `len` keys after it.
+#[allow(clippy::too_many_arguments)]
+fn heading(
+    text: &str,
+    chars: &[crate::normalize::KeyChar],
+    i: usize,
+    len: usize,
+    number: u8,
+    ordinal: u8,
+    wording: Wording,
+    run_on: bool,
+) -> Section {
+    let start = chars[i].src.start;
+    let title_start = chars[i + 1].src.start;
+    let end = chars[i + len].src.end;
+    Section {
+        number,
+        ordinal: Some(ordinal),
+        ordinal_range: Some(start..title_start),
+        range: start..end,
+        title_range: title_start..end,
+        text: text[start..end].to_string(),
+        wording,
+        run_on,
+        body: end..end,
+    }
 }
 
 /// Headings written inline inside a long (flattened) line: an ordinal with
@@ -424,42 +476,23 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             })
         });
         let fuzzy = || {
-            let mut best: Option<(f32, usize, usize, Option<char>)> = None;
+            let mut best: Option<(f32, usize, usize, bool)> = None;
             for &(i, _) in ordinals.iter().filter(|(_, n)| *n == sec.number) {
-                let hay = &keys[i + 1..];
-                for (title, _) in &wordings {
-                    let Some((len, sim)) = title_prefix(hay, title) else {
-                        continue;
-                    };
-                    if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
-                        best = Some((sim, i, len, title.chars().last()));
-                    }
+                let Some((len, sim, ends_as)) = closest_wording(&keys[i + 1..], sec) else {
+                    continue;
+                };
+                if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
+                    best = Some((sim, i, len, ends_as));
                 }
             }
-            best.map(|(_, i, len, last)| {
-                // Ending as the template's title ends (`…行政法复议、行政诉讼情况`),
-                // the title's end is known; else it is a guess.
-                let run_on = keys.get(i + len).copied() != last;
-                (i, sec.number, len, Wording::OffTemplate, run_on)
-            })
+            best.map(|(_, i, len, ends_as)| (i, sec.number, len, Wording::OffTemplate, !ends_as))
         };
         let Some((i, n, len, wording, run_on)) = exact.or_else(fuzzy) else {
             continue;
         };
-        let start = chars[i].src.start;
-        let title_start = chars[i + 1].src.start;
-        let end = chars[i + len].src.end;
-        out.push(Section {
-            number: sec.number,
-            ordinal: Some(n),
-            ordinal_range: Some(start..title_start),
-            range: start..end,
-            title_range: title_start..end,
-            text: text[start..end].to_string(),
-            run_on,
-            wording,
-            body: end..end,
-        });
+        out.push(heading(
+            text, &chars, i, len, sec.number, n, wording, run_on,
+        ));
     }
     out
 }
