@@ -82,7 +82,7 @@ pub fn find(text: &str) -> Vec<Section> {
             }
         }
     }
-    for n in 2..=6 {
+    for n in 1..=6 {
         if !found.iter().any(|f| f.number == n) {
             if let Some(s) = in_sequence(text, &found, n) {
                 found.push(s);
@@ -342,20 +342,33 @@ fn heading_ordinals(
         .collect()
 }
 
-/// A section still missing whose ordinal stands where it belongs: after the
-/// heading of the section before it and before the one after it, written as
-/// a heading (`六、需要说明的其他事项与附表`), with a title too unlike the
-/// template's for [`classify`] alone to accept. Its place in the sequence
-/// vouches for it; it is an off-template heading, not a missing section.
+/// A section still missing whose ordinal stands where it belongs, written
+/// as a heading: after the headings of the sections before it and before
+/// those after it, with the template's title anywhere in a line
+/// (`…163.com。一、总体情况`, a line a converter broke elsewhere), or with a
+/// title too unlike the template's
+/// for [`classify`] alone to accept (`六、需要说明的其他事项与附表`). Its place
+/// in the sequence vouches for it; a section before it found makes a looser
+/// match enough.
 fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
-    let prev = found.iter().find(|s| s.number + 1 == n)?;
-    let next = found
+    let prev_end = found
         .iter()
-        .filter(|s| s.number > n && s.range.start >= prev.range.end)
+        .filter(|s| s.number < n)
+        .map(|s| s.range.end)
+        .max();
+    let from = prev_end.unwrap_or(0);
+    let to = found
+        .iter()
+        .filter(|s| s.number > n && s.range.start >= from)
         .map(|s| s.range.start)
         .min()
         .unwrap_or(text.len());
-    let chars = key_chars(text, prev.range.end..next);
+    let threshold = if prev_end.is_some() {
+        IN_SEQUENCE
+    } else {
+        OFF_TEMPLATE
+    };
+    let chars = key_chars(text, from..to);
     let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
     let sec = section_keys().iter().find(|s| s.number == n)?;
     heading_ordinals(text, &chars, &keys)
@@ -363,12 +376,20 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
         .filter(|&(_, m)| m == n)
         .find_map(|(i, _)| {
             let (len, sim, _) = closest_wording(&keys[i + 1..], sec)?;
-            if sim < IN_SEQUENCE {
+            if sim < threshold {
                 return None;
             }
+            // The template's title (or a statute wording) word for word: its
+            // end is known.
+            let matched: String = keys[i + 1..i + 1 + len].iter().collect();
+            if let Some((m, wording)) =
+                classify(&matched, Some(n)).filter(|(m, w)| *m == n && *w != Wording::OffTemplate)
+            {
+                return Some(heading(text, &chars, i, len, m, n, wording, false));
+            }
+            // Alone on its line: the line is the title.
             let start = chars[i].src.start;
             let title_start = chars[i + 1].src.start;
-            // Alone on its line: the line is the title.
             let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
             let at_line_start = text[..start]
                 .rsplit('\n')
@@ -382,7 +403,6 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
                     title_range: title_start..end,
                     range: start..end,
                     text: text[start..end].to_string(),
-                    run_on: false,
                     body: end..end,
                     ..heading(text, &chars, i, len, n, n, Wording::OffTemplate, false)
                 });
