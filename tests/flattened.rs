@@ -10,7 +10,10 @@
 //!   the previous row's last digits;
 //! - (d) (c) hard-wrapped every 37 characters, as a crawler or converter
 //!   with a fixed line width saves it: headings, labels and numbers are cut
-//!   by line breaks anywhere.
+//!   by line breaks anywhere;
+//! - (e) one line, every cell and row apart by a tab (a page's innerText
+//!   with its line breaks collapsed), under a line of page furniture that
+//!   has tabs too: one "row" of hundreds of cells, not a grid.
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
@@ -72,6 +75,7 @@ enum Variant {
     Glued,
     GluedRows,
     Wrapped,
+    Tabbed,
 }
 
 fn rewrite(text: &str, v: Variant) -> String {
@@ -81,6 +85,7 @@ fn rewrite(text: &str, v: Variant) -> String {
         .filter(|c| !c.is_empty())
         .map(|cells| match v {
             Variant::Spaced => cells.join(" "),
+            Variant::Tabbed => cells.join("\t"),
             Variant::Glued | Variant::GluedRows | Variant::Wrapped => cells
                 .concat()
                 .split_whitespace()
@@ -90,6 +95,7 @@ fn rewrite(text: &str, v: Variant) -> String {
         .collect();
     match v {
         Variant::Spaced | Variant::Glued => rows.join(" "),
+        Variant::Tabbed => format!("首页\t政务公开\t打印\n{}", rows.join("\t")),
         Variant::GluedRows => rows.concat(),
         Variant::Wrapped => {
             let chars: Vec<char> = rows.concat().chars().collect();
@@ -149,6 +155,7 @@ fn flattened_rewrites_never_add_a_finding() {
             Variant::Glued,
             Variant::GluedRows,
             Variant::Wrapped,
+            Variant::Tabbed,
         ] {
             let flat = rewrite(&text, v);
             let a = analyze(&flat, &Settings::default());

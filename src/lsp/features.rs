@@ -292,7 +292,8 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     let fixed = if snap.html {
         crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
             if snap.markdown {
-                crate::read::analyze_markdown(t, &snap.settings).0
+                crate::read::analyze_markdown(t, &snap.settings)
+                    .unwrap_or_else(|| crate::analyze(t, &snap.settings))
             } else {
                 crate::read::analyze_page(t, &snap.settings)
             }

@@ -265,8 +265,12 @@ impl Job {
         // the buffer, the report's own ranges in the text without tags.
         let (mut analysis, html) = if self.html {
             (crate::read::analyze_page(&self.text, &self.settings), true)
-        } else if self.markdown {
-            crate::read::analyze_markdown(&self.text, &self.settings)
+        } else if let Some(a) = self
+            .markdown
+            .then(|| crate::read::analyze_markdown(&self.text, &self.settings))
+            .flatten()
+        {
+            (a, true)
         } else {
             (crate::analyze(&self.text, &self.settings), false)
         };

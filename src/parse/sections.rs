@@ -82,7 +82,7 @@ pub fn find(text: &str) -> Vec<Section> {
             }
         }
     }
-    for n in 2..=6 {
+    for n in 1..=6 {
         if !found.iter().any(|f| f.number == n) {
             if let Some(s) = in_sequence(text, &found, n) {
                 found.push(s);
@@ -342,37 +342,54 @@ fn heading_ordinals(
         .collect()
 }
 
-/// A section still missing whose ordinal stands where it belongs: after the
-/// heading of the section before it and before the one after it, written as
-/// a heading (`六、需要说明的其他事项与附表`), with a title too unlike the
-/// template's for [`classify`] alone to accept. Its place in the sequence
-/// vouches for it; it is an off-template heading, not a missing section.
+/// A section still missing whose ordinal stands where it belongs, written
+/// as a heading: after the headings of the sections before it and before
+/// those after it, with the template's title anywhere in a line
+/// (`…163.com。一、总体情况`, a line a converter broke elsewhere), or with a
+/// title too unlike the template's
+/// for [`classify`] alone to accept (`六、需要说明的其他事项与附表`). Its place
+/// in the sequence vouches for it; a section before it found makes a looser
+/// match enough.
 fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
-    let prev = found.iter().find(|s| s.number + 1 == n)?;
-    let next = found
+    let prev_end = found
         .iter()
-        .filter(|s| s.number > n && s.range.start >= prev.range.end)
+        .filter(|s| s.number < n)
+        .map(|s| s.range.end)
+        .max();
+    let from = prev_end.unwrap_or(0);
+    let to = found
+        .iter()
+        .filter(|s| s.number > n && s.range.start >= from)
         .map(|s| s.range.start)
         .min()
         .unwrap_or(text.len());
-    let chars = key_chars(text, prev.range.end..next);
+    let threshold = if prev_end.is_some() {
+        IN_SEQUENCE
+    } else {
+        OFF_TEMPLATE
+    };
+    let chars = key_chars(text, from..to);
     let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
     let sec = section_keys().iter().find(|s| s.number == n)?;
     heading_ordinals(text, &chars, &keys)
         .into_iter()
         .filter(|&(_, m)| m == n)
         .find_map(|(i, _)| {
-            let hay = &keys[i + 1..];
-            let (len, sim) = std::iter::once(&sec.title)
-                .chain(&sec.acceptable)
-                .filter_map(|t| title_prefix(hay, t))
-                .max_by(|a, b| a.1.total_cmp(&b.1))?;
-            if sim < IN_SEQUENCE || len == 0 {
+            let (len, sim, _) = closest_wording(&keys[i + 1..], sec)?;
+            if sim < threshold {
                 return None;
             }
+            // The template's title (or a statute wording) word for word: its
+            // end is known.
+            let matched: String = keys[i + 1..i + 1 + len].iter().collect();
+            if let Some((m, wording)) =
+                classify(&matched, Some(n)).filter(|(m, w)| *m == n && *w != Wording::OffTemplate)
+            {
+                return Some(heading(text, &chars, i, len, m, n, wording, false));
+            }
+            // Alone on its line: the line is the title.
             let start = chars[i].src.start;
             let title_start = chars[i + 1].src.start;
-            // Alone on its line: the line is the title. Else a guess.
             let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
             let at_line_start = text[..start]
                 .rsplit('\n')
@@ -380,23 +397,78 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
                 .is_some_and(|b| b.trim().is_empty());
             let line = text[title_start..line_end]
                 .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '。'));
-            let (end, run_on) = if at_line_start && line.chars().count() <= MAX_TITLE_CHARS {
-                (title_start + line.len(), false)
-            } else {
-                (chars[i + len].src.end, true)
-            };
-            Some(Section {
-                number: n,
-                ordinal: Some(n),
-                ordinal_range: Some(start..title_start),
-                range: start..end,
-                title_range: title_start..end,
-                text: text[start..end].to_string(),
-                wording: Wording::OffTemplate,
-                run_on,
-                body: end..end,
-            })
+            if at_line_start && line.chars().count() <= MAX_TITLE_CHARS {
+                let end = title_start + line.len();
+                return Some(Section {
+                    title_range: title_start..end,
+                    range: start..end,
+                    text: text[start..end].to_string(),
+                    body: end..end,
+                    ..heading(text, &chars, i, len, n, n, Wording::OffTemplate, false)
+                });
+            }
+            // Run on into text, a title this unlike the template's ends where
+            // the match ends only by guess, even ending as the template does.
+            Some(heading(
+                text,
+                &chars,
+                i,
+                len,
+                n,
+                n,
+                Wording::OffTemplate,
+                true,
+            ))
         })
+}
+
+/// The wording of section `sec` closest to the start of `hay`: how many
+/// keys it takes, how similar they are, and whether they end as the wording
+/// ends (`…行政法复议、行政诉讼情况`: the title's end is known, not a guess).
+fn closest_wording(hay: &[char], sec: &SectionKeys) -> Option<(usize, f32, bool)> {
+    std::iter::once(&sec.title)
+        .chain(&sec.acceptable)
+        .filter_map(|w| {
+            let (len, sim) = title_prefix(hay, w)?;
+            let ends_as = len > 0 && hay.get(len - 1) == w.chars().last().as_ref();
+            (len > 0).then_some((len, sim, ends_as))
+        })
+        .fold(None, |best: Option<(usize, f32, bool)>, c| {
+            if best.is_none_or(|b| c.1 > b.1) {
+                Some(c)
+            } else {
+                best
+            }
+        })
+}
+
+/// The heading of section `number` whose ordinal (written `ordinal`) is key
+/// `i` of `chars` and whose title is the `len` keys after it.
+#[allow(clippy::too_many_arguments)]
+fn heading(
+    text: &str,
+    chars: &[crate::normalize::KeyChar],
+    i: usize,
+    len: usize,
+    number: u8,
+    ordinal: u8,
+    wording: Wording,
+    run_on: bool,
+) -> Section {
+    let start = chars[i].src.start;
+    let title_start = chars[i + 1].src.start;
+    let end = chars[i + len].src.end;
+    Section {
+        number,
+        ordinal: Some(ordinal),
+        ordinal_range: Some(start..title_start),
+        range: start..end,
+        title_range: title_start..end,
+        text: text[start..end].to_string(),
+        wording,
+        run_on,
+        body: end..end,
+    }
 }
 
 /// Headings written inline inside a long (flattened) line: an ordinal with
@@ -424,42 +496,23 @@ fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
             })
         });
         let fuzzy = || {
-            let mut best: Option<(f32, usize, usize, Option<char>)> = None;
+            let mut best: Option<(f32, usize, usize, bool)> = None;
             for &(i, _) in ordinals.iter().filter(|(_, n)| *n == sec.number) {
-                let hay = &keys[i + 1..];
-                for (title, _) in &wordings {
-                    let Some((len, sim)) = title_prefix(hay, title) else {
-                        continue;
-                    };
-                    if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
-                        best = Some((sim, i, len, title.chars().last()));
-                    }
+                let Some((len, sim, ends_as)) = closest_wording(&keys[i + 1..], sec) else {
+                    continue;
+                };
+                if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
+                    best = Some((sim, i, len, ends_as));
                 }
             }
-            best.map(|(_, i, len, last)| {
-                // Ending as the template's title ends (`…行政法复议、行政诉讼情况`),
-                // the title's end is known; else it is a guess.
-                let run_on = keys.get(i + len).copied() != last;
-                (i, sec.number, len, Wording::OffTemplate, run_on)
-            })
+            best.map(|(_, i, len, ends_as)| (i, sec.number, len, Wording::OffTemplate, !ends_as))
         };
         let Some((i, n, len, wording, run_on)) = exact.or_else(fuzzy) else {
             continue;
         };
-        let start = chars[i].src.start;
-        let title_start = chars[i + 1].src.start;
-        let end = chars[i + len].src.end;
-        out.push(Section {
-            number: sec.number,
-            ordinal: Some(n),
-            ordinal_range: Some(start..title_start),
-            range: start..end,
-            title_range: title_start..end,
-            text: text[start..end].to_string(),
-            run_on,
-            wording,
-            body: end..end,
-        });
+        out.push(heading(
+            text, &chars, i, len, sec.number, n, wording, run_on,
+        ));
     }
     out
 }

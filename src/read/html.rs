@@ -606,7 +606,7 @@ fn skipped(name: &str) -> bool {
 }
 
 /// Elements that start and end a line.
-fn block(name: &str) -> bool {
+pub(super) fn block(name: &str) -> bool {
     matches!(
         name,
         "address"

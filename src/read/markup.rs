@@ -12,65 +12,12 @@
 
 use super::srcmap::{SourceMap, TextBuilder};
 
-/// Tags that are HTML (a `<…>` with another name is text, such as
-/// `<政府信息公开信息处理费管理办法>` or `<5`).
-const TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "b",
-    "big",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "code",
-    "col",
-    "colgroup",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "font",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "hr",
-    "html",
-    "i",
-    "img",
-    "li",
-    "o:p",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "section",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-];
-
-/// Tags that start a new line where they stand.
-const BREAKS: &[&str] = &[
-    "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "p", "table", "tr",
+/// Inline tags that are HTML; with the page reader's block elements
+/// ([`super::html::block`]) they are the tags. A `<…>` with another name is
+/// text, such as `<政府信息公开信息处理费管理办法>` or `<5`.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "big", "br", "code", "col", "colgroup", "em", "font", "head", "i", "img",
+    "o:p", "s", "small", "span", "strike", "strong", "sub", "sup", "u",
 ];
 
 /// A tag longer than this is not one (an unclosed `<` in prose).
@@ -86,16 +33,21 @@ pub fn read(text: &str) -> Option<(String, SourceMap)> {
     let mut at = 0;
     while let Some(i) = bytes[at..].iter().position(|&c| c == b'<') {
         let start = at + i;
-        let Some((end, name, closing)) = tag_at(bytes, start) else {
+        let Some((end, tag, closing)) = tag_at(bytes, start) else {
             copy(&mut b, text, at..start + 1, in_table > 0);
             at = start + 1;
             continue;
         };
         any = true;
         copy(&mut b, text, at..start, in_table > 0);
+        let name = tag.as_str();
+        // Inside a table a cell starts a column; elsewhere a block element
+        // (or `<br>`) starts a line, as does the end of a table.
         if !closing && matches!(name, "td" | "th") && in_table > 0 {
             b.push_gen("\t");
-        } else if !closing && BREAKS.contains(&name) || closing && name == "table" {
+        } else if !closing && (name == "br" || super::html::block(name))
+            || closing && name == "table"
+        {
             b.push_gen("\n");
         }
         match (name, closing) {
@@ -130,7 +82,7 @@ fn copy(b: &mut TextBuilder, text: &str, range: std::ops::Range<usize>, in_table
 
 /// The tag starting at `start` (a `<`): its end (after `>`), its lowercase
 /// name and whether it closes.
-fn tag_at(bytes: &[u8], start: usize) -> Option<(usize, &'static str, bool)> {
+fn tag_at(bytes: &[u8], start: usize) -> Option<(usize, String, bool)> {
     let rest = &bytes[start + 1..];
     let closing = rest.first() == Some(&b'/');
     let name_start = usize::from(closing);
@@ -139,7 +91,10 @@ fn tag_at(bytes: &[u8], start: usize) -> Option<(usize, &'static str, bool)> {
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b':')
         .count();
     let name = std::str::from_utf8(&rest[name_start..name_start + name_len]).ok()?;
-    let known = TAGS.iter().find(|t| t.eq_ignore_ascii_case(name))?;
+    let name = name.to_ascii_lowercase();
+    if !INLINE.contains(&name.as_str()) && !super::html::block(&name) {
+        return None;
+    }
     let after = rest.get(name_start + name_len)?;
     if !matches!(after, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n') {
         return None;
@@ -151,7 +106,7 @@ fn tag_at(bytes: &[u8], start: usize) -> Option<(usize, &'static str, bool)> {
             (Some(q), _) if b == q => quote = None,
             (Some(_), _) => {}
             (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some((start + 1 + j + 1, known, closing)),
+            (None, b'>') => return Some((start + 1 + j + 1, name, closing)),
             (None, b'<') => return None,
             _ => {}
         }

@@ -190,21 +190,17 @@ fn text_doc(format: Format, text: &str) -> (Document, Origin) {
     }
 }
 
-/// The findings of a Markdown buffer, placed in its text (raw HTML read
-/// as Markdown shows it); whether the document text differs from the
-/// buffer (then the report's own ranges are not the buffer's).
-pub fn analyze_markdown(source: &str, settings: &Settings) -> (Analysis, bool) {
-    let (doc, origin) = text_doc(Format::Markdown, source);
-    let mapped = matches!(origin, Origin::Html(_));
-    let read = Read {
-        format: Format::Markdown,
-        doc,
-        decoded: shown(source.to_owned()),
-        origin,
-        note: None,
-        lossless: true,
-    };
-    (analyze(&read, settings).analysis, mapped)
+/// The findings of a Markdown buffer with raw HTML, read as Markdown shows
+/// it and placed in the buffer; `None` when it has no tags (read it as text).
+pub fn analyze_markdown(source: &str, settings: &Settings) -> Option<Analysis> {
+    let (shown_text, map) = markup::read(source)?;
+    let read = buffer(
+        Format::Markdown,
+        source,
+        Document::from_text(shown_text),
+        Origin::Html(map),
+    );
+    Some(analyze(&read, settings).analysis)
 }
 
 fn read_html(bytes: &[u8]) -> Read {
@@ -248,24 +244,22 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 
 /// A text already decoded (an editor buffer, a test's text) as a text file.
 pub fn text(text: &str) -> Read {
-    Read {
-        format: Format::Text,
-        doc: Document::from_text(text),
-        decoded: shown(text.to_owned()),
-        origin: Origin::Text,
-        note: None,
-        lossless: true,
-    }
+    buffer(Format::Text, text, Document::from_text(text), Origin::Text)
 }
 
 /// A web page's source text (an editor buffer) as read.
 pub fn page(source: &str) -> Read {
     let (doc, map) = html::read(source);
+    buffer(Format::Html, source, doc, Origin::Html(map))
+}
+
+/// An editor buffer (text already decoded) as read into `doc`.
+fn buffer(format: Format, source: &str, doc: Document, origin: Origin) -> Read {
     Read {
-        format: Format::Html,
+        format,
         doc,
         decoded: shown(source.to_owned()),
-        origin: Origin::Html(map),
+        origin,
         note: None,
         lossless: true,
     }

@@ -375,32 +375,32 @@ pub fn table_name(id: &str) -> &'static str {
         .map_or("", |t| t.name.as_str())
 }
 
+/// Every row and header label of table `id` in `format`, in template order.
+fn labels(format: Format, id: &str) -> impl Iterator<Item = &'static str> + '_ {
+    get(format)
+        .tables
+        .iter()
+        .filter(move |t| t.id == id)
+        .flat_map(|t| {
+            t.items.iter().map(|i| match i {
+                Item::Row(r) => r.label.as_str(),
+                Item::Header(h) => h.header.as_str(),
+            })
+        })
+}
+
 /// Whether table `id` of `format` has a row, header or part labelled `label`.
 pub fn has_label(format: Format, id: &str, label: &str) -> bool {
-    get(format).tables.iter().filter(|t| t.id == id).any(|t| {
-        t.parts.iter().any(|p| p.name == label)
-            || t.items.iter().any(|i| match i {
-                Item::Row(r) => r.label == label,
-                Item::Header(h) => h.header == label,
-            })
-    })
+    labels(format, id).any(|l| l == label)
+        || get(format)
+            .tables
+            .iter()
+            .filter(|t| t.id == id)
+            .any(|t| t.parts.iter().any(|p| p.name == label))
 }
 
 /// Whether table `id` differs between the two formats (so that using the
 /// wrong one is detectable).
 pub fn formats_differ(id: &str) -> bool {
-    let labels = |f: Format| -> Vec<String> {
-        get(f)
-            .tables
-            .iter()
-            .filter(|t| t.id == id)
-            .flat_map(|t| {
-                t.items.iter().map(|i| match i {
-                    Item::Row(r) => r.label.clone(),
-                    Item::Header(h) => h.header.clone(),
-                })
-            })
-            .collect()
-    };
-    labels(Format::F2019) != labels(Format::F2021)
+    labels(Format::F2019, id).ne(labels(Format::F2021, id))
 }

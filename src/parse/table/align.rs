@@ -1286,12 +1286,18 @@ fn value_toks(
             }
         }
         match t.kind {
-            Kind::Number => toks.push(Tok {
-                range: t.range.clone(),
-                num: t.range.start..t.range.end - t.unit,
-                delimited: t.delimited || t.cell.is_some(),
-                blank: false,
-            }),
+            Kind::Number => {
+                let num = t.range.start..t.range.end - t.unit;
+                // A cell of digits no one number is (`000001`) holds several
+                // run together: split like glued digits.
+                let several = super::tokens::zero_led_run(&s.text[num.clone()]);
+                toks.push(Tok {
+                    range: t.range.clone(),
+                    num,
+                    delimited: (t.delimited || t.cell.is_some()) && !several,
+                    blank: false,
+                });
+            }
             Kind::Blank if !t.range.is_empty() || t.delimited => toks.push(Tok {
                 range: t.range.clone(),
                 num: t.range.clone(),

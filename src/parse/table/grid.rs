@@ -393,6 +393,13 @@ fn by_position(layout: &Layout, r: usize, n: usize) -> RowCells {
     RowCells::Short(values.len())
 }
 
+/// More cells than a row of any template table has (表四: a label and 15
+/// numbers), with room for stray separators.
+const MAX_GRID_COLUMNS: usize = 40;
+/// Longer than any template label (the longest, 表三's 申请人逾期未按收费通知
+/// 要求缴纳费用… row, is under 50 characters), in UTF-8 bytes.
+const MAX_GRID_CELL_BYTES: usize = 300;
+
 /// Grids in the text: blocks of Markdown pipe rows or tab-separated rows in
 /// which at least two rows have two or more filled cells.
 pub fn text_grids(text: &str) -> Vec<Grid> {
@@ -463,7 +470,14 @@ impl Block {
             cell_start += t.len() + sep.len_utf8();
         }
         let cells = first..self.cells.len();
-        if cells.len() < 2 {
+        // A row of one cell is no row. One of more cells than any template
+        // row has, or with a cell longer than any label, is a whole table (or
+        // page) flattened onto one line: read cell by cell as text.
+        let flattened = cells.len() > MAX_GRID_COLUMNS
+            || self.cells[cells.clone()]
+                .iter()
+                .any(|r| r.len() > MAX_GRID_CELL_BYTES);
+        if cells.len() < 2 || flattened {
             self.cells.truncate(first);
             return false;
         }

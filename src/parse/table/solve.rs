@@ -41,6 +41,18 @@ pub struct Tok {
     pub blank: bool,
 }
 
+impl Tok {
+    /// At most how many cells the token can give: one if it is a whole cell,
+    /// else one per digit (its length in bytes bounds that).
+    fn most_cells(&self) -> usize {
+        if self.delimited || self.blank {
+            1
+        } else {
+            self.num.len()
+        }
+    }
+}
+
 /// What the reader found for one template row.
 #[derive(Clone, Debug)]
 pub enum RowInput {
@@ -333,16 +345,7 @@ fn row_candidates(
         // Too few digits for the columns even one digit a cell: blank cells
         // lost in copying, most likely; how many numbers there are is not
         // known (`26 26` is two, or four), so the row is not counted short.
-        let most: usize = toks
-            .iter()
-            .map(|t| {
-                if t.delimited || t.blank {
-                    1
-                } else {
-                    text[t.num.clone()].chars().count()
-                }
-            })
-            .sum();
+        let most: usize = toks.iter().map(Tok::most_cells).sum();
         let reason = if most < n {
             format!("这一行的数字即使逐位拆开也不够 {n} 栏（可能是空白单元格在复制时消失了）")
         } else {
@@ -436,16 +439,7 @@ fn split_rec(
     }
     // At most as many cells as characters are left (every piece has one):
     // a reading that took too many digits early cannot be completed.
-    let later: usize = toks[ti + 1..]
-        .iter()
-        .map(|t| {
-            if t.delimited || t.blank {
-                1
-            } else {
-                t.num.len()
-            }
-        })
-        .sum();
+    let later: usize = toks[ti + 1..].iter().map(Tok::most_cells).sum();
     if need > rest.len() + later {
         return;
     }

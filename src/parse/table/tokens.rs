@@ -74,6 +74,12 @@ const UNITS: [&str; 12] = [
 
 /// A number as ASCII: full-width digits and signs folded, thousands separators
 /// (`3,985,758`) removed. Other text is returned as it is.
+/// Digits that no single number is: two or more, the first a zero
+/// (`000001`, `05`), so several numbers run together.
+pub fn zero_led_run(s: &str) -> bool {
+    s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn ascii_number(s: &str) -> Cow<'_, str> {
     if s.is_ascii() && !s.contains(',') {
         return s.into();

@@ -60,10 +60,15 @@ pub fn build(
         parts: Vec::new(),
         identities: Vec::new(),
     };
+    let part_of = |i: usize| {
+        let i = i.min(rows.len().saturating_sub(1));
+        parts_tpl.iter().position(|(_, idx)| idx.contains(&i))
+    };
     // Per part: whether its structure was followed, so that its labels (near
-    // misses, missing ones) can be trusted.
+    // misses, missing ones) can be trusted; where it was not, a near miss or
+    // an absent label may just be text the reader lost.
     let mut followed = Vec::with_capacity(parts_tpl.len());
-    for (name, idx) in &parts_tpl {
+    for (p, (name, idx)) in parts_tpl.iter().enumerate() {
         let judged = judge(
             stream,
             &rows,
@@ -73,8 +78,18 @@ pub fn build(
             idx,
             parts_tpl.len(),
         );
-        followed.push(judged.followed);
         let verdict = judged.verdict;
+        // A part none of whose numbers were read is trusted for its labels
+        // only when at most one is missing: one absent row is a finding, many
+        // are a table the reader lost.
+        let lost = verdict == Verdict::Unreadable
+            && aligned
+                .missing
+                .iter()
+                .filter(|(_, i)| part_of(*i) == Some(p))
+                .count()
+                > 1;
+        followed.push(judged.followed && !lost);
         let cells_expected = idx.iter().map(|&i| tpl.columns_of(rows[i]).len()).sum();
         let mut cells_read = 0;
         if verdict != Verdict::Unreadable {
@@ -123,30 +138,8 @@ pub fn build(
             unread: judged.unread,
             cells_read,
             cells_expected,
-            labels_checked: judged.followed,
+            labels_checked: followed[p],
         });
-    }
-    // Labels only where the part's structure was followed: where it was not, a
-    // near miss or an absent label may just be text the reader lost.
-    let part_of = |i: usize| {
-        let i = i.min(rows.len().saturating_sub(1));
-        parts_tpl.iter().position(|(_, idx)| idx.contains(&i))
-    };
-    // A part whose numbers could not be read at all is trusted for its labels
-    // only when at most one is missing: one absent row is a finding, many are
-    // a table the reader lost.
-    for (p, part) in table.parts.iter().enumerate() {
-        let missing = aligned
-            .missing
-            .iter()
-            .filter(|(_, i)| part_of(*i) == Some(p))
-            .count();
-        if part.verdict == Verdict::Unreadable && missing > 1 {
-            followed[p] = false;
-        }
-    }
-    for (part, &f) in table.parts.iter_mut().zip(&followed) {
-        part.labels_checked = f;
     }
     let trusted = |i: usize| part_of(i).is_none_or(|p| followed[p]);
     // In a table of several parts, a label is named by its part.
