@@ -206,9 +206,19 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
         if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
             continue;
         }
-        // Prose without a single number holds no cell of a table.
+        // Prose without a single number holds no cell of a table; what
+        // follows its last sentence may (`…予以答复。申请人情况自然人…`, a line a
+        // converter broke away from its numbers).
         let digits = has_digit(trimmed);
-        if !digits && trimmed.contains('。') {
+        let (start, body) = match body.rfind('。').filter(|_| !digits) {
+            Some(i) => {
+                let cut = i + '。'.len_utf8();
+                (start + cut, &body[cut..])
+            }
+            None => (start, body),
+        };
+        let trimmed = body.trim_matches(is_space);
+        if trimmed.is_empty() {
             continue;
         }
         if trimmed != "|"
@@ -555,8 +565,13 @@ mod tests {
                 (Number, "0")
             ]
         );
-        // A line of prose without a number holds no cell.
-        assert_eq!(kinds("工作取得进展。二、主动公开"), vec![]);
+        // A line of prose without a number holds no cell; labels after its
+        // last sentence are kept (a line broken away from its numbers).
+        assert_eq!(kinds("工作取得进展。进一步推进。"), vec![]);
+        assert_eq!(
+            kinds("工作取得进展。二、主动公开"),
+            vec![(Label, "二、主动公开")]
+        );
         assert_eq!(
             kinds("收费5949.09(二)类别2023年，在公开的107条；其他"),
             vec![
