@@ -11,7 +11,7 @@
 #
 # The `language: rust` hook is built by pre-commit with `cargo install`. Its
 # build folder is kept in target/pre-commit-hook (later runs only rebuild this
-# crate) and it is built without optimisation: this tests the hook, not the
+# crate) and it is built without optimisation or debug info: this tests the hook, not the
 # optimiser. Needs pre-commit (PyPI; .ci/install.sh installs it).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +33,6 @@ export PRE_COMMIT_HOME="$work/pre-commit-home"
 export CARGO_TARGET_DIR="$repo/target/pre-commit-hook"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=0
 export CARGO_PROFILE_RELEASE_DEBUG=0
-export CARGO_PROFILE_RELEASE_INCREMENTAL=true
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
 git_as_tester() { git -c user.name=gov-report-test -c user.email=test@example.invalid -c commit.gpgsign=false "$@"; }
 
