@@ -21,16 +21,15 @@ pub fn key_char(c: char) -> Option<char> {
 
 /// Normalise one character for matching (traditional → simplified, full-width →
 /// half-width, lower case), or drop it (whitespace, punctuation).
+#[inline]
 fn fold(c: char) -> Option<char> {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    };
+    // Most frequent first: CJK, then ASCII, then full-width ASCII (`Ａ`, `１`).
     match c {
+        '\u{3400}'..='\u{9FFF}' => Some(simplified(c)),
         'a'..='z' | '0'..='9' => Some(c),
         'A'..='Z' => Some(c.to_ascii_lowercase()),
-        '\u{3400}'..='\u{9FFF}' => Some(simplified(c)),
         _ if c.is_ascii() => None,
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).and_then(fold),
         _ if c.is_alphanumeric() => Some(simplified(c)),
         _ => None,
     }
@@ -42,6 +41,7 @@ const T2S_LAST: u32 = 0xFAFF;
 
 /// Traditional → simplified for one character, through a direct table built
 /// once from `fast2s` (context-dependent special cases are irrelevant to labels).
+#[inline]
 pub(crate) fn simplified(c: char) -> char {
     static TABLE: OnceLock<Vec<char>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
@@ -62,6 +62,7 @@ fn is_pinyin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
 }
 
+#[inline]
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
@@ -97,8 +98,14 @@ pub(crate) fn pinyin_residue_len(s: &str) -> Option<usize> {
 
 /// The key characters of `text[range]`, in order.
 pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
+    let mut out = Vec::with_capacity(range.len() / 3);
+    push_key_chars(text, range, &mut out);
+    out
+}
+
+/// [`key_chars`], appended to `out`.
+pub fn push_key_chars(text: &str, range: Range<usize>, out: &mut Vec<KeyChar>) {
     let slice = &text[range.clone()];
-    let mut out = Vec::with_capacity(slice.len() / 3);
     each_key_char(slice, |i, c, len| {
         let start = range.start + i;
         out.push(KeyChar {
@@ -106,7 +113,6 @@ pub fn key_chars(text: &str, range: Range<usize>) -> Vec<KeyChar> {
             src: start..start + len,
         });
     });
-    out
 }
 
 /// The matching key of a string.

@@ -8,7 +8,14 @@
 //! `<div>`, `<tr>`) gives a line break, and inside a `<table>` a cell
 //! (`<td>`, `<th>`) starts with a tab while the file's own line breaks are
 //! spaces, so each table row is one tab-separated line. Comments stay (they
-//! carry suppressions). Pure.
+//! carry suppressions).
+//!
+//! Pandoc's own Markdown (`pandoc -t markdown`, its default) marks styled
+//! text with attributes instead of tags: bracketed spans
+//! (`[三、收到和处理]{style="…"}[]{style="…"}`) show their text, and fenced
+//! div lines (`::: {style="…"}`, `:::`) show nothing. Pure.
+
+use std::ops::Range;
 
 use super::srcmap::{SourceMap, TextBuilder};
 
@@ -27,28 +34,33 @@ const MAX_TAG: usize = 4096;
 /// the file; `None` when it has no tags.
 pub fn read(text: &str) -> Option<(String, SourceMap)> {
     let bytes = text.as_bytes();
-    let mut b = TextBuilder::default();
-    let mut any = false;
+    let hidden = pandoc_attributes(text);
+    let mut b = Builder {
+        b: TextBuilder::default(),
+        hidden: &hidden,
+        next: 0,
+    };
+    let mut any = !hidden.is_empty();
     let mut in_table = 0_usize;
     let mut at = 0;
     while let Some(i) = bytes[at..].iter().position(|&c| c == b'<') {
         let start = at + i;
-        let Some((end, tag, closing)) = tag_at(bytes, start) else {
-            copy(&mut b, text, at..start + 1, in_table > 0);
+        let Some((end, tag, closing)) = tag_at(bytes, start).filter(|_| !b.is_hidden(start)) else {
+            b.copy(text, at..start + 1, in_table > 0);
             at = start + 1;
             continue;
         };
         any = true;
-        copy(&mut b, text, at..start, in_table > 0);
+        b.copy(text, at..start, in_table > 0);
         let name = tag.as_str();
         // Inside a table a cell starts a column; elsewhere a block element
         // (or `<br>`) starts a line, as does the end of a table.
         if !closing && matches!(name, "td" | "th") && in_table > 0 {
-            b.push_gen("\t");
+            b.b.push_gen("\t");
         } else if !closing && (name == "br" || super::html::block(name))
             || closing && name == "table"
         {
-            b.push_gen("\n");
+            b.b.push_gen("\n");
         }
         match (name, closing) {
             ("table", false) => in_table += 1,
@@ -60,24 +72,121 @@ pub fn read(text: &str) -> Option<(String, SourceMap)> {
     if !any {
         return None;
     }
-    copy(&mut b, text, at..text.len(), in_table > 0);
-    Some(b.finish())
+    b.copy(text, at..text.len(), in_table > 0);
+    Some(b.b.finish())
 }
 
-/// Copy `text[range]`; inside a table its line breaks are layout (spaces).
-fn copy(b: &mut TextBuilder, text: &str, range: std::ops::Range<usize>, in_table: bool) {
-    if !in_table {
-        b.push_copy(&text[range.clone()], range.start);
-        return;
+/// The shown text under construction, leaving out the `hidden` ranges
+/// (sorted, disjoint) of the file.
+struct Builder<'h> {
+    b: TextBuilder,
+    hidden: &'h [Range<usize>],
+    /// The first hidden range not yet passed.
+    next: usize,
+}
+
+impl Builder<'_> {
+    fn is_hidden(&self, at: usize) -> bool {
+        let i = self.hidden.partition_point(|h| h.end <= at);
+        self.hidden.get(i).is_some_and(|h| h.start <= at)
     }
-    let mut at = range.start;
-    for (i, c) in text[range.clone()].match_indices(['\n', '\r']) {
-        let nl = range.start + i;
-        b.push_copy(&text[at..nl], at);
-        b.push_spelled(" ", nl..nl + c.len());
-        at = nl + c.len();
+
+    /// Copy `text[range]` but its hidden parts; inside a table line breaks
+    /// are layout (spaces).
+    fn copy(&mut self, text: &str, range: Range<usize>, in_table: bool) {
+        let mut at = range.start;
+        while at < range.end {
+            while self.hidden.get(self.next).is_some_and(|h| h.end <= at) {
+                self.next += 1;
+            }
+            let (upto, skip_to) = match self.hidden.get(self.next) {
+                Some(h) if h.start < range.end => (h.start.max(at), h.end),
+                _ => (range.end, range.end),
+            };
+            self.shown(text, at..upto, in_table);
+            at = skip_to.max(upto);
+        }
     }
-    b.push_copy(&text[at..range.end], at);
+
+    fn shown(&mut self, text: &str, range: Range<usize>, in_table: bool) {
+        if !in_table {
+            self.b.push_copy(&text[range.clone()], range.start);
+            return;
+        }
+        let mut at = range.start;
+        for (i, c) in text[range.clone()].match_indices(['\n', '\r']) {
+            let nl = range.start + i;
+            self.b.push_copy(&text[at..nl], at);
+            self.b.push_spelled(" ", nl..nl + c.len());
+            at = nl + c.len();
+        }
+        self.b.push_copy(&text[at..range.end], at);
+    }
+}
+
+/// The byte ranges of pandoc's attribute syntax, sorted: the `[` and the
+/// `]{…}` of each bracketed span, and each fenced div line (`::: {…}`,
+/// `:::`) without its line break. A `[` that no `]{` closes is text
+/// (`[2021]`, a link's brackets are not spans).
+fn pandoc_attributes(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim_start().starts_with(":::") {
+            out.push(line_start..line_start + body.len());
+        }
+        line_start += line.len();
+    }
+    // Open `[` positions, innermost last.
+    let mut open: Vec<usize> = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'[' => open.push(at),
+            b']' => {
+                if let Some(start) = open.pop() {
+                    if let Some(end) = attributes_end(bytes, at + 1) {
+                        out.push(start..start + 1);
+                        out.push(at..end);
+                        at = end;
+                        continue;
+                    }
+                }
+            }
+            // A blank line ends every open bracket.
+            b'\n' if bytes.get(at + 1) == Some(&b'\n') => open.clear(),
+            _ => {}
+        }
+        at += 1;
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// The end (after `}`) of an attribute block `{…}` starting at `at`: an
+/// id, classes or key=value pairs, quoted values may hold anything.
+fn attributes_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    let first = *bytes.get(at + 1)?;
+    if !(first == b'.' || first == b'#' || first.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut quote: Option<u8> = None;
+    for (j, &b) in bytes[at + 1..].iter().enumerate().take(MAX_TAG) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'}') => return Some(at + 1 + j + 1),
+            (None, b'{' | b'[' | b']') => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The tag starting at `start` (a `<`): its end (after `>`), its lowercase
@@ -153,6 +262,19 @@ mod tests {
             .filter(|r: &Vec<String>| !r.is_empty())
             .collect();
         assert_eq!(rows, [vec!["行政许可", "0"], vec!["𠮷", "1"], vec!["正文"]]);
+    }
+
+    #[test]
+    fn pandoc_spans_and_divs_show_their_text() {
+        let md = "::: {style=\"text-indent: 2em;\" align=\"\"}\n[三、收到和处理]{style=\"font-family: 微软雅黑;\"}[政府信息公开申请情况]{style=\"font-family:\n微软雅黑;\"}[]{.underline}\n  [规章]{#a}   [𠮷0]{style=\"x\"}\n:::\n见[2021]30号与[链接](http://x)";
+        let (text, map) = read(md).unwrap();
+        assert_eq!(
+            text,
+            "\n三、收到和处理政府信息公开申请情况\n  规章   𠮷0\n\n见[2021]30号与[链接](http://x)"
+        );
+        let at = text.find("𠮷0").unwrap();
+        assert_eq!(&md[map.range(at..at + "𠮷0".len())], "𠮷0");
+        assert!(read("见[2021]30号，[注]{不是属性}").is_none());
     }
 
     #[test]

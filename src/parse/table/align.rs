@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::model::{LabelMatch, MissingLabel};
-use crate::normalize::{key_chars, KeyChar};
+use crate::normalize::{push_key_chars, KeyChar};
 use crate::template::{self, Item, Role, RowTpl, TableTpl};
 
 use super::grid::{self, Layout, RowCells};
@@ -57,7 +57,7 @@ impl<'a> Stream<'a> {
         for (i, t) in tokens.iter().enumerate() {
             let start = keys.len();
             if t.kind == Kind::Label {
-                keys.extend(key_chars(text, t.range.clone()));
+                push_key_chars(text, t.range.clone(), &mut keys);
                 ktok.resize(keys.len(), i);
             }
             lspan.push(start..keys.len());
@@ -336,6 +336,13 @@ impl<'a> Stream<'a> {
     /// Key position of token `i` (where a number sits in the label stream).
     fn lpos(&self, i: usize) -> usize {
         self.lspan[i].start
+    }
+
+    /// Index of the first token at key position `p` or later (positions
+    /// never decrease along the tokens), so a window is read without
+    /// scanning the tokens before it.
+    fn first_at(&self, p: usize) -> usize {
+        self.lspan.partition_point(|r| r.start < p)
     }
 
     /// Whether key characters `k` and `k + 1` are separated by something other
@@ -1103,9 +1110,12 @@ impl HeaderCtx<'_, '_> {
     /// window, else the next row label, else the table start.
     fn missing_at(&mut self) -> Range<usize> {
         let s = self.s;
-        for (j, t) in s.tokens.iter().enumerate() {
+        for (j, t) in s.tokens.iter().enumerate().skip(s.first_at(self.lo)) {
             let p = s.lpos(j);
-            if t.kind == Kind::Blank && p >= self.lo && p <= self.hi && !t.range.is_empty() {
+            if p > self.hi {
+                break;
+            }
+            if t.kind == Kind::Blank && !t.range.is_empty() {
                 let marker = p..p;
                 if !self.used.contains(&marker) {
                     self.used.push(marker);
@@ -1123,9 +1133,12 @@ impl HeaderCtx<'_, '_> {
 
 /// Whether an explicitly empty cell stands in key positions `lo..=hi`.
 fn has_blank(s: &Stream, lo: usize, hi: usize) -> bool {
-    s.tokens.iter().enumerate().any(|(j, t)| {
-        t.kind == Kind::Blank && !t.range.is_empty() && (lo..=hi).contains(&s.lpos(j))
-    })
+    s.tokens
+        .iter()
+        .enumerate()
+        .skip(s.first_at(lo))
+        .take_while(|(j, _)| s.lpos(*j) <= hi)
+        .any(|(_, t)| t.kind == Kind::Blank && !t.range.is_empty())
 }
 
 /// The values of every template row: from its grid row when its label is a
@@ -1163,9 +1176,9 @@ pub fn row_inputs(
             None => s
                 .tokens
                 .iter()
-                .enumerate()
-                .find(|(j, t)| t.kind == Kind::Number && s.lpos(*j) >= start)
-                .and_then(|(_, t)| t.cell),
+                .skip(s.first_at(start))
+                .find(|t| t.kind == Kind::Number)
+                .and_then(|t| t.cell),
         };
         if let Some(pos) = cell {
             let input = grid_input(s, &layouts[pos.grid], pos.row, columns);
@@ -1260,9 +1273,12 @@ fn value_toks(
     with_grids: bool,
 ) -> Vec<Tok> {
     let mut toks = Vec::new();
-    for (j, t) in s.tokens.iter().enumerate() {
+    for (j, t) in s.tokens.iter().enumerate().skip(s.first_at(start + 1)) {
         let p = s.lpos(j);
-        if p <= start || p > end || (t.cell.is_some() && !with_grids) {
+        if p > end {
+            break;
+        }
+        if t.cell.is_some() && !with_grids {
             continue;
         }
         if let Some(label_end) = label_end {

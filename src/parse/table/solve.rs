@@ -376,6 +376,12 @@ fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
 
 /// The value of a number's text.
 pub fn value_of(s: &str) -> Value {
+    // The common case (every piece of a glued run): plain ASCII digits that
+    // fit an i64, read without folding or a general parse.
+    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n = s.bytes().fold(0_i64, |n, b| n * 10 + i64::from(b - b'0'));
+        return Value::Int(n);
+    }
     let t = ascii_number(s);
     if let Ok(n) = t.parse::<i64>() {
         return Value::Int(n);

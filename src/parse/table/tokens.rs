@@ -128,6 +128,13 @@ pub fn is_numeric(s: &str) -> bool {
     if !first.is_some_and(is_digit) {
         return false;
     }
+    // Any other character (`1.属于国家秘密`): no number, without folding.
+    if !s
+        .chars()
+        .all(|c| is_digit(c) || matches!(c, '.' | '．' | ',' | '，' | '-' | '－' | '—'))
+    {
+        return false;
+    }
     let s = ascii_number(s);
     let s = s.strip_prefix('-').unwrap_or(&s);
     // `2.` is an item number, not a number.
@@ -178,6 +185,24 @@ fn has_digit(s: &str) -> bool {
             || (c == 0xEF
                 && b.get(i + 1) == Some(&0xBC)
                 && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
+    })
+}
+
+/// Whether `s` holds a digit (ASCII or full-width) or a sentence end (`。`
+/// `；` `！` `？` `;`): one pass over the bytes, for the common label word.
+fn has_digit_or_sentence_end(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'0'..=b'9' | b';' => true,
+        // `。` E3 80 82
+        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82),
+        // `０`–`９` EF BC 90–99, `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
+        0xEF => {
+            b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2)
+                    .is_some_and(|d| matches!(d, 0x90..=0x99 | 0x9B | 0x81 | 0x9F))
+        }
+        _ => false,
     })
 }
 
@@ -248,18 +273,19 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
 /// line, or a stray row): each cell is read on its own.
 fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec<Token>) {
     let line = &text[start..end];
-    let mut pieces: Vec<Range<usize>> = Vec::new();
-    let mut cell_start = start;
     // Bytes, not characters: `|` and tab are ASCII, never inside a UTF-8 sequence.
-    for (i, &b) in line.as_bytes().iter().enumerate() {
-        if b == b'|' || b == b'\t' {
-            pieces.push(cell_start..start + i);
-            cell_start = start + i + 1;
-        }
-    }
-    pieces.push(cell_start..end);
-    let n = pieces.len();
-    for (i, r) in pieces.into_iter().enumerate() {
+    let is_sep = |b: &u8| *b == b'|' || *b == b'\t';
+    let n = line.bytes().filter(is_sep).count() + 1;
+    let mut cell_start = start;
+    let ends = line
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| is_sep(b))
+        .map(|(i, _)| start + i)
+        .chain([end]);
+    for (i, cell_end) in ends.enumerate() {
+        let r = cell_start..cell_end;
+        cell_start = cell_end + 1;
         let raw = &text[r.clone()];
         let t = raw.trim_matches(is_space);
         if t.is_empty() {
@@ -317,7 +343,7 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         out.push(t);
         return;
     }
-    if !has_digit(w) && !w.contains(['。', '；', '！', '？', ';']) {
+    if !has_digit_or_sentence_end(w) {
         // The common case: no number and no sentence end, so one label (or
         // nothing to match, like a lone bracket).
         if w.chars().any(|c| crate::normalize::key_char(c).is_some()) {
@@ -468,6 +494,12 @@ mod tests {
         // `（` (EF BC 88) and `：` (EF BC 9A) share the digits' first two bytes.
         assert!(!has_digit("（：）"));
         assert!(!has_digit(""));
+        for w in ["共3件", "０", "答复。", "如下；", "好！", "吗？", "a;b"] {
+            assert!(has_digit_or_sentence_end(w), "{w}");
+        }
+        for w in ["予以公开", "（：）", "、，", "", "〇"] {
+            assert!(!has_digit_or_sentence_end(w), "{w}");
+        }
     }
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
