@@ -77,10 +77,39 @@ impl Stream {
     }
 
     fn push_line(&mut self, text: &str, line: Range<usize>, skip: &[Range<usize>]) {
-        let bytes = text.as_bytes();
         let mut prev_cjk = false;
         let mut at = line.start;
         while at < line.end {
+            // Past the skipped ranges holding `at`, then up to the next one.
+            if let Some(end) = skip.iter().filter(|r| r.contains(&at)).map(|r| r.end).max() {
+                at = end;
+                while at < line.end && !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                continue;
+            }
+            let stop = skip
+                .iter()
+                .filter(|r| r.start > at)
+                .map(|r| r.start)
+                .min()
+                .map_or(line.end, |s| s.min(line.end));
+            at = self.push_run(text, at, stop, line.end, &mut prev_cjk);
+        }
+    }
+
+    /// Fold the characters from `at` up to `stop` (a pinyin residue may run
+    /// on to `line_end`); the offset reached.
+    fn push_run(
+        &mut self,
+        text: &str,
+        mut at: usize,
+        stop: usize,
+        line_end: usize,
+        prev_cjk: &mut bool,
+    ) -> usize {
+        let bytes = text.as_bytes();
+        while at < stop {
             let b = bytes[at];
             // ASCII first: most punctuation, digits and spaces of a report.
             let (c, len) = if b < 0x80 {
@@ -89,13 +118,9 @@ impl Stream {
                 let c = text[at..].chars().next().expect("on a char boundary");
                 (c, c.len_utf8())
             };
-            if !skip.is_empty() && skip.iter().any(|r| r.contains(&at)) {
-                at += len;
-                continue;
-            }
             // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
-            if prev_cjk && (c == '(' || c == '（') {
-                if let Some(n) = normalize::pinyin_residue_len(&text[at..line.end]) {
+            if *prev_cjk && (c == '(' || c == '（') {
+                if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
                     at += n;
                     continue;
                 }
@@ -106,7 +131,7 @@ impl Stream {
             } else {
                 fold(c)
             };
-            prev_cjk = cjk;
+            *prev_cjk = cjk;
             if let Some(folded) = folded {
                 #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
                 self.chars.push((self.s.len() as u32, at as u32, len as u8));
@@ -114,6 +139,7 @@ impl Stream {
             }
             at += len;
         }
+        at
     }
 
     /// Source bytes of `s[range]` (a range of the stream on char boundaries).

@@ -30,6 +30,17 @@ fn fold(c: char) -> Option<char> {
         'A'..='Z' => Some(c.to_ascii_lowercase()),
         _ if c.is_ascii() => None,
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).and_then(fold),
+        // General and CJK punctuation (`“”…—`, `、。《》【】`), without the
+        // Unicode table lookup; the few letters and numerals there (`々`, `〇`) kept.
+        '\u{2000}'..='\u{206F}' => None,
+        '\u{3000}'..='\u{303F}' => matches!(
+            c,
+            '\u{3005}'..='\u{3007}'
+                | '\u{3021}'..='\u{3029}'
+                | '\u{3031}'..='\u{3035}'
+                | '\u{3038}'..='\u{303C}'
+        )
+        .then_some(c),
         _ if c.is_alphanumeric() => Some(simplified(c)),
         _ => None,
     }
@@ -210,6 +221,14 @@ pub fn in_script(s: &str, traditional: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_fast_path_agrees_with_unicode() {
+        for u in (0x2000..=0x206F).chain(0x3000..=0x303F) {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(fold(c).is_some(), c.is_alphanumeric(), "U+{u:04X}");
+        }
+    }
 
     #[test]
     fn keys_ignore_script_width_space_punctuation_and_pinyin() {

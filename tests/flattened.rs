@@ -203,3 +203,57 @@ fn flattened_rewrites_never_add_a_finding() {
     println!("{}", report.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `text` hard-wrapped every `width` characters.
+fn hard_wrap(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(width)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A hard-wrapped file is read as the text before wrapping: the file reader
+/// leaves the wrapping's line breaks out, so the wrapped page gives the
+/// one-line page's findings (every one, not only those of read tables), each
+/// on the same text in the file.
+#[test]
+fn hard_wrapped_files_read_as_before_wrapping() {
+    let mut failures = Vec::new();
+    for path in files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = rewrite(&text, Variant::GluedRows);
+        let want = analyze(&line, &Settings::default());
+        for width in [23, 37, 61] {
+            let wrapped = hard_wrap(&line, width);
+            let read = gov_report_lsp::read::read("报告.txt", wrapped.as_bytes()).unwrap();
+            let got = gov_report_lsp::read::analyze(&read, &Settings::default()).analysis;
+            let what = format!("{path} at {width}");
+            if findings(&got) != findings(&want) {
+                failures.push(format!(
+                    "{what}: {:#?}\n!=\n{:#?}",
+                    findings(&got),
+                    findings(&want)
+                ));
+                continue;
+            }
+            let mut got_at: Vec<(&str, String)> = got
+                .diagnostics
+                .iter()
+                .map(|d| (d.rule, wrapped[d.range.clone()].replace('\n', "")))
+                .collect();
+            let mut want_at: Vec<(&str, String)> = want
+                .diagnostics
+                .iter()
+                .map(|d| (d.rule, line[d.range.clone()].to_string()))
+                .collect();
+            got_at.sort();
+            want_at.sort();
+            if got_at != want_at {
+                failures.push(format!("{what}: places {got_at:?}\n!=\n{want_at:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -676,6 +676,50 @@ fn the_language_server_reads_raw_html_in_markdown_as_shown() {
     assert!(c.shutdown_and_exit().success());
 }
 
+/// An open hard-wrapped text (a page saved with a fixed line width) is read
+/// as it was before wrapping: a label cut by a line break (`结果` / `维护`) is
+/// one label, underlined across the break, and fix-all rewrites it in place.
+#[test]
+fn the_language_server_reads_a_hard_wrapped_text_as_before_wrapping() {
+    use lsp_client::{apply_edits, range, workspace_edits, Enc};
+    use serde_json::json;
+
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/016.txt"))
+            .unwrap()
+            .trim_end()
+            .replacen("结果维持", "结果维护", 1);
+    // Astral padding so that a line break falls between 结果 and 维护.
+    let k = page[..page.find("结果维护").unwrap()].chars().count() + 2;
+    let line = format!("{}{page}", "𠮷".repeat((37 - k % 37) % 37));
+    let chars: Vec<char> = line.chars().collect();
+    let wrapped = chars
+        .chunks(37)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(wrapped.contains("结果\n维护"));
+    let mut c = lsp_client::LspClient::start();
+    c.initialize(None, false, serde_json::Value::Null);
+    let uri = lsp_client::file_uri("report.txt");
+    c.open(&uri, "plaintext", 1, &wrapped);
+    let diags = c.diagnostics(&uri, 1);
+    let errors: Vec<&serde_json::Value> = diags.iter().filter(|d| d["severity"] == 1).collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(errors[0]["code"], "table-label");
+    let start = wrapped.find("结果\n维护").unwrap();
+    let end = start + "结果\n维护".len();
+    assert_eq!(errors[0]["range"], range(&wrapped, start..end, Enc::Utf16));
+    let resp = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range(&wrapped, 0..0, Enc::Utf16), "context": {"diagnostics": [], "only": ["source.fixAll.gov-report"]}}),
+    );
+    let edits = workspace_edits(&resp["result"][0]["edit"], &uri);
+    let all = apply_edits(&wrapped, &edits, Enc::Utf16);
+    assert_eq!(all, wrapped.replacen("结果\n维护", "结果\n维持", 1));
+    assert!(c.shutdown_and_exit().success());
+}
+
 /// An opened `.html` file is checked like text: findings underline the page
 /// source (UTF-16 columns past an astral character), quick fixes and
 /// fix-all edit the source; a hover shows the finding.

@@ -34,9 +34,11 @@ pub struct Snapshot {
     pub offer_completions: bool,
     /// Markdown (comments available for suppressions) rather than plain text.
     pub markdown: bool,
-    /// A web page (or Markdown with raw HTML): findings and fixes are in the
-    /// source; the report's own ranges (cell hovers, outline) are in the
-    /// rendered text, so those are not offered.
+    /// A web page (its source), not a text or Markdown buffer.
+    pub page: bool,
+    /// A web page, Markdown with raw HTML or a hard-wrapped text: findings
+    /// and fixes are in the source; the report's own ranges (cell hovers,
+    /// outline) are in the shown text, so those are not offered.
     pub html: bool,
     /// Other files that related locations point into (last year's report
     /// for a cross-year finding), by the path the finding names.
@@ -291,11 +293,11 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     }
     let fixed = if snap.html {
         crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
-            if snap.markdown {
-                crate::read::analyze_markdown(t, &snap.settings)
-                    .unwrap_or_else(|| crate::analyze(t, &snap.settings))
-            } else {
+            if snap.page {
                 crate::read::analyze_page(t, &snap.settings)
+            } else {
+                crate::read::analyze_buffer(t, snap.markdown, &snap.settings)
+                    .unwrap_or_else(|| crate::analyze(t, &snap.settings))
             }
         })?
     } else {
@@ -765,6 +767,7 @@ mod tests {
             linted: true,
             offer_completions: true,
             markdown,
+            page: false,
             html: false,
             others: std::collections::HashMap::new(),
         }

@@ -265,10 +265,8 @@ impl Job {
         // the buffer, the report's own ranges in the text without tags.
         let (mut analysis, html) = if self.html {
             (crate::read::analyze_page(&self.text, &self.settings), true)
-        } else if let Some(a) = self
-            .markdown
-            .then(|| crate::read::analyze_markdown(&self.text, &self.settings))
-            .flatten()
+        } else if let Some(a) =
+            crate::read::analyze_buffer(&self.text, self.markdown, &self.settings)
         {
             (a, true)
         } else {
@@ -304,6 +302,7 @@ impl Job {
             linted,
             offer_completions: self.policy != Policy::Never && !html,
             markdown: self.markdown,
+            page: self.html,
             html,
             others,
         }

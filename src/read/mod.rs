@@ -18,6 +18,7 @@ pub mod numbering;
 pub mod pdf;
 pub mod srcmap;
 pub mod text;
+pub mod wrap;
 
 use std::ops::Range;
 
@@ -179,25 +180,38 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Read, String> {
 }
 
 /// The document of a text or Markdown file. Markdown shows raw HTML's
-/// text, not its tags: such a file is read like a page, mapped to its text.
+/// text, not its tags, and a hard-wrapped text is read without the breaks
+/// its wrapping added: such a file is read like a page, mapped to its text.
 fn text_doc(format: Format, text: &str) -> (Document, Origin) {
-    match format {
-        Format::Markdown => match markup::read(text) {
-            Some((shown, map)) => (Document::from_text(shown), Origin::Html(map)),
-            None => (Document::from_text(text), Origin::Text),
-        },
-        _ => (Document::from_text(text), Origin::Text),
+    match shown_text(format == Format::Markdown, text) {
+        Some((shown, map)) => (Document::from_text(shown), Origin::Html(map)),
+        None => (Document::from_text(text), Origin::Text),
     }
 }
 
-/// The findings of a Markdown buffer with raw HTML, read as Markdown shows
-/// it and placed in the buffer; `None` when it has no tags (read it as text).
-pub fn analyze_markdown(source: &str, settings: &Settings) -> Option<Analysis> {
-    let (shown_text, map) = markup::read(source)?;
+/// The text a text or Markdown file shows when it is not its own bytes
+/// ([`markup`], [`wrap`]), mapped to the file.
+fn shown_text(markdown: bool, text: &str) -> Option<(String, srcmap::SourceMap)> {
+    markdown
+        .then(|| markup::read(text))
+        .flatten()
+        .or_else(|| wrap::unwrap(text))
+}
+
+/// The findings of a text or Markdown buffer whose shown text is not its
+/// own (Markdown with raw HTML or pandoc spans, a hard-wrapped text), read
+/// as shown and placed in the buffer; `None` when it is read as it is.
+pub fn analyze_buffer(source: &str, markdown: bool, settings: &Settings) -> Option<Analysis> {
+    let (shown, map) = shown_text(markdown, source)?;
+    let format = if markdown {
+        Format::Markdown
+    } else {
+        Format::Text
+    };
     let read = buffer(
-        Format::Markdown,
+        format,
         source,
-        Document::from_text(shown_text),
+        Document::from_text(shown),
         Origin::Html(map),
     );
     Some(analyze(&read, settings).analysis)
