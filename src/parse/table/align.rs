@@ -1194,6 +1194,11 @@ pub fn row_inputs(
             let toks = value_toks(s, aligned, start, end, None, true);
             out[i] = if toks.is_empty() {
                 RowInput::Absent
+            } else if let Some(at) = interleaved(s, &toks) {
+                RowInput::Misfit(
+                    "这张表的数字和栏目名称交错排列（常见于从 PDF 复制的文字），无法确定每个数字属于哪一栏".into(),
+                    at,
+                )
             } else {
                 RowInput::Tokens {
                     toks,
@@ -1227,6 +1232,30 @@ pub fn row_inputs(
         );
     }
     out
+}
+
+/// Where the numbers of a table without row labels, read from text, have
+/// header text between them (`72 64 178 37 结果 其他 … 12 1 1 6 总计 351`, a
+/// PDF's text layer in the order it was drawn): the numbers are not in
+/// column order, so none can be placed. Grid cells are not judged (a table
+/// split over several grids repeats its headers).
+fn interleaved(s: &Stream, toks: &[Tok]) -> Option<Range<usize>> {
+    let text_toks: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| {
+            let i = s.tokens.partition_point(|x| x.range.start < t.range.start);
+            s.tokens.get(i).is_some_and(|x| x.cell.is_none())
+        })
+        .collect();
+    let (first, last) = (text_toks.first()?, text_toks.last()?);
+    let from = s
+        .tokens
+        .partition_point(|x| x.range.start < first.range.end);
+    let label = s.tokens[from..]
+        .iter()
+        .take_while(|x| x.range.start < last.range.start)
+        .any(|x| x.kind == Kind::Label && x.cell.is_none());
+    label.then_some(first.range.start..last.range.end)
 }
 
 /// The values of grid row `row`.
