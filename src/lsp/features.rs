@@ -36,10 +36,11 @@ pub struct Snapshot {
     pub markdown: bool,
     /// A web page (its source), not a text or Markdown buffer.
     pub page: bool,
-    /// A web page, Markdown with raw HTML or a hard-wrapped text: findings
-    /// and fixes are in the source; the report's own ranges (cell hovers,
-    /// outline) are in the shown text, so those are not offered.
-    pub html: bool,
+    /// Findings were mapped from a text the buffer shows (a web page,
+    /// Markdown with raw HTML, a hard-wrapped text): findings and fixes are
+    /// in the buffer; the report's own ranges (cell hovers, outline) are in
+    /// the shown text, so those are not offered.
+    pub mapped: bool,
     /// Other files that related locations point into (last year's report
     /// for a cross-year finding), by the path the finding names.
     pub others: std::collections::HashMap<String, std::sync::Arc<super::workspace::OtherText>>,
@@ -291,14 +292,9 @@ pub fn fix_all(snap: &Snapshot) -> Option<(Edit, usize)> {
     if !snap.linted {
         return None;
     }
-    let fixed = if snap.html {
+    let fixed = if snap.mapped {
         crate::fix::fix_converge(&snap.text, &snap.analysis, FixMode::Safe, |t| {
-            if snap.page {
-                crate::read::analyze_page(t, &snap.settings)
-            } else {
-                crate::read::analyze_buffer(t, snap.markdown, &snap.settings)
-                    .unwrap_or_else(|| crate::analyze(t, &snap.settings))
-            }
+            crate::read::analyze_editor(t, snap.page, snap.markdown, &snap.settings).0
         })?
     } else {
         fix_text(&snap.text, &snap.analysis, &snap.settings, FixMode::Safe)?
@@ -383,7 +379,7 @@ pub fn hover(snap: &Snapshot, offset: usize, link: &RuleLink) -> Option<(String,
     let mut parts = Vec::new();
     let mut range = None;
     // A web page's report ranges are in its rendered text, not its source.
-    let tables: &[crate::model::Table] = if snap.html {
+    let tables: &[crate::model::Table] = if snap.mapped {
         &[]
     } else {
         &snap.analysis.report.tables
@@ -568,7 +564,7 @@ pub struct OutlineItem {
 /// The six sections (missing ones marked, where they would go) with the
 /// tables nested in the section they belong to.
 pub fn outline(snap: &Snapshot) -> Vec<OutlineItem> {
-    if !snap.linted || snap.html {
+    if !snap.linted || snap.mapped {
         return Vec::new();
     }
     let report = &snap.analysis.report;
@@ -768,7 +764,7 @@ mod tests {
             offer_completions: true,
             markdown,
             page: false,
-            html: false,
+            mapped: false,
             others: std::collections::HashMap::new(),
         }
     }

@@ -261,17 +261,10 @@ struct Job {
 
 impl Job {
     fn run(self) -> Snapshot {
-        // Markdown with raw HTML is read as shown, like a page: findings in
-        // the buffer, the report's own ranges in the text without tags.
-        let (mut analysis, html) = if self.html {
-            (crate::read::analyze_page(&self.text, &self.settings), true)
-        } else if let Some(a) =
-            crate::read::analyze_buffer(&self.text, self.markdown, &self.settings)
-        {
-            (a, true)
-        } else {
-            (crate::analyze(&self.text, &self.settings), false)
-        };
+        // A page, Markdown with markup or a hard-wrapped text is read as
+        // shown: findings in the buffer, the report's own ranges in the shown text.
+        let (mut analysis, mapped) =
+            crate::read::analyze_editor(&self.text, self.html, self.markdown, &self.settings);
         let linted = match self.policy {
             Policy::Always => true,
             Policy::Never => false,
@@ -280,7 +273,7 @@ impl Job {
         // The same body's report of the year before, on disk (for text and
         // Markdown: a page's findings are in its source, its tables in the
         // rendered text).
-        let others = match (&self.path, linted && !html) {
+        let others = match (&self.path, linted && !mapped) {
             (Some(path), true) => super::workspace::cross_year(
                 &self.workspace,
                 &mut analysis,
@@ -300,10 +293,10 @@ impl Job {
             settings: self.settings,
             analysis,
             linted,
-            offer_completions: self.policy != Policy::Never && !html,
+            offer_completions: self.policy != Policy::Never && !mapped,
             markdown: self.markdown,
             page: self.html,
-            html,
+            mapped,
             others,
         }
     }

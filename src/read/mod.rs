@@ -198,23 +198,36 @@ fn shown_text(markdown: bool, text: &str) -> Option<(String, srcmap::SourceMap)>
         .or_else(|| wrap::unwrap(text))
 }
 
-/// The findings of a text or Markdown buffer whose shown text is not its
-/// own (Markdown with raw HTML or pandoc spans, a hard-wrapped text), read
-/// as shown and placed in the buffer; `None` when it is read as it is.
-pub fn analyze_buffer(source: &str, markdown: bool, settings: &Settings) -> Option<Analysis> {
-    let (shown, map) = shown_text(markdown, source)?;
-    let format = if markdown {
-        Format::Markdown
-    } else {
-        Format::Text
-    };
-    let read = buffer(
-        format,
-        source,
-        Document::from_text(shown),
-        Origin::Html(map),
-    );
-    Some(analyze(&read, settings).analysis)
+/// The findings of an editor buffer, placed in the buffer, and whether they
+/// were mapped from a text the buffer shows rather than the buffer itself
+/// (a web page; Markdown with raw HTML or pandoc spans; a hard-wrapped
+/// text): then the report's own ranges are in that shown text.
+pub fn analyze_editor(
+    source: &str,
+    page: bool,
+    markdown: bool,
+    settings: &Settings,
+) -> (Analysis, bool) {
+    if page {
+        return (analyze_page(source, settings), true);
+    }
+    match shown_text(markdown, source) {
+        Some((shown, map)) => {
+            let format = if markdown {
+                Format::Markdown
+            } else {
+                Format::Text
+            };
+            let read = buffer(
+                format,
+                source,
+                Document::from_text(shown),
+                Origin::Html(map),
+            );
+            (analyze(&read, settings).analysis, true)
+        }
+        None => (crate::analyze(source, settings), false),
+    }
 }
 
 fn read_html(bytes: &[u8]) -> Read {

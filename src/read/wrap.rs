@@ -23,7 +23,7 @@ const MIN_FULL_LINES: usize = 5;
 /// `None` when the text is not hard-wrapped.
 pub fn unwrap(text: &str) -> Option<(String, SourceMap)> {
     let lines = lines(text);
-    let width = width(text, &lines)?;
+    let width = width(&lines)?;
     let mut b = TextBuilder::default();
     for (i, l) in lines.iter().enumerate() {
         b.push_copy(&text[l.start..l.end], l.start);
@@ -71,10 +71,7 @@ fn lines(text: &str) -> Vec<Line> {
 
 /// The wrapping width: the most common length of the long lines, when at
 /// least `MIN_FULL_LINES` and most of them have it (±1).
-fn width(text: &str, lines: &[Line]) -> Option<usize> {
-    if !text.contains('\n') {
-        return None;
-    }
+fn width(lines: &[Line]) -> Option<usize> {
     let long: Vec<&Line> = lines
         .iter()
         .filter(|l| !l.row && l.chars >= MIN_WIDTH)
@@ -122,13 +119,8 @@ fn continues(next: &str) -> bool {
         return false;
     }
     // A section heading `二、…` (not an item number such as `（二）`).
-    let mut chars = next.chars();
-    let ordinals = chars
-        .by_ref()
-        .take_while(|c| "一二三四五六七八九十".contains(*c))
-        .count();
-    let after = next.chars().nth(ordinals);
-    !(ordinals > 0 && matches!(after, Some('、' | '.' | '．')))
+    let rest = next.trim_start_matches(|c| "一二三四五六七八九十".contains(c));
+    !(rest.len() < next.len() && rest.starts_with(['、', '.', '．']))
 }
 
 #[cfg(test)]

@@ -1240,14 +1240,11 @@ pub fn row_inputs(
 /// column order, so none can be placed. Grid cells are not judged (a table
 /// split over several grids repeats its headers).
 fn interleaved(s: &Stream, toks: &[Tok]) -> Option<Range<usize>> {
-    let text_toks: Vec<&Tok> = toks
-        .iter()
-        .filter(|t| {
-            let i = s.tokens.partition_point(|x| x.range.start < t.range.start);
-            s.tokens.get(i).is_some_and(|x| x.cell.is_none())
-        })
-        .collect();
-    let (first, last) = (text_toks.first()?, text_toks.last()?);
+    let from_text = |t: &&Tok| {
+        let i = s.tokens.partition_point(|x| x.range.start < t.range.start);
+        s.tokens.get(i).is_some_and(|x| x.cell.is_none())
+    };
+    let (first, last) = (toks.iter().find(from_text)?, toks.iter().rfind(from_text)?);
     let from = s
         .tokens
         .partition_point(|x| x.range.start < first.range.end);

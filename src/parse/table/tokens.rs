@@ -179,28 +179,29 @@ fn is_page_footer(line: &str) -> bool {
 /// Whether `s` holds an ASCII or a full-width digit (`０`–`９`: EF BC 90–99
 /// in UTF-8), read byte by byte.
 fn has_digit(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c.is_ascii_digit()
-            || (c == 0xEF
-                && b.get(i + 1) == Some(&0xBC)
-                && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
-    })
+    scan(s, false)
 }
 
 /// Whether `s` holds a digit (ASCII or full-width) or a sentence end (`。`
 /// `；` `！` `？` `;`): one pass over the bytes, for the common label word.
 fn has_digit_or_sentence_end(s: &str) -> bool {
+    scan(s, true)
+}
+
+/// A digit, or with `sentence_ends` a sentence end too, in one pass over the bytes.
+fn scan(s: &str, sentence_ends: bool) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &c)| match c {
-        b'0'..=b'9' | b';' => true,
+        b'0'..=b'9' => true,
+        b';' => sentence_ends,
         // `。` E3 80 82
-        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82),
-        // `０`–`９` EF BC 90–99, `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
+        0xE3 => sentence_ends && b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82),
+        // `０`–`９` EF BC 90–99; `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
         0xEF => {
             b.get(i + 1) == Some(&0xBC)
-                && b.get(i + 2)
-                    .is_some_and(|d| matches!(d, 0x90..=0x99 | 0x9B | 0x81 | 0x9F))
+                && b.get(i + 2).is_some_and(|&d| {
+                    (0x90..=0x99).contains(&d) || (sentence_ends && matches!(d, 0x9B | 0x81 | 0x9F))
+                })
         }
         _ => false,
     })
