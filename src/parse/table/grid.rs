@@ -14,7 +14,10 @@ use std::ops::Range;
 use crate::document::{Grid, GridCell};
 use crate::normalize::key;
 
-use super::tokens::{self, is_blank_marker, is_markdown_rule, is_numeric, is_space};
+use super::tokens::{
+    self, is_blank_marker, is_markdown_rule, is_numeric, is_space, trim_end_space, trim_space,
+    trim_start_space,
+};
 
 /// What a grid cell holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +204,7 @@ impl<'g> Layout<'g> {
 }
 
 fn classify(s: &str) -> Content {
-    let t = s.trim_matches(is_space);
+    let t = trim_space(s);
     if t.is_empty() || is_blank_marker(t) {
         return Content::Blank;
     }
@@ -409,7 +412,7 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
     }
     let mut block = Block::default();
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::text::lines_inclusive(text) {
         let start = pos;
         pos += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
@@ -444,10 +447,11 @@ impl Block {
     /// Add `line` as a row when it is a pipe or tab row of two or more cells.
     fn push_row(&mut self, text: &str, line: Range<usize>) -> bool {
         let s = &text[line.clone()];
-        let trimmed = s.trim_matches(is_space);
-        let (sep, inner) = if trimmed.contains('|') {
-            let lead = s.len() - s.trim_start_matches(is_space).len();
-            let mut a = line.start + lead;
+        // `|` and tab are ASCII: found by bytes, never inside a UTF-8 sequence.
+        let (sep, inner) = if memchr::memchr(b'|', s.as_bytes()).is_some() {
+            let rest = trim_start_space(s);
+            let trimmed = trim_end_space(rest);
+            let mut a = line.start + (s.len() - rest.len());
             let mut b = a + trimmed.len();
             if trimmed.starts_with('|') {
                 a += 1;
@@ -455,19 +459,24 @@ impl Block {
             if trimmed.ends_with('|') && b > a {
                 b -= 1;
             }
-            ('|', a..b)
-        } else if s.contains('\t') {
-            ('\t', line.clone())
+            (b'|', a..b)
+        } else if memchr::memchr(b'\t', s.as_bytes()).is_some() {
+            (b'\t', line.clone())
         } else {
             return false;
         };
         let first = self.cells.len();
         let mut cell_start = inner.start;
-        for t in text[inner].split(sep) {
-            let lead = t.len() - t.trim_start_matches(is_space).len();
-            let len = t.trim_matches(is_space).len();
+        let ends = memchr::memchr_iter(sep, &text.as_bytes()[inner.clone()])
+            .map(|i| inner.start + i)
+            .chain([inner.end]);
+        for cell_end in ends {
+            let t = &text[cell_start..cell_end];
+            let rest = trim_start_space(t);
+            let lead = t.len() - rest.len();
+            let len = trim_end_space(rest).len();
             self.cells.push(cell_start + lead..cell_start + lead + len);
-            cell_start += t.len() + sep.len_utf8();
+            cell_start = cell_end + 1;
         }
         let cells = first..self.cells.len();
         // A row of one cell is no row. One of more cells than any template
