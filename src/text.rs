@@ -18,6 +18,17 @@ pub fn lines_inclusive(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `line` without its trailing line break characters (`\n`, `\r`; as
+/// `trim_end_matches(['\n', '\r'])`, by bytes).
+pub fn without_line_break(line: &str) -> &str {
+    let b = line.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &line[..end]
+}
+
 /// The unit a column is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnUnit {
@@ -141,6 +152,13 @@ mod tests {
             let ours: Vec<&str> = lines_inclusive(s).collect();
             let std: Vec<&str> = s.split_inclusive('\n').collect();
             assert_eq!(ours, std, "{s:?}");
+        }
+        for s in ["", "a\r\r\n", "\n", "表\r", "a\nb\n"] {
+            assert_eq!(
+                without_line_break(s),
+                s.trim_end_matches(['\n', '\r']),
+                "{s:?}"
+            );
         }
     }
 

@@ -308,8 +308,7 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
         if skip.iter().any(|s| s.start <= start && start < s.end) {
             continue;
         }
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        let body = body.strip_suffix('\r').unwrap_or(body);
+        let body = crate::text::without_line_break(line);
         let end = start + body.len();
         let trimmed = trim_space(body);
         if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
