@@ -300,7 +300,8 @@ pub fn is_markdown_rule(line: &str) -> bool {
 /// Split `text[region]` into table tokens, in reading order, leaving out the
 /// byte ranges in `skip` (grids, which bring their own cells).
 pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<Token> {
-    let mut out = Vec::new();
+    // A token every few bytes of a table.
+    let mut out = Vec::with_capacity(region.len() / 8);
     let mut pos = region.start;
     for line in crate::text::lines_inclusive(&text[region.clone()]) {
         let start = pos;
@@ -359,31 +360,31 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
 /// A line with `|` or tab delimiters that is not part of a grid (one cell per
 /// line, or a stray row): each cell is read on its own.
 fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec<Token>) {
-    let line = &text[start..end];
+    let line = &text.as_bytes()[start..end];
     // Bytes, not characters: `|` and tab are ASCII, never inside a UTF-8 sequence.
-    let is_sep = |b: &u8| *b == b'|' || *b == b'\t';
-    let n = line.bytes().filter(is_sep).count() + 1;
     let mut cell_start = start;
-    let ends = line
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| is_sep(b))
-        .map(|(i, _)| start + i)
-        .chain([end]);
-    for (i, cell_end) in ends.enumerate() {
+    let mut ends = memchr::memchr2_iter(b'|', b'\t', line)
+        .map(|i| start + i)
+        .chain([end])
+        .peekable();
+    let mut first = true;
+    while let Some(cell_end) = ends.next() {
         let r = cell_start..cell_end;
         cell_start = cell_end + 1;
         let raw = &text[r.clone()];
-        let t = trim_space(raw);
+        let rest = trim_start_space(raw);
+        let t = trim_end_space(rest);
+        let inner = !first && ends.peek().is_some();
+        first = false;
         if t.is_empty() {
             // Inner empty cells of a Markdown row are blank cells; elsewhere (tab
             // lines, `|||` separators) empty cells are spans and carry no meaning.
-            if markdown_row && i > 0 && i + 1 < n {
+            if markdown_row && inner {
                 out.push(Token::new(Kind::Blank, r.start..r.start, true));
             }
             continue;
         }
-        let lead = raw.len() - trim_start_space(raw).len();
+        let lead = raw.len() - rest.len();
         let range = r.start + lead..r.start + lead + t.len();
         words(text, range.start, range.end, true, out);
     }
@@ -396,6 +397,12 @@ pub fn cell_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 /// Space-separated words; a word that is one whole cell is delimited.
 fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
+    let w = &text[start..end];
+    // The common case: one word with no space around it.
+    if !w.is_empty() && w.bytes().all(|b| b > b' ') && !has_unicode_space(w) {
+        runs(text, start..end, cell, out);
+        return;
+    }
     let mut words = space_separated(&text[start..end]).peekable();
     let Some(first) = words.next() else { return };
     // A delimited cell holding a single word is atomic; a cell holding several
@@ -404,6 +411,14 @@ fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>)
     for w in std::iter::once(first).chain(words) {
         runs(text, start + w.start..start + w.end, whole_cell, out);
     }
+}
+
+/// Whether `s` holds a non-ASCII whitespace character.
+fn has_unicode_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c >= 0x80 && space_len(b, i) > 0)
 }
 
 /// The byte ranges of the whitespace-separated words of `s`.
