@@ -513,16 +513,21 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     // 2. Near misses for the rows not found, between their found neighbours.
     // Headers written exactly bound the candidates too (a row label glued to
     // the header run before it, in a page flattened onto one line).
-    let header_marks: Vec<Range<usize>> = tpl
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            // Short ones (`其他`, `总计`) also occur inside row labels.
-            Item::Header(h) if char_len(&h.key) >= 4 => Some(h.key.as_str()),
-            _ => None,
+    // Found on first use: when every row was found, no near miss is looked for.
+    let header_marks: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
+    let header_marks = || {
+        header_marks.get_or_init(|| {
+            tpl.items
+                .iter()
+                .filter_map(|i| match i {
+                    // Short ones (`其他`, `总计`) also occur inside row labels.
+                    Item::Header(h) if char_len(&h.key) >= 4 => Some(h.key.as_str()),
+                    _ => None,
+                })
+                .flat_map(|k| s.find_all(k))
+                .collect()
         })
-        .flat_map(|k| s.find_all(k))
-        .collect();
+    };
     for i in 0..rows.len() {
         if anchors[i].is_some() || rows[i].label.is_empty() {
             continue;
@@ -556,7 +561,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let rivals = unfound_keys(tpl, &anchors, i);
-        let bounds: Vec<Range<usize>> = used.iter().chain(&header_marks).cloned().collect();
+        let bounds: Vec<Range<usize>> = used.iter().chain(header_marks()).cloned().collect();
         let (span, near_miss) = match near_miss(s, target, lo, hi, &bounds, &rivals) {
             Some(Near::Typo(span)) => (span, true),
             Some(Near::Fragment(span)) => (span, false),
