@@ -300,8 +300,8 @@ impl<'a> Stream<'a> {
         let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
         let wanted: Vec<char> = needle.chars().collect();
         let first = *wanted.first()?;
-        for start in from..to {
-            if self.keys[start].c != first || !free(start) {
+        for start in self.positions_of(first, from, to) {
+            if !free(start) {
                 continue;
             }
             #[allow(clippy::single_range_in_vec_init)]
@@ -332,6 +332,16 @@ impl<'a> Stream<'a> {
             }
         }
         None
+    }
+
+    /// The positions of key character `c` in `from..to`, in order.
+    fn positions_of(&self, c: char, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.by_char.partition_point(|&e| e < char_at(c, from));
+        self.by_char[lo..]
+            .iter()
+            .map(|&e| char_and_position(e))
+            .take_while(move |&(k, p)| k == c && p < to)
+            .map(|(_, p)| p)
     }
 
     fn token_end(&self, k: usize) -> bool {
