@@ -88,23 +88,67 @@ pub enum RowOutcome {
     },
 }
 
-/// One reading of a row: per column, its piece (or none), and whether the
-/// row's own identities hold.
-#[derive(Clone, Debug)]
-struct Cand {
+/// The candidate readings of a row, stored flat: reading `k` is
+/// `cells[k * width..(k + 1) * width]`. A glued row has many readings; one
+/// buffer for all of them spares an allocation per reading.
+#[derive(Clone, Debug, Default)]
+struct Readings {
     cells: Vec<Option<Piece>>,
+    width: usize,
+    count: usize,
+    /// The readings split glued digits (else the row's one reading is as read).
     split: bool,
+}
+
+impl Readings {
+    /// A row read as it stands.
+    fn one(cells: Vec<Option<Piece>>) -> Self {
+        Readings {
+            width: cells.len(),
+            cells,
+            count: 1,
+            split: false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The number in column `c` of reading `k`: `None` when the reading has
+    /// no such column, `Some(None)` when the cell is not a whole number.
+    fn int(&self, k: usize, c: usize) -> Option<Option<i64>> {
+        if c >= self.width {
+            return None;
+        }
+        Some(
+            self.cells[k * self.width + c]
+                .as_ref()
+                .and_then(|(_, v)| v.as_i64()),
+        )
+    }
+
+    /// Keep reading `k` only.
+    fn keep(&mut self, k: usize) {
+        self.cells.drain(..k * self.width);
+        self.cells.truncate(self.width);
+        self.count = 1;
+    }
+
+    /// The cells of the first reading.
+    fn into_first(mut self) -> Vec<Option<Piece>> {
+        self.cells.truncate(self.width);
+        self.cells
+    }
 }
 
 /// Read every row of a table.
 pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcome> {
     let rows: Vec<_> = tpl.rows().collect();
     let mut out: Vec<Option<RowOutcome>> = vec![None; inputs.len()];
-    let mut cands: Vec<Vec<Cand>> = vec![Vec::new(); inputs.len()];
+    let mut cands: Vec<Readings> = vec![Readings::default(); inputs.len()];
+    let mut kinds: Vec<CellKind> = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
-        let kinds: Vec<CellKind> = (0..tpl.columns_of(rows[i]).len())
-            .map(|c| tpl.kind_of(rows[i], c))
-            .collect();
         match input {
             RowInput::Absent => out[i] = Some(RowOutcome::Absent),
             RowInput::Misfit(reason, at) => {
@@ -115,11 +159,10 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
                 })
             }
             RowInput::Short { found, at } => out[i] = Some(RowOutcome::Short { found, at }),
-            RowInput::Placed(cells) => cands[i].push(Cand {
-                cells,
-                split: false,
-            }),
+            RowInput::Placed(cells) => cands[i] = Readings::one(cells),
             RowInput::Tokens { toks, drop_item } => {
+                kinds.clear();
+                kinds.extend((0..tpl.columns_of(rows[i]).len()).map(|c| tpl.kind_of(rows[i], c)));
                 match row_candidates(text, &toks, &kinds, drop_item) {
                     Ok(c) => cands[i] = c,
                     Err(o) => out[i] = Some(o),
@@ -156,10 +199,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         let chosen = joint(&cands, &checks, followed);
         for i in open {
             match chosen[i] {
-                Some(k) => {
-                    let c = cands[i].swap_remove(k);
-                    cands[i] = vec![c];
-                }
+                Some(k) => cands[i].keep(k),
                 None => {
                     let at = span_of(&cands[i]);
                     out[i] = Some(RowOutcome::Unreadable {
@@ -179,16 +219,12 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         .zip(cands)
         .map(|(o, c)| {
             o.unwrap_or_else(|| {
-                let cand = c.into_iter().next().unwrap_or(Cand {
-                    cells: Vec::new(),
-                    split: false,
-                });
-                let source = if cand.split {
+                let source = if c.split {
                     CellSource::Forced
                 } else {
                     CellSource::Read
                 };
-                RowOutcome::Cells(cand.cells, source)
+                RowOutcome::Cells(c.into_first(), source)
             })
         })
         .collect()
@@ -200,15 +236,20 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
 /// stray number ran in) the rows split that way become unreadable.
 fn distrust_split_rows(
     out: &mut [Option<RowOutcome>],
-    cands: &[Vec<Cand>],
+    cands: &[Readings],
     checks: &[&Check],
     followed: bool,
 ) {
+    // Only rows read by one split are ever made unreadable here.
+    let is_split = |r: &Readings| r.len() == 1 && r.split;
+    if !cands.iter().any(is_split) {
+        return;
+    }
     let value = |(r, c): (usize, usize)| -> Option<i64> {
-        if out[r].is_some() {
+        if out[r].is_some() || cands[r].len() == 0 {
             return None;
         }
-        cands[r].first()?.cells.get(c)?.as_ref()?.1.as_i64()
+        cands[r].int(0, c)?
     };
     let broken: Vec<&Check> = checks
         .iter()
@@ -225,7 +266,7 @@ fn distrust_split_rows(
     let split_rows: Vec<usize> = broken
         .iter()
         .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
-        .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
+        .filter(|&row| is_split(&cands[row]))
         .collect();
     // A row's one split that its own total confirms (`3000003`: 3 = 3+0+…+0)
     // is its numbers, not a guess: in a table otherwise followed, what it
@@ -254,10 +295,8 @@ fn distrust_split_rows(
     }
 }
 
-fn span_of(cands: &[Cand]) -> Range<usize> {
-    let mut ranges = cands
-        .iter()
-        .flat_map(|c| c.cells.iter().flatten().map(|p| p.0.clone()));
+fn span_of(cands: &Readings) -> Range<usize> {
+    let mut ranges = cands.cells.iter().flatten().map(|p| p.0.clone());
     let first = ranges.next().unwrap_or(0..0);
     ranges.fold(first, |a, r| a.start.min(r.start)..a.end.max(r.end))
 }
@@ -268,7 +307,7 @@ fn row_candidates(
     toks: &[Tok],
     kinds: &[CellKind],
     drop_item: bool,
-) -> Result<Vec<Cand>, RowOutcome> {
+) -> Result<Readings, RowOutcome> {
     let n = kinds.len();
     let at = toks.first().map_or(0..0, |f| {
         f.range.start..toks.last().map_or(f.range.end, |l| l.range.end)
@@ -287,10 +326,7 @@ fn row_candidates(
             .iter()
             .map(|t| Some(piece(text, t, t.num.clone())))
             .collect();
-        return Ok(vec![Cand {
-            cells,
-            split: false,
-        }]);
+        return Ok(Readings::one(cells));
     }
     if toks.len() > n {
         return Err(RowOutcome::Unreadable {
@@ -299,10 +335,20 @@ fn row_candidates(
             structural: true,
         });
     }
-    let mut out = Vec::new();
-    let mut budget = MAX_SPLITS * 20;
-    let mut acc: Vec<(Range<usize>, usize)> = Vec::new();
-    split_rec(text, toks, 0, None, kinds, &mut acc, &mut out, &mut budget);
+    let mut split = Splitter {
+        text,
+        kinds,
+        info: Vec::with_capacity(toks.len()),
+        acc: Vec::with_capacity(n),
+        out: Readings {
+            cells: Vec::new(),
+            width: n,
+            count: 0,
+            split: true,
+        },
+        budget: MAX_SPLITS * 20,
+    };
+    split.run(toks);
     if drop_item {
         if let Some(last) = toks.last().filter(|t| !t.delimited && t.num.len() > 1) {
             let mut shorter = toks.to_vec();
@@ -315,18 +361,10 @@ fn row_candidates(
                 l.num.end = end;
                 l.range.end = end;
             }
-            split_rec(
-                text,
-                &shorter,
-                0,
-                None,
-                kinds,
-                &mut acc,
-                &mut out,
-                &mut budget,
-            );
+            split.run(&shorter);
         }
     }
+    let Splitter { out, budget, .. } = split;
     if out.len() >= MAX_SPLITS || budget == 0 {
         return Err(RowOutcome::Unreadable {
             reason: "数字粘连在一起，可能的拆分方式太多".into(),
@@ -334,7 +372,7 @@ fn row_candidates(
             structural: false,
         });
     }
-    if out.is_empty() {
+    if out.len() == 0 {
         let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
         if !glued {
             return Err(RowOutcome::Short {
@@ -378,9 +416,12 @@ fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
 pub fn value_of(s: &str) -> Value {
     // The common case (every piece of a glued run): plain ASCII digits that
     // fit an i64, read without folding or a general parse.
-    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
-        let n = s.bytes().fold(0_i64, |n, b| n * 10 + i64::from(b - b'0'));
-        return Value::Int(n);
+    if !s.is_empty() && s.len() <= 18 {
+        if let Some(n) = s.bytes().try_fold(0_i64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        }) {
+            return Value::Int(n);
+        }
     }
     let t = ascii_number(s);
     if let Ok(n) = t.parse::<i64>() {
@@ -394,88 +435,183 @@ pub fn value_of(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-/// Every way to read `toks[ti..]` (the current token starting at `from`) as
-/// the remaining cells of `kinds`. `acc` holds the pieces so far (the number
-/// ranges and their tokens); values are made only for complete readings.
-#[allow(clippy::too_many_arguments)]
-fn split_rec(
-    text: &str,
-    toks: &[Tok],
-    ti: usize,
-    from: Option<usize>,
-    kinds: &[CellKind],
-    acc: &mut Vec<(Range<usize>, usize)>,
-    out: &mut Vec<Cand>,
-    budget: &mut usize,
-) {
-    if *budget == 0 || out.len() >= MAX_SPLITS {
-        return;
-    }
-    *budget -= 1;
-    if ti == toks.len() {
-        if acc.len() == kinds.len() {
-            let cells = acc
-                .iter()
-                .map(|(r, t)| Some(piece(text, &toks[*t], r.clone())))
-                .collect();
-            out.push(Cand { cells, split: true });
+/// What the split search keeps of a token.
+struct TokInfo {
+    /// At most how many cells the tokens after it can give.
+    later: usize,
+    /// Its number is plain ASCII digits (the common case, read byte by byte).
+    plain: bool,
+    /// Its piece, when it is a whole cell (delimited or blank).
+    whole: Option<Piece>,
+}
+
+/// The search for every way to read a row's tokens as the cells of `kinds`.
+/// The values of the pieces are made as the pieces are taken, so the
+/// readings sharing a piece share its parse.
+struct Splitter<'a> {
+    text: &'a str,
+    kinds: &'a [CellKind],
+    info: Vec<TokInfo>,
+    /// The pieces of the reading so far.
+    acc: Vec<Option<Piece>>,
+    /// The complete readings.
+    out: Readings,
+    /// Steps the search may still take.
+    budget: usize,
+}
+
+impl Splitter<'_> {
+    /// Add every reading of `toks` to `out`.
+    fn run(&mut self, toks: &[Tok]) {
+        self.info.clear();
+        let mut later = 0;
+        for t in toks.iter().rev() {
+            self.info.push(TokInfo {
+                later,
+                plain: !t.delimited
+                    && !t.blank
+                    && self.text[t.num.clone()].bytes().all(|b| b.is_ascii_digit()),
+                whole: (t.delimited || t.blank).then(|| piece(self.text, t, t.num.clone())),
+            });
+            later += t.most_cells();
         }
-        return;
+        self.info.reverse();
+        self.rec(toks, 0, None);
     }
-    let col = acc.len();
-    if col >= kinds.len() {
-        return;
+
+    /// The search stops once it has run out of steps or found too many readings.
+    fn exhausted(&self) -> bool {
+        self.budget == 0 || self.out.len() >= MAX_SPLITS
     }
-    let t = &toks[ti];
-    if t.delimited || t.blank {
-        if t.blank || valid_part(&text[t.num.clone()], kinds[col]) {
-            acc.push((t.num.clone(), ti));
-            split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
-            acc.pop();
+
+    /// Every way to read `toks[ti..]` (the current token starting at `from`)
+    /// as the remaining cells. Each call is one step of the budget.
+    fn rec(&mut self, toks: &[Tok], ti: usize, from: Option<usize>) {
+        if self.exhausted() {
+            return;
         }
-        return;
-    }
-    let start = from.unwrap_or(t.num.start);
-    let rest = &text[start..t.num.end];
-    // The remaining tokens each need at least one cell.
-    let remaining = toks.len() - ti - 1;
-    let need = kinds.len() - col;
-    if need <= remaining {
-        return;
-    }
-    // At most as many cells as characters are left (every piece has one):
-    // a reading that took too many digits early cannot be completed.
-    let later: usize = toks[ti + 1..].iter().map(Tok::most_cells).sum();
-    if need > rest.len() + later {
-        return;
-    }
-    // Take the whole rest as the last piece of this token.
-    if valid_part(rest, kinds[col]) {
-        acc.push((start..t.num.end, ti));
-        split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
-        acc.pop();
-    }
-    if need <= remaining + 1 {
-        return;
-    }
-    // Plain digits (the common case): every prefix is a valid piece unless
-    // the run starts with 0, when only `0` is.
-    let digits = rest.bytes().all(|b| b.is_ascii_digit());
-    for (i, _) in rest.char_indices().skip(1) {
-        if need - 1 > rest.len() - i + later {
-            break;
+        self.budget -= 1;
+        if ti == toks.len() {
+            if self.acc.len() == self.kinds.len() {
+                self.out.cells.extend_from_slice(&self.acc);
+                self.out.count += 1;
+            }
+            return;
         }
-        let valid = if digits {
-            i == 1 || !rest.starts_with('0')
+        let col = self.acc.len();
+        if col >= self.kinds.len() {
+            return;
+        }
+        let t = &toks[ti];
+        if t.delimited || t.blank {
+            if t.blank || valid_part(&self.text[t.num.clone()], self.kinds[col]) {
+                self.acc.push(self.info[ti].whole.clone());
+                self.rec(toks, ti + 1, None);
+                self.acc.pop();
+            }
+            return;
+        }
+        let start = from.unwrap_or(t.num.start);
+        let len = t.num.end - start;
+        // The remaining tokens each need at least one cell.
+        let remaining = toks.len() - ti - 1;
+        let need = self.kinds.len() - col;
+        if need <= remaining {
+            return;
+        }
+        // At most as many cells as characters are left (every piece has one):
+        // a reading that took too many digits early cannot be completed.
+        let later = self.info[ti].later;
+        if need > len + later {
+            return;
+        }
+        if self.info[ti].plain {
+            self.digits(toks, ti, start, need, later);
         } else {
-            valid_part(&rest[..i], kinds[col])
-        };
-        if !valid {
-            continue;
+            self.chars(toks, ti, start, need, later);
         }
-        acc.push((start..start + i, ti));
-        split_rec(text, toks, ti, Some(start + i), kinds, acc, out, budget);
-        acc.pop();
+    }
+
+    /// The pieces of a run of plain digits from `start`, the first of the
+    /// `need` cells left: every prefix is a well-formed number unless the run
+    /// starts with 0, when only `0` is.
+    fn digits(&mut self, toks: &[Tok], ti: usize, start: usize, need: usize, later: usize) {
+        let text = self.text;
+        let t = &toks[ti];
+        let run = &text.as_bytes()[start..t.num.end];
+        let len = run.len();
+        // Take the whole rest as the last piece of this token.
+        if len == 1 || (len > 1 && run[0] != b'0') {
+            let value = if len <= 18 {
+                Value::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+            } else {
+                value_of(&text[start..t.num.end])
+            };
+            self.acc.push(Some((start..t.range.end, value)));
+            self.rec(toks, ti + 1, None);
+            self.acc.pop();
+        }
+        // More pieces of this token: only when the other tokens cannot take
+        // all the other cells.
+        if need <= toks.len() - ti || len < 2 {
+            return;
+        }
+        // A first piece of `i` digits leaves `len - i` digits and `later`
+        // cells for the other `need - 1` cells (`need <= len + later` holds);
+        // a proper prefix only.
+        let mut last = (len + later + 1 - need).min(len - 1);
+        if run[0] == b'0' {
+            last = last.min(1);
+        }
+        let mut n: i64 = 0;
+        for i in 1..=last {
+            if self.exhausted() {
+                break;
+            }
+            let value = if i <= 18 {
+                n = n * 10 + i64::from(run[i - 1] - b'0');
+                Value::Int(n)
+            } else {
+                value_of(&text[start..start + i])
+            };
+            self.acc.push(Some((start..start + i, value)));
+            self.rec(toks, ti, Some(start + i));
+            self.acc.pop();
+        }
+    }
+
+    /// As [`Self::digits`], for a number with other characters (full-width
+    /// digits, a sign, a decimal point), checked piece by piece.
+    fn chars(&mut self, toks: &[Tok], ti: usize, start: usize, need: usize, later: usize) {
+        let text = self.text;
+        let t = &toks[ti];
+        let kind = self.kinds[self.acc.len()];
+        let rest = &text[start..t.num.end];
+        if valid_part(rest, kind) {
+            self.acc.push(Some(piece(text, t, start..t.num.end)));
+            self.rec(toks, ti + 1, None);
+            self.acc.pop();
+        }
+        if need <= toks.len() - ti {
+            return;
+        }
+        let digits = rest.bytes().all(|b| b.is_ascii_digit());
+        for (i, _) in rest.char_indices().skip(1) {
+            if need - 1 > rest.len() - i + later {
+                break;
+            }
+            let valid = if digits {
+                i == 1 || !rest.starts_with('0')
+            } else {
+                valid_part(&rest[..i], kind)
+            };
+            if !valid {
+                continue;
+            }
+            self.acc.push(Some(piece(text, t, start..start + i)));
+            self.rec(toks, ti, Some(start + i));
+            self.acc.pop();
+        }
     }
 }
 
@@ -509,13 +645,13 @@ fn valid_part(s: &str, kind: CellKind) -> bool {
 /// An identity on candidate indices: cells as (row, column).
 struct Ident<'c> {
     check: &'c Check,
-    /// Rows it involves, and the position of its last row in the search order.
+    /// Rows it involves (sorted, once each).
     rows: Vec<usize>,
 }
 
 /// The joint reading: for every row with several candidates, the index of
 /// the forced one, or `None` when the identities do not force one.
-fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
+fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
     let mut idents: Vec<Ident> = checks
         .iter()
@@ -525,13 +661,11 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
             rows.dedup();
             Ident { check: c, rows }
         })
-        .filter(|id| id.rows.iter().all(|&r| !cands[r].is_empty()))
+        .filter(|id| id.rows.iter().all(|&r| cands[r].len() > 0))
         .collect();
     let mut s = Search::new(cands, &idents);
     // Each row's readings that keep the row's own identities (its total).
-    let viable: Vec<Vec<usize>> = (0..n)
-        .map(|r| (0..cands[r].len()).filter(|&k| s.local_ok(r, k)).collect())
-        .collect();
+    let viable: Vec<Vec<usize>> = (0..n).map(|r| s.viable(r)).collect();
     // A row no reading of which keeps its own total, split many ways, cannot
     // be the one wrong number of a forced reading: it is left unread.
     let hopeless: Vec<usize> = (0..n)
@@ -542,28 +676,30 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
         s = Search::new(cands, &idents);
     }
     let rows: Vec<usize> = (0..n)
-        .filter(|&r| !cands[r].is_empty() && !hopeless.contains(&r))
+        .filter(|&r| cands[r].len() > 0 && !hopeless.contains(&r))
         .collect();
-    let is_total = |r: usize| {
-        idents.iter().any(|id| {
-            id.check.kind == IdentityKind::Total
-                && id.check.left.iter().any(|&(lr, _)| lr == r)
-                && id.rows.len() > 1
-        })
-    };
+    // The rows that are totals of others.
+    let mut is_total = vec![false; n];
+    for id in &idents {
+        if id.check.kind == IdentityKind::Total && id.rows.len() > 1 {
+            for &(r, _) in &id.check.left {
+                is_total[r] = true;
+            }
+        }
+    }
     let order = |choices: &[Vec<usize>]| -> Vec<usize> {
-        // Fixed rows first, then the rows that are totals of others, then the rest.
+        // Fixed rows first, then the rows that are totals of others, then the
+        // rest (the row itself ends the key: no two keys are equal).
         let mut order = rows.clone();
-        order.sort_by_key(|&r| (choices[r].len() > 1, !is_total(r), choices[r].len(), r));
+        order.sort_unstable_by_key(|&r| (choices[r].len() > 1, !is_total[r], choices[r].len(), r));
         order
     };
-    let all: Vec<usize> = (0..idents.len()).collect();
     // 1. Every identity holds: only readings that keep their row's own identities.
     if rows.iter().all(|&r| !viable[r].is_empty()) {
         s.choices = viable.clone();
         s.order = order(&s.choices);
         let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
-        s.satisfy(0, &all, &mut sols);
+        s.satisfy(0, None, &mut sols);
         if s.budget == 0 {
             return vec![None; n];
         }
@@ -608,7 +744,7 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
     let mut sols = Vec::new();
     s.assign = vec![None; n];
     s.choices = (0..n).map(|r| (0..cands[r].len()).collect()).collect();
-    s.satisfy(0, &kept, &mut sols);
+    s.satisfy(0, Some(&kept), &mut sols);
     if s.budget == 0 || sols.len() != 1 {
         return vec![None; n];
     }
@@ -637,9 +773,9 @@ fn agree(n: usize, sols: &[Vec<Option<usize>>], complete: bool) -> Vec<Option<us
 }
 
 struct Search<'a> {
-    cands: &'a [Vec<Cand>],
+    cands: &'a [Readings],
     idents: &'a [Ident<'a>],
-    /// Per row, the identities that involve it.
+    /// Per row, the identities that involve it (in increasing order).
     touching: Vec<Vec<usize>>,
     /// Per row, the candidates the search may choose.
     choices: Vec<Vec<usize>>,
@@ -650,68 +786,69 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    fn new(cands: &'a [Vec<Cand>], idents: &'a [Ident<'a>]) -> Self {
+    fn new(cands: &'a [Readings], idents: &'a [Ident<'a>]) -> Self {
         let n = cands.len();
-        let touching = (0..n)
-            .map(|r| {
-                (0..idents.len())
-                    .filter(|&i| idents[i].rows.contains(&r))
-                    .collect()
-            })
-            .collect();
+        let mut touching = vec![Vec::new(); n];
+        for (i, id) in idents.iter().enumerate() {
+            for &r in &id.rows {
+                touching[r].push(i);
+            }
+        }
         Search {
             cands,
             idents,
             touching,
-            choices: (0..n).map(|r| (0..cands[r].len()).collect()).collect(),
+            // Set before each search.
+            choices: Vec::new(),
             order: Vec::new(),
             assign: vec![None; n],
             budget: BUDGET,
         }
     }
 
-    /// Whether reading `k` of row `r` keeps the identities of that row alone.
-    fn local_ok(&self, r: usize, k: usize) -> bool {
-        let mut assign = vec![None; self.cands.len()];
-        assign[r] = Some(k);
-        self.touching[r]
-            .iter()
-            .filter(|&&i| self.idents[i].rows == [r])
-            .all(|&i| self.holds(&self.idents[i], &assign) != Some(false))
+    /// The readings of row `r` that keep the identities of that row alone.
+    /// Only `r` is assigned meanwhile (the assignment is empty between searches).
+    fn viable(&mut self, r: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for k in 0..self.cands[r].len() {
+            self.assign[r] = Some(k);
+            let ok = self.touching[r]
+                .iter()
+                .map(|&i| &self.idents[i])
+                .filter(|id| id.rows == [r])
+                .all(|id| self.holds(id, &self.assign) != Some(false));
+            if ok {
+                out.push(k);
+            }
+        }
+        self.assign[r] = None;
+        out
     }
 
-    fn value(&self, assign: &[Option<usize>], (r, c): (usize, usize)) -> Option<Option<i64>> {
-        let k = assign[r]?;
-        let v = self.cands[r][k]
-            .cells
-            .get(c)?
-            .as_ref()
-            .and_then(|(_, v)| v.as_i64());
-        Some(v)
+    /// The sum of the known cells of one side of an identity, whether all its
+    /// cells are known, or `None` when a cell is not a whole number.
+    fn side(&self, assign: &[Option<usize>], cells: &[(usize, usize)]) -> Option<(i64, bool)> {
+        let mut sum = 0;
+        let mut complete = true;
+        for &(r, c) in cells {
+            let Some(k) = assign[r] else {
+                complete = false;
+                continue;
+            };
+            match self.cands[r].int(k, c) {
+                None => complete = false,
+                Some(None) => return None,
+                Some(Some(v)) => sum += v,
+            }
+        }
+        Some((sum, complete))
     }
 
     /// `Some(true)` / `Some(false)` once decidable, `None` before (or when a
     /// cell is not a whole number, which no identity can judge).
     fn holds(&self, id: &Ident, assign: &[Option<usize>]) -> Option<bool> {
-        let side = |cells: &[(usize, usize)]| -> (i64, bool, bool) {
-            // (sum of known, all assigned, any non-number)
-            let mut sum = 0;
-            let mut complete = true;
-            let mut bad = false;
-            for &cell in cells {
-                match self.value(assign, cell) {
-                    None => complete = false,
-                    Some(None) => bad = true,
-                    Some(Some(v)) => sum += v,
-                }
-            }
-            (sum, complete, bad)
-        };
-        let (l, lc, lb) = side(&id.check.left);
-        let (r, rc, rb) = side(&id.check.right);
-        if lb || rb {
-            return None;
-        }
+        let (l, lc) = self.side(assign, &id.check.left)?;
+        let (r, rc) = self.side(assign, &id.check.right)?;
         if lc && rc {
             return Some(l == r);
         }
@@ -722,18 +859,23 @@ impl<'a> Search<'a> {
         None
     }
 
-    /// How many of the identities touching row `r` (among `ids`, a sorted
-    /// list, or all when `None`) the current assignment breaks.
-    fn broken_at(&self, r: usize, ids: Option<&[usize]>) -> usize {
+    /// The identities touching row `r` (among `ids`, a sorted list, or all
+    /// when `None`) that the current assignment breaks.
+    fn broken_at<'s>(
+        &'s self,
+        r: usize,
+        ids: Option<&'s [usize]>,
+    ) -> impl Iterator<Item = usize> + 's {
         self.touching[r]
             .iter()
-            .filter(|i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
-            .filter(|&&i| self.holds(&self.idents[i], &self.assign) == Some(false))
-            .count()
+            .copied()
+            .filter(move |i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
+            .filter(|&i| self.holds(&self.idents[i], &self.assign) == Some(false))
     }
 
-    /// Enumerate readings satisfying identities `ids` (sorted), up to `MAX_SOLUTIONS`.
-    fn satisfy(&mut self, depth: usize, ids: &[usize], sols: &mut Vec<Vec<Option<usize>>>) {
+    /// Enumerate readings satisfying identities `ids` (sorted; all when
+    /// `None`), up to `MAX_SOLUTIONS`.
+    fn satisfy(&mut self, depth: usize, ids: Option<&[usize]>, sols: &mut Vec<Vec<Option<usize>>>) {
         if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
             return;
         }
@@ -747,7 +889,7 @@ impl<'a> Search<'a> {
             }
             self.budget -= 1;
             self.assign[r] = Some(self.choices[r][ki]);
-            if self.broken_at(r, Some(ids)) == 0 {
+            if self.broken_at(r, ids).next().is_none() {
                 self.satisfy(depth + 1, ids, sols);
             }
             if sols.len() >= MAX_SOLUTIONS {
@@ -776,7 +918,7 @@ impl<'a> Search<'a> {
             }
             return;
         };
-        let before = self.broken_at(r, None);
+        let before = self.broken_at(r, None).count();
         // Readings that keep this row's identities first, for an early bound.
         let mut ks: Vec<(usize, usize)> = Vec::with_capacity(self.choices[r].len());
         for ki in 0..self.choices[r].len() {
@@ -786,7 +928,7 @@ impl<'a> Search<'a> {
             self.budget -= 1;
             let k = self.choices[r][ki];
             self.assign[r] = Some(k);
-            ks.push((self.broken_at(r, None).saturating_sub(before), k));
+            ks.push((self.broken_at(r, None).count().saturating_sub(before), k));
         }
         ks.sort_unstable();
         for (added, k) in ks {
