@@ -88,57 +88,127 @@ pub enum RowOutcome {
     },
 }
 
-/// The candidate readings of a row, stored flat: reading `k` is
-/// `cells[k * width..(k + 1) * width]`. A glued row has many readings; one
-/// buffer for all of them spares an allocation per reading.
+/// The candidate readings of a row.
 #[derive(Clone, Debug, Default)]
-struct Readings {
-    cells: Vec<Option<Piece>>,
-    width: usize,
-    count: usize,
-    /// The readings split glued digits (else the row's one reading is as read).
-    split: bool,
+enum Readings {
+    /// No reading (the row's outcome is known otherwise).
+    #[default]
+    None,
+    /// One reading, as read: the cells of a grid or of whole tokens.
+    Read(Vec<Option<Piece>>),
+    /// Readings splitting glued digits, stored flat: reading `k` is
+    /// `parts[k * width..(k + 1) * width]`. A glued row may have thousands;
+    /// one buffer of plain values spares an allocation, a clone and a drop
+    /// per reading.
+    Split {
+        parts: Vec<Part>,
+        width: usize,
+        count: usize,
+    },
 }
 
-impl Readings {
-    /// A row read as it stands.
-    fn one(cells: Vec<Option<Piece>>) -> Self {
-        Readings {
-            width: cells.len(),
-            cells,
-            count: 1,
-            split: false,
+/// A cell of a split reading.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    start: usize,
+    end: usize,
+    value: Num,
+}
+
+/// A cell's value, as the identities see it.
+#[derive(Clone, Copy, Debug)]
+enum Num {
+    Int(i64),
+    Blank,
+    /// Not a whole number: the value of the text from the cell's start to
+    /// here (read again only for the reading kept).
+    Other(usize),
+}
+
+impl Part {
+    fn int(&self) -> Option<i64> {
+        match self.value {
+            Num::Int(n) => Some(n),
+            _ => None,
         }
     }
 
+    fn piece(&self, text: &str) -> Piece {
+        let value = match self.value {
+            Num::Int(n) => Value::Int(n),
+            Num::Blank => Value::Blank,
+            Num::Other(end) => value_of(&text[self.start..end]),
+        };
+        (self.start..self.end, value)
+    }
+}
+
+impl Readings {
     fn len(&self) -> usize {
-        self.count
+        match self {
+            Readings::None => 0,
+            Readings::Read(_) => 1,
+            Readings::Split { count, .. } => *count,
+        }
+    }
+
+    /// Whether the readings split glued digits.
+    fn split(&self) -> bool {
+        matches!(self, Readings::Split { .. })
     }
 
     /// The number in column `c` of reading `k`: `None` when the reading has
     /// no such column, `Some(None)` when the cell is not a whole number.
     fn int(&self, k: usize, c: usize) -> Option<Option<i64>> {
-        if c >= self.width {
-            return None;
+        match self {
+            Readings::None => None,
+            Readings::Read(cells) => Some(cells.get(c)?.as_ref().and_then(|(_, v)| v.as_i64())),
+            Readings::Split { parts, width, .. } => {
+                (c < *width).then(|| parts[k * width + c].int())
+            }
         }
-        Some(
-            self.cells[k * self.width + c]
-                .as_ref()
-                .and_then(|(_, v)| v.as_i64()),
-        )
     }
 
     /// Keep reading `k` only.
     fn keep(&mut self, k: usize) {
-        self.cells.drain(..k * self.width);
-        self.cells.truncate(self.width);
-        self.count = 1;
+        if let Readings::Split {
+            parts,
+            width,
+            count,
+        } = self
+        {
+            parts.copy_within(k * *width..(k + 1) * *width, 0);
+            parts.truncate(*width);
+            *count = 1;
+        }
+    }
+
+    /// From the start of the first cell of any reading to the end of the last.
+    fn span(&self) -> Range<usize> {
+        let cover = |a: Option<Range<usize>>, r: Range<usize>| {
+            Some(a.map_or(r.clone(), |a| a.start.min(r.start)..a.end.max(r.end)))
+        };
+        match self {
+            Readings::None => None,
+            Readings::Read(cells) => cells
+                .iter()
+                .flatten()
+                .map(|p| p.0.clone())
+                .fold(None, cover),
+            Readings::Split { parts, .. } => parts.iter().map(|p| p.start..p.end).fold(None, cover),
+        }
+        .unwrap_or(0..0)
     }
 
     /// The cells of the first reading.
-    fn into_first(mut self) -> Vec<Option<Piece>> {
-        self.cells.truncate(self.width);
-        self.cells
+    fn into_first(self, text: &str) -> Vec<Option<Piece>> {
+        match self {
+            Readings::None => Vec::new(),
+            Readings::Read(cells) => cells,
+            Readings::Split { parts, width, .. } => {
+                parts[..width].iter().map(|p| Some(p.piece(text))).collect()
+            }
+        }
     }
 }
 
@@ -159,7 +229,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
                 })
             }
             RowInput::Short { found, at } => out[i] = Some(RowOutcome::Short { found, at }),
-            RowInput::Placed(cells) => cands[i] = Readings::one(cells),
+            RowInput::Placed(cells) => cands[i] = Readings::Read(cells),
             RowInput::Tokens { toks, drop_item } => {
                 kinds.clear();
                 kinds.extend((0..tpl.columns_of(rows[i]).len()).map(|c| tpl.kind_of(rows[i], c)));
@@ -201,7 +271,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             match chosen[i] {
                 Some(k) => cands[i].keep(k),
                 None => {
-                    let at = span_of(&cands[i]);
+                    let at = cands[i].span();
                     out[i] = Some(RowOutcome::Unreadable {
                         reason: format!(
                             "数字粘连在一起，有 {} 种拆分方式，合计关系不能确定是哪一种",
@@ -219,12 +289,12 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         .zip(cands)
         .map(|(o, c)| {
             o.unwrap_or_else(|| {
-                let source = if c.split {
+                let source = if c.split() {
                     CellSource::Forced
                 } else {
                     CellSource::Read
                 };
-                RowOutcome::Cells(c.into_first(), source)
+                RowOutcome::Cells(c.into_first(text), source)
             })
         })
         .collect()
@@ -241,12 +311,12 @@ fn distrust_split_rows(
     followed: bool,
 ) {
     // Only rows read by one split are ever made unreadable here.
-    let is_split = |r: &Readings| r.len() == 1 && r.split;
+    let is_split = |r: &Readings| r.len() == 1 && r.split();
     if !cands.iter().any(is_split) {
         return;
     }
     let value = |(r, c): (usize, usize)| -> Option<i64> {
-        if out[r].is_some() || cands[r].len() == 0 {
+        if out[r].is_some() {
             return None;
         }
         cands[r].int(0, c)?
@@ -288,17 +358,11 @@ fn distrust_split_rows(
         if out[row].is_none() {
             out[row] = Some(RowOutcome::Unreadable {
                 reason: "数字粘连在一起，按唯一的拆分方式读出的数字不符合合计关系，无法判断是哪个数字有误".into(),
-                at: span_of(&cands[row]),
+                at: cands[row].span(),
                 structural: false,
             });
         }
     }
-}
-
-fn span_of(cands: &Readings) -> Range<usize> {
-    let mut ranges = cands.cells.iter().flatten().map(|p| p.0.clone());
-    let first = ranges.next().unwrap_or(0..0);
-    ranges.fold(first, |a, r| a.start.min(r.start)..a.end.max(r.end))
 }
 
 /// The candidate readings of a row's tokens.
@@ -326,7 +390,7 @@ fn row_candidates(
             .iter()
             .map(|t| Some(piece(text, t, t.num.clone())))
             .collect();
-        return Ok(Readings::one(cells));
+        return Ok(Readings::Read(cells));
     }
     if toks.len() > n {
         return Err(RowOutcome::Unreadable {
@@ -340,12 +404,8 @@ fn row_candidates(
         kinds,
         info: Vec::with_capacity(toks.len()),
         acc: Vec::with_capacity(n),
-        out: Readings {
-            cells: Vec::new(),
-            width: n,
-            count: 0,
-            split: true,
-        },
+        parts: Vec::new(),
+        count: 0,
         budget: MAX_SPLITS * 20,
     };
     split.run(toks);
@@ -364,15 +424,20 @@ fn row_candidates(
             split.run(&shorter);
         }
     }
-    let Splitter { out, budget, .. } = split;
-    if out.len() >= MAX_SPLITS || budget == 0 {
+    let Splitter {
+        parts,
+        count,
+        budget,
+        ..
+    } = split;
+    if count >= MAX_SPLITS || budget == 0 {
         return Err(RowOutcome::Unreadable {
             reason: "数字粘连在一起，可能的拆分方式太多".into(),
             at,
             structural: false,
         });
     }
-    if out.len() == 0 {
+    if count == 0 {
         let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
         if !glued {
             return Err(RowOutcome::Short {
@@ -395,7 +460,11 @@ fn row_candidates(
             structural: false,
         });
     }
-    Ok(out)
+    Ok(Readings::Split {
+        parts,
+        width: n,
+        count,
+    })
 }
 
 fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
@@ -410,6 +479,28 @@ fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
         num
     };
     (range, value)
+}
+
+/// As [`piece`], as a cell of a split reading.
+fn part(text: &str, t: &Tok, num: Range<usize>) -> Part {
+    let value = if t.blank {
+        Num::Blank
+    } else {
+        match value_of(&text[num.clone()]) {
+            Value::Int(n) => Num::Int(n),
+            _ => Num::Other(num.end),
+        }
+    };
+    let end = if num.end == t.num.end {
+        t.range.end
+    } else {
+        num.end
+    };
+    Part {
+        start: num.start,
+        end,
+        value,
+    }
 }
 
 /// The value of a number's text.
@@ -441,8 +532,8 @@ struct TokInfo {
     later: usize,
     /// Its number is plain ASCII digits (the common case, read byte by byte).
     plain: bool,
-    /// Its piece, when it is a whole cell (delimited or blank).
-    whole: Option<Piece>,
+    /// Its cell, when it is a whole cell (delimited or blank).
+    whole: Option<Part>,
 }
 
 /// The search for every way to read a row's tokens as the cells of `kinds`.
@@ -452,16 +543,17 @@ struct Splitter<'a> {
     text: &'a str,
     kinds: &'a [CellKind],
     info: Vec<TokInfo>,
-    /// The pieces of the reading so far.
-    acc: Vec<Option<Piece>>,
-    /// The complete readings.
-    out: Readings,
+    /// The cells of the reading so far.
+    acc: Vec<Part>,
+    /// The complete readings, `kinds.len()` cells each.
+    parts: Vec<Part>,
+    count: usize,
     /// Steps the search may still take.
     budget: usize,
 }
 
 impl Splitter<'_> {
-    /// Add every reading of `toks` to `out`.
+    /// Add every reading of `toks`.
     fn run(&mut self, toks: &[Tok]) {
         self.info.clear();
         let mut later = 0;
@@ -471,7 +563,7 @@ impl Splitter<'_> {
                 plain: !t.delimited
                     && !t.blank
                     && self.text[t.num.clone()].bytes().all(|b| b.is_ascii_digit()),
-                whole: (t.delimited || t.blank).then(|| piece(self.text, t, t.num.clone())),
+                whole: (t.delimited || t.blank).then(|| part(self.text, t, t.num.clone())),
             });
             later += t.most_cells();
         }
@@ -481,7 +573,7 @@ impl Splitter<'_> {
 
     /// The search stops once it has run out of steps or found too many readings.
     fn exhausted(&self) -> bool {
-        self.budget == 0 || self.out.len() >= MAX_SPLITS
+        self.budget == 0 || self.count >= MAX_SPLITS
     }
 
     /// Every way to read `toks[ti..]` (the current token starting at `from`)
@@ -493,8 +585,8 @@ impl Splitter<'_> {
         self.budget -= 1;
         if ti == toks.len() {
             if self.acc.len() == self.kinds.len() {
-                self.out.cells.extend_from_slice(&self.acc);
-                self.out.count += 1;
+                self.parts.extend_from_slice(&self.acc);
+                self.count += 1;
             }
             return;
         }
@@ -503,9 +595,9 @@ impl Splitter<'_> {
             return;
         }
         let t = &toks[ti];
-        if t.delimited || t.blank {
+        if let Some(whole) = self.info[ti].whole {
             if t.blank || valid_part(&self.text[t.num.clone()], self.kinds[col]) {
-                self.acc.push(self.info[ti].whole.clone());
+                self.acc.push(whole);
                 self.rec(toks, ti + 1, None);
                 self.acc.pop();
             }
@@ -534,7 +626,8 @@ impl Splitter<'_> {
 
     /// The pieces of a run of plain digits from `start`, the first of the
     /// `need` cells left: every prefix is a well-formed number unless the run
-    /// starts with 0, when only `0` is.
+    /// starts with 0, when only `0` is. The steps [`Self::rec`] would take
+    /// on this run are taken here, each counted as a call of it.
     fn digits(&mut self, toks: &[Tok], ti: usize, start: usize, need: usize, later: usize) {
         let text = self.text;
         let t = &toks[ti];
@@ -543,13 +636,28 @@ impl Splitter<'_> {
         // Take the whole rest as the last piece of this token.
         if len == 1 || (len > 1 && run[0] != b'0') {
             let value = if len <= 18 {
-                Value::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+                Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
             } else {
-                value_of(&text[start..t.num.end])
+                part(text, t, start..t.num.end).value
             };
-            self.acc.push(Some((start..t.range.end, value)));
-            self.rec(toks, ti + 1, None);
-            self.acc.pop();
+            let whole = Part {
+                start,
+                end: t.range.end,
+                value,
+            };
+            if ti + 1 < toks.len() {
+                self.acc.push(whole);
+                self.rec(toks, ti + 1, None);
+                self.acc.pop();
+            } else if !self.exhausted() {
+                // The step past the last token: a reading if this was its last cell.
+                self.budget -= 1;
+                if need == 1 {
+                    self.parts.extend_from_slice(&self.acc);
+                    self.parts.push(whole);
+                    self.count += 1;
+                }
+            }
         }
         // More pieces of this token: only when the other tokens cannot take
         // all the other cells.
@@ -570,12 +678,22 @@ impl Splitter<'_> {
             }
             let value = if i <= 18 {
                 n = n * 10 + i64::from(run[i - 1] - b'0');
-                Value::Int(n)
+                Num::Int(n)
             } else {
-                value_of(&text[start..start + i])
+                part(text, t, start..start + i).value
             };
-            self.acc.push(Some((start..start + i, value)));
-            self.rec(toks, ti, Some(start + i));
+            self.acc.push(Part {
+                start,
+                end: start + i,
+                value,
+            });
+            // The step for the rest of the run: what `rec` checks there (its
+            // column is not the last one, as `need >= 2`).
+            self.budget -= 1;
+            let rest_need = need - 1;
+            if rest_need > toks.len() - ti - 1 && rest_need <= len - i + later {
+                self.digits(toks, ti, start + i, rest_need, later);
+            }
             self.acc.pop();
         }
     }
@@ -588,7 +706,7 @@ impl Splitter<'_> {
         let kind = self.kinds[self.acc.len()];
         let rest = &text[start..t.num.end];
         if valid_part(rest, kind) {
-            self.acc.push(Some(piece(text, t, start..t.num.end)));
+            self.acc.push(part(text, t, start..t.num.end));
             self.rec(toks, ti + 1, None);
             self.acc.pop();
         }
@@ -608,7 +726,7 @@ impl Splitter<'_> {
             if !valid {
                 continue;
             }
-            self.acc.push(Some(piece(text, t, start..start + i)));
+            self.acc.push(part(text, t, start..start + i));
             self.rec(toks, ti, Some(start + i));
             self.acc.pop();
         }
@@ -742,7 +860,7 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
         .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
         .collect();
     let mut sols = Vec::new();
-    s.assign = vec![None; n];
+    // (The searches above leave every row unassigned.)
     s.choices = (0..n).map(|r| (0..cands[r].len()).collect()).collect();
     s.satisfy(0, Some(&kept), &mut sols);
     if s.budget == 0 || sols.len() != 1 {
@@ -777,27 +895,62 @@ struct Search<'a> {
     idents: &'a [Ident<'a>],
     /// Per row, the identities that involve it (in increasing order).
     touching: Vec<Vec<usize>>,
+    /// Per row, its cells in the identities: (identity, side, column), one
+    /// entry per occurrence.
+    cells: Vec<Vec<(usize, usize, usize)>>,
+    /// Per identity, its sides under the current assignment.
+    tally: Vec<Tally>,
     /// Per row, the candidates the search may choose.
     choices: Vec<Vec<usize>>,
     order: Vec<usize>,
+    /// The current assignment: change it with [`Search::set`] only, which
+    /// keeps `tally` up to date.
     assign: Vec<Option<usize>>,
     /// Candidate readings the search may still try.
     budget: usize,
+}
+
+/// The sides of an identity under an assignment, kept up to date as rows
+/// are assigned, so a check costs no more than the cells of the row just
+/// assigned.
+#[derive(Clone)]
+struct Tally {
+    /// Per side (left, right), the sum of the known cells (wrapping, as an
+    /// unchecked `+` in a release build: sums are compared, never shown).
+    sum: [i64; 2],
+    /// Per side, the cells not known yet.
+    unknown: [usize; 2],
+    /// Known cells that are not whole numbers.
+    bad: usize,
 }
 
 impl<'a> Search<'a> {
     fn new(cands: &'a [Readings], idents: &'a [Ident<'a>]) -> Self {
         let n = cands.len();
         let mut touching = vec![Vec::new(); n];
+        let mut cells = vec![Vec::new(); n];
+        let mut tally = Vec::with_capacity(idents.len());
         for (i, id) in idents.iter().enumerate() {
             for &r in &id.rows {
                 touching[r].push(i);
             }
+            for (side, list) in [&id.check.left, &id.check.right].into_iter().enumerate() {
+                for &(r, c) in list {
+                    cells[r].push((i, side, c));
+                }
+            }
+            tally.push(Tally {
+                sum: [0, 0],
+                unknown: [id.check.left.len(), id.check.right.len()],
+                bad: 0,
+            });
         }
         Search {
             cands,
             idents,
             touching,
+            cells,
+            tally,
             // Set before each search.
             choices: Vec::new(),
             order: Vec::new(),
@@ -806,8 +959,56 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Assign reading `k` to row `r` (or unassign it).
+    fn set(&mut self, r: usize, k: Option<usize>) {
+        if let Some(old) = self.assign[r] {
+            self.count(r, old, false);
+        }
+        if let Some(k) = k {
+            self.count(r, k, true);
+        }
+        self.assign[r] = k;
+    }
+
+    /// Add the cells of reading `k` of row `r` to the tallies (or take them off).
+    fn count(&mut self, r: usize, k: usize, add: bool) {
+        for &(i, side, c) in &self.cells[r] {
+            let t = &mut self.tally[i];
+            match self.cands[r].int(k, c) {
+                // No such column: never known.
+                None => {}
+                Some(None) if add => t.bad += 1,
+                Some(None) => t.bad -= 1,
+                Some(Some(v)) if add => {
+                    t.sum[side] = t.sum[side].wrapping_add(v);
+                    t.unknown[side] -= 1;
+                }
+                Some(Some(v)) => {
+                    t.sum[side] = t.sum[side].wrapping_sub(v);
+                    t.unknown[side] += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether identity `i` fails under the current assignment: as
+    /// [`Search::holds`] giving `Some(false)`.
+    fn fails(&self, i: usize) -> bool {
+        let t = &self.tally[i];
+        if t.bad > 0 {
+            return false;
+        }
+        let (lc, rc) = (t.unknown[0] == 0, t.unknown[1] == 0);
+        if lc && rc {
+            return t.sum[0] != t.sum[1];
+        }
+        self.idents[i].check.kind == IdentityKind::Total && lc && t.sum[1] > t.sum[0]
+    }
+
     /// The readings of row `r` that keep the identities of that row alone.
     /// Only `r` is assigned meanwhile (the assignment is empty between searches).
+    /// (The tallies are left alone: only the row's own identities are
+    /// checked, cell by cell.)
     fn viable(&mut self, r: usize) -> Vec<usize> {
         let mut out = Vec::new();
         for k in 0..self.cands[r].len() {
@@ -870,7 +1071,7 @@ impl<'a> Search<'a> {
             .iter()
             .copied()
             .filter(move |i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
-            .filter(|&i| self.holds(&self.idents[i], &self.assign) == Some(false))
+            .filter(|&i| self.fails(i))
     }
 
     /// Enumerate readings satisfying identities `ids` (sorted; all when
@@ -888,7 +1089,7 @@ impl<'a> Search<'a> {
                 break;
             }
             self.budget -= 1;
-            self.assign[r] = Some(self.choices[r][ki]);
+            self.set(r, Some(self.choices[r][ki]));
             if self.broken_at(r, ids).next().is_none() {
                 self.satisfy(depth + 1, ids, sols);
             }
@@ -896,7 +1097,7 @@ impl<'a> Search<'a> {
                 break;
             }
         }
-        self.assign[r] = None;
+        self.set(r, None);
     }
 
     /// Branch and bound on the number of violated identities; keeps up to two
@@ -927,18 +1128,18 @@ impl<'a> Search<'a> {
             }
             self.budget -= 1;
             let k = self.choices[r][ki];
-            self.assign[r] = Some(k);
+            self.set(r, Some(k));
             ks.push((self.broken_at(r, None).count().saturating_sub(before), k));
         }
         ks.sort_unstable();
         for (added, k) in ks {
-            self.assign[r] = Some(k);
+            self.set(r, Some(k));
             self.minimise(depth + 1, violated + added, best);
             if self.budget == 0 {
                 break;
             }
         }
-        self.assign[r] = None;
+        self.set(r, None);
     }
 }
 
