@@ -869,6 +869,37 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
     reading
 }
 
+/// Whether `check` holds: `Some(true)` / `Some(false)` once decidable,
+/// `None` before (or when a cell is not a whole number, which no identity
+/// can judge). `value` gives a cell's number: `None` while it is not known,
+/// `Some(None)` when it is not a whole number.
+fn judge(check: &Check, value: impl Fn((usize, usize)) -> Option<Option<i64>>) -> Option<bool> {
+    // The sum of the known cells of a side and whether all are known; `None`
+    // when a cell is not a whole number.
+    let side = |cells: &[(usize, usize)]| -> Option<(i64, bool)> {
+        let mut sum = 0;
+        let mut complete = true;
+        for &cell in cells {
+            match value(cell) {
+                None => complete = false,
+                Some(None) => return None,
+                Some(Some(v)) => sum += v,
+            }
+        }
+        Some((sum, complete))
+    };
+    let (l, lc) = side(&check.left)?;
+    let (r, rc) = side(&check.right)?;
+    if lc && rc {
+        return Some(l == r);
+    }
+    // Parts are counts (≥ 0): known parts already above a known total fail early.
+    if check.kind == IdentityKind::Total && lc && r > l {
+        return Some(false);
+    }
+    None
+}
+
 /// A cell that every one of `checks` involves: the one wrong number that
 /// would explain them all.
 fn common_cell(checks: &[&Check]) -> Option<(usize, usize)> {
@@ -890,14 +921,47 @@ fn agree(n: usize, sols: &[Vec<Option<usize>>], complete: bool) -> Vec<Option<us
         .collect()
 }
 
+/// A list per row, stored flat: row `r`'s items are `items[at[r]..at[r + 1]]`.
+struct PerRow<T> {
+    at: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy + Default> PerRow<T> {
+    /// The lists of `n` rows from (row, item) pairs (in reverse order within
+    /// a row).
+    fn new(n: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
+        // Count per row, then place each item below the end of its row.
+        let mut at = vec![0; n + 1];
+        for (r, _) in pairs.clone() {
+            at[r] += 1;
+        }
+        let mut end = 0;
+        for a in &mut at {
+            end += *a;
+            *a = end;
+        }
+        let mut items = vec![T::default(); end];
+        for (r, item) in pairs {
+            at[r] -= 1;
+            items[at[r]] = item;
+        }
+        PerRow { at, items }
+    }
+
+    fn of(&self, r: usize) -> &[T] {
+        &self.items[self.at[r]..self.at[r + 1]]
+    }
+}
+
 struct Search<'a> {
     cands: &'a [Readings],
     idents: &'a [Ident<'a>],
-    /// Per row, the identities that involve it (in increasing order).
-    touching: Vec<Vec<usize>>,
+    /// Per row, the identities that involve it.
+    touching: PerRow<usize>,
     /// Per row, its cells in the identities: (identity, side, column), one
     /// entry per occurrence.
-    cells: Vec<Vec<(usize, usize, usize)>>,
+    cells: PerRow<(usize, usize, usize)>,
     /// Per identity, its sides under the current assignment.
     tally: Vec<Tally>,
     /// Per row, the candidates the search may choose.
@@ -927,24 +991,29 @@ struct Tally {
 impl<'a> Search<'a> {
     fn new(cands: &'a [Readings], idents: &'a [Ident<'a>]) -> Self {
         let n = cands.len();
-        let mut touching = vec![Vec::new(); n];
-        let mut cells = vec![Vec::new(); n];
-        let mut tally = Vec::with_capacity(idents.len());
-        for (i, id) in idents.iter().enumerate() {
-            for &r in &id.rows {
-                touching[r].push(i);
-            }
-            for (side, list) in [&id.check.left, &id.check.right].into_iter().enumerate() {
-                for &(r, c) in list {
-                    cells[r].push((i, side, c));
-                }
-            }
-            tally.push(Tally {
+        let touching = PerRow::new(
+            n,
+            idents
+                .iter()
+                .enumerate()
+                .flat_map(|(i, id)| id.rows.iter().map(move |&r| (r, i))),
+        );
+        let cells = PerRow::new(
+            n,
+            idents.iter().enumerate().flat_map(|(i, id)| {
+                let left = id.check.left.iter().map(move |&(r, c)| (r, (i, 0, c)));
+                let right = id.check.right.iter().map(move |&(r, c)| (r, (i, 1, c)));
+                left.chain(right)
+            }),
+        );
+        let tally = idents
+            .iter()
+            .map(|id| Tally {
                 sum: [0, 0],
                 unknown: [id.check.left.len(), id.check.right.len()],
                 bad: 0,
-            });
-        }
+            })
+            .collect();
         Search {
             cands,
             idents,
@@ -972,7 +1041,7 @@ impl<'a> Search<'a> {
 
     /// Add the cells of reading `k` of row `r` to the tallies (or take them off).
     fn count(&mut self, r: usize, k: usize, add: bool) {
-        for &(i, side, c) in &self.cells[r] {
+        for &(i, side, c) in self.cells.of(r) {
             let t = &mut self.tally[i];
             match self.cands[r].int(k, c) {
                 // No such column: never known.
@@ -1006,58 +1075,27 @@ impl<'a> Search<'a> {
     }
 
     /// The readings of row `r` that keep the identities of that row alone.
-    /// Only `r` is assigned meanwhile (the assignment is empty between searches).
-    /// (The tallies are left alone: only the row's own identities are
-    /// checked, cell by cell.)
-    fn viable(&mut self, r: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        for k in 0..self.cands[r].len() {
-            self.assign[r] = Some(k);
-            let ok = self.touching[r]
-                .iter()
-                .map(|&i| &self.idents[i])
-                .filter(|id| id.rows == [r])
-                .all(|id| self.holds(id, &self.assign) != Some(false));
-            if ok {
-                out.push(k);
-            }
-        }
-        self.assign[r] = None;
-        out
-    }
-
-    /// The sum of the known cells of one side of an identity, whether all its
-    /// cells are known, or `None` when a cell is not a whole number.
-    fn side(&self, assign: &[Option<usize>], cells: &[(usize, usize)]) -> Option<(i64, bool)> {
-        let mut sum = 0;
-        let mut complete = true;
-        for &(r, c) in cells {
-            let Some(k) = assign[r] else {
-                complete = false;
-                continue;
-            };
-            match self.cands[r].int(k, c) {
-                None => complete = false,
-                Some(None) => return None,
-                Some(Some(v)) => sum += v,
-            }
-        }
-        Some((sum, complete))
+    fn viable(&self, r: usize) -> Vec<usize> {
+        let own: Vec<&Ident> = self
+            .touching
+            .of(r)
+            .iter()
+            .map(|&i| &self.idents[i])
+            .filter(|id| id.rows == [r])
+            .collect();
+        let readings = &self.cands[r];
+        (0..readings.len())
+            .filter(|&k| {
+                own.iter()
+                    .all(|id| judge(id.check, |(_, c)| readings.int(k, c)) != Some(false))
+            })
+            .collect()
     }
 
     /// `Some(true)` / `Some(false)` once decidable, `None` before (or when a
     /// cell is not a whole number, which no identity can judge).
     fn holds(&self, id: &Ident, assign: &[Option<usize>]) -> Option<bool> {
-        let (l, lc) = self.side(assign, &id.check.left)?;
-        let (r, rc) = self.side(assign, &id.check.right)?;
-        if lc && rc {
-            return Some(l == r);
-        }
-        // Parts are counts (≥ 0): known parts already above a known total fail early.
-        if id.check.kind == IdentityKind::Total && lc && r > l {
-            return Some(false);
-        }
-        None
+        judge(id.check, |(r, c)| self.cands[r].int(assign[r]?, c))
     }
 
     /// The identities touching row `r` (among `ids`, a sorted list, or all
@@ -1067,7 +1105,8 @@ impl<'a> Search<'a> {
         r: usize,
         ids: Option<&'s [usize]>,
     ) -> impl Iterator<Item = usize> + 's {
-        self.touching[r]
+        self.touching
+            .of(r)
             .iter()
             .copied()
             .filter(move |i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
