@@ -633,6 +633,10 @@ impl Splitter<'_> {
         let t = &toks[ti];
         let run = &text.as_bytes()[start..t.num.end];
         let len = run.len();
+        if ti + 1 == toks.len() && need == len {
+            self.one_digit_each(run, start, t.range.end);
+            return;
+        }
         // Take the whole rest as the last piece of this token.
         if len == 1 || (len > 1 && run[0] != b'0') {
             let value = if len <= 18 {
@@ -696,6 +700,33 @@ impl Splitter<'_> {
             }
             self.acc.pop();
         }
+    }
+
+    /// The last run of digits, from `start`, when as many cells are left as
+    /// it has digits: one digit a cell is its only reading. The steps
+    /// [`Self::digits`] would take to find it, one level a digit, are
+    /// counted at once: at each level the whole rest, when it does not start
+    /// with 0 (at the last digit, the reading), and the first digit.
+    fn one_digit_each(&mut self, run: &[u8], start: usize, end: usize) {
+        if self.exhausted() {
+            return;
+        }
+        let len = run.len();
+        let steps = 2 * len - 1 - run[..len - 1].iter().filter(|&&b| b == b'0').count();
+        if self.budget < steps {
+            // Out of steps before the reading.
+            self.budget = 0;
+            return;
+        }
+        self.budget -= steps;
+        self.parts.extend_from_slice(&self.acc);
+        self.parts
+            .extend(run.iter().enumerate().map(|(j, &b)| Part {
+                start: start + j,
+                end: if j + 1 == len { end } else { start + j + 1 },
+                value: Num::Int(i64::from(b - b'0')),
+            }));
+        self.count += 1;
     }
 
     /// As [`Self::digits`], for a number with other characters (full-width
