@@ -27,11 +27,28 @@ use crate::normalize;
 pub struct Stream {
     /// The normalised text.
     pub s: String,
-    /// For each character of `s`: its byte offset in `s`, and the start and
-    /// length of its source bytes (compact: the stream is built for every analysis).
-    chars: Vec<(u32, u32, u8)>,
+    /// Where the characters of `s` come from, as segments in order: most
+    /// characters are copied unchanged from a contiguous stretch of the
+    /// source, so one segment maps many of them (the stream is built for
+    /// every analysis; a map per character cost more than the folding).
+    segments: Vec<Segment>,
     /// Offsets in `s` of the first character of each source line.
     line_starts: Vec<usize>,
+}
+
+/// A stretch of `s` from byte `stream` up to the next segment's `stream`
+/// (or the end of `s`), coming from the source from byte `src`.
+///
+/// A plain segment (`src_len == 0`) has every character at the same
+/// distance from `stream` as its source from `src`, and as long: copied
+/// characters, and simplified ones of the same UTF-8 length. A folded
+/// segment is one character from `src_len` source bytes of another length
+/// (full-width `，` → `,`).
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    stream: u32,
+    src: u32,
+    src_len: u8,
 }
 
 /// Characters that end a sentence in the stream (`；` folds to `;`).
@@ -42,14 +59,28 @@ const CLAUSE_END: [char; 9] = ['。', ';', '!', '?', ',', ':', '！', '？', '�
 impl Stream {
     /// The stream of `text[range]`, without the `skip` ranges (tables).
     pub fn new(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Stream {
-        let mut out = Stream {
-            s: String::with_capacity(range.len()),
-            chars: Vec::with_capacity(range.len() / 2),
-            line_starts: Vec::new(),
+        let mut out = Builder {
+            text,
+            stream: Stream {
+                s: String::with_capacity(range.len()),
+                segments: Vec::with_capacity(range.len() / 16),
+                line_starts: Vec::new(),
+            },
+            next_src: usize::MAX,
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
         while line_start < range.end {
+            // The lines of a skipped range (a table) holding the line start
+            // give nothing: jump past its last line break at once.
+            let table_lines = skip
+                .iter()
+                .find(|r| r.start <= line_start && line_start < r.end)
+                .and_then(|r| text.get(line_start..r.end.min(range.end))?.rfind('\n'));
+            if let Some(i) = table_lines {
+                line_start += i + 1;
+                continue;
+            }
             let line_end = text[line_start..range.end]
                 .find('\n')
                 .map_or(range.end, |i| line_start + i);
@@ -65,111 +96,79 @@ impl Stream {
                         .filter(|r| r.start < line_end && line_start < r.end)
                         .cloned(),
                 );
-                let before = out.s.len();
-                out.push_line(text, line_start..line_end, &crossing);
-                if out.s.len() > before {
-                    out.line_starts.push(before);
+                let before = out.stream.s.len();
+                out.push_line(line_start..line_end, &crossing);
+                if out.stream.s.len() > before {
+                    out.stream.line_starts.push(before);
                 }
             }
             line_start = line_end + 1;
         }
-        out
-    }
-
-    fn push_line(&mut self, text: &str, line: Range<usize>, skip: &[Range<usize>]) {
-        let mut prev_cjk = false;
-        let mut at = line.start;
-        while at < line.end {
-            // Past the skipped ranges holding `at`, then up to the next one.
-            if let Some(end) = skip.iter().filter(|r| r.contains(&at)).map(|r| r.end).max() {
-                at = end;
-                while at < line.end && !text.is_char_boundary(at) {
-                    at += 1;
-                }
-                continue;
-            }
-            let stop = skip
-                .iter()
-                .filter(|r| r.start > at)
-                .map(|r| r.start)
-                .min()
-                .map_or(line.end, |s| s.min(line.end));
-            at = self.push_run(text, at, stop, line.end, &mut prev_cjk);
-        }
-    }
-
-    /// Fold the characters from `at` up to `stop` (a pinyin residue may run
-    /// on to `line_end`); the offset reached.
-    fn push_run(
-        &mut self,
-        text: &str,
-        mut at: usize,
-        stop: usize,
-        line_end: usize,
-        prev_cjk: &mut bool,
-    ) -> usize {
-        let bytes = text.as_bytes();
-        while at < stop {
-            let b = bytes[at];
-            // ASCII first: most punctuation, digits and spaces of a report.
-            let (c, len) = if b < 0x80 {
-                (char::from(b), 1)
-            } else {
-                let c = text[at..].chars().next().expect("on a char boundary");
-                (c, c.len_utf8())
-            };
-            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
-            if *prev_cjk && (c == '(' || c == '（') {
-                if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
-                    at += n;
-                    continue;
-                }
-            }
-            let cjk = len >= 3 && normalize::is_cjk(c);
-            let folded = if cjk {
-                Some(normalize::simplified(c))
-            } else {
-                fold(c)
-            };
-            *prev_cjk = cjk;
-            if let Some(folded) = folded {
-                #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
-                self.chars.push((self.s.len() as u32, at as u32, len as u8));
-                self.s.push(folded);
-            }
-            at += len;
-        }
-        at
+        out.stream
     }
 
     /// Source bytes of `s[range]` (a range of the stream on char boundaries).
     pub fn source(&self, range: Range<usize>) -> Range<usize> {
-        let first = self.char_index(range.start);
-        let last = self.char_index(range.end.max(range.start + 1) - 1);
-        match (self.chars.get(first), self.chars.get(last)) {
-            (Some(a), Some(b)) => a.1 as usize..b.1 as usize + usize::from(b.2),
-            _ => 0..0,
+        if self.s.is_empty() {
+            return 0..0;
         }
+        let first = self.char_source(range.start);
+        let last = self.char_source(range.end.max(range.start + 1) - 1);
+        first.start..last.end
+    }
+
+    /// Source bytes of the character of `s` containing byte `at` (the last
+    /// character when `at` is past the end); `s` is not empty.
+    fn char_source(&self, at: usize) -> Range<usize> {
+        let mut at = at.min(self.s.len() - 1);
+        while !self.s.is_char_boundary(at) {
+            at -= 1;
+        }
+        // The first segment starts at 0, so there is one at or before `at`.
+        let i = self.segments.partition_point(|g| g.stream as usize <= at) - 1;
+        let g = self.segments[i];
+        if g.src_len > 0 {
+            return g.src as usize..g.src as usize + usize::from(g.src_len);
+        }
+        let start = g.src as usize + (at - g.stream as usize);
+        start..start + self.s[at..].chars().next().map_or(1, char::len_utf8)
     }
 
     /// Offset in `s` of the first character that comes from `offset` or
     /// later in the source (`s.len()` when there is none).
     pub fn at_source(&self, offset: usize) -> usize {
-        let i = self.chars.partition_point(|c| (c.1 as usize) < offset);
-        self.chars.get(i).map_or(self.s.len(), |c| c.0 as usize)
+        // The segments before `k` start before `offset` in the source.
+        let k = self.segments.partition_point(|g| (g.src as usize) < offset);
+        let Some(k) = k.checked_sub(1) else {
+            return self
+                .segments
+                .first()
+                .map_or(self.s.len(), |g| g.stream as usize);
+        };
+        let g = self.segments[k];
+        let stream_end = self
+            .segments
+            .get(k + 1)
+            .map_or(self.s.len(), |n| n.stream as usize);
+        if g.src_len > 0 {
+            // One character, starting before `offset`: the answer is the next one.
+            return stream_end;
+        }
+        let src_end = g.src as usize + (stream_end - g.stream as usize);
+        if offset >= src_end {
+            return stream_end;
+        }
+        // Inside the plain segment: the first character starting at or after `offset`.
+        let mut at = g.stream as usize + (offset - g.src as usize);
+        while !self.s.is_char_boundary(at) {
+            at += 1;
+        }
+        at
     }
 
     /// The stream range of the source range `range`.
     pub fn range_of(&self, range: Range<usize>) -> Range<usize> {
         self.at_source(range.start)..self.at_source(range.end)
-    }
-
-    /// Index into `chars` of the character containing byte `at` of `s`.
-    fn char_index(&self, at: usize) -> usize {
-        match self.chars.binary_search_by_key(&at, |c| c.0 as usize) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
     }
 
     /// Byte offset in `s` where the source line holding `at` starts.
@@ -194,6 +193,149 @@ impl Stream {
             i + self.s[i..].chars().next().map_or(1, char::len_utf8)
         })
     }
+}
+
+/// A [`Stream`] being built: the folded text and its segments.
+struct Builder<'t> {
+    text: &'t str,
+    stream: Stream,
+    /// The source offset where the last plain segment ends, so text copied
+    /// from there extends it (`usize::MAX` after a folded segment).
+    next_src: usize,
+}
+
+impl Builder<'_> {
+    fn push_line(&mut self, line: Range<usize>, skip: &[Range<usize>]) {
+        let mut prev_cjk = false;
+        let mut at = line.start;
+        while at < line.end {
+            // Past the skipped ranges holding `at`, then up to the next one.
+            if let Some(end) = skip.iter().filter(|r| r.contains(&at)).map(|r| r.end).max() {
+                at = end;
+                while at < line.end && !self.text.is_char_boundary(at) {
+                    at += 1;
+                }
+                continue;
+            }
+            let stop = skip
+                .iter()
+                .filter(|r| r.start > at)
+                .map(|r| r.start)
+                .min()
+                .map_or(line.end, |s| s.min(line.end));
+            at = self.push_run(at, stop, line.end, &mut prev_cjk);
+        }
+    }
+
+    /// Fold the characters from `at` up to `stop` (a pinyin residue may run
+    /// on to `line_end`); the offset reached.
+    fn push_run(
+        &mut self,
+        mut at: usize,
+        stop: usize,
+        line_end: usize,
+        prev_cjk: &mut bool,
+    ) -> usize {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        // Characters that stay as they are pile up from `kept` on and are
+        // copied in one go when a character that changes (or the end) comes.
+        let mut kept = at;
+        while at < stop {
+            let b = bytes[at];
+            // ASCII first: most punctuation, digits and spaces of a report.
+            if b < 0x80 {
+                if b == b'(' && *prev_cjk {
+                    if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                        self.copy(kept..at);
+                        at += n;
+                        kept = at;
+                        continue;
+                    }
+                }
+                *prev_cjk = false;
+                // The ASCII case of `fold`: only whitespace changes (it is dropped).
+                if b.is_ascii_whitespace() {
+                    self.copy(kept..at);
+                    kept = at + 1;
+                }
+                at += 1;
+                continue;
+            }
+            let (c, len) = char_at(text, at);
+            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
+            if *prev_cjk && c == '（' {
+                if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                    self.copy(kept..at);
+                    at += n;
+                    kept = at;
+                    continue;
+                }
+            }
+            let cjk = len >= 3 && normalize::is_cjk(c);
+            *prev_cjk = cjk;
+            let folded = if cjk {
+                Some(normalize::simplified(c))
+            } else {
+                fold(c)
+            };
+            if folded != Some(c) {
+                self.copy(kept..at);
+                if let Some(folded) = folded {
+                    self.push_folded(folded, at..at + len);
+                }
+                kept = at + len;
+            }
+            at += len;
+        }
+        self.copy(kept..at);
+        at
+    }
+
+    /// Append the source bytes `src` unchanged.
+    fn copy(&mut self, src: Range<usize>) {
+        if src.is_empty() {
+            return;
+        }
+        self.map(src.clone(), src.len());
+        self.stream.s.push_str(&self.text[src]);
+    }
+
+    /// Append `c`, folded from the source character at `src`.
+    fn push_folded(&mut self, c: char, src: Range<usize>) {
+        self.map(src, c.len_utf8());
+        self.stream.s.push(c);
+    }
+
+    /// Record that the next `len` bytes of the stream come from `src`.
+    fn map(&mut self, src: Range<usize>, len: usize) {
+        let plain = len == src.len();
+        if !plain || src.start != self.next_src {
+            #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+            self.stream.segments.push(Segment {
+                stream: self.stream.s.len() as u32,
+                src: src.start as u32,
+                // A folded segment is one character: at most 4 bytes.
+                src_len: if plain { 0 } else { src.len() as u8 },
+            });
+        }
+        self.next_src = if plain { src.end } else { usize::MAX };
+    }
+}
+
+/// The character starting at byte `at` of `text` and its length in bytes.
+/// Three-byte characters (CJK and its punctuation, most of a report) are
+/// decoded directly: `text` is valid UTF-8, so a lead byte `1110xxxx` is
+/// followed by two continuation bytes.
+fn char_at(text: &str, at: usize) -> (char, usize) {
+    if let Some(&[lead @ 0xE0..=0xEF, b1, b2]) = text.as_bytes().get(at..at + 3) {
+        let u = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if let Some(c) = char::from_u32(u) {
+            return (c, 3);
+        }
+    }
+    let c = text[at..].chars().next().expect("on a char boundary");
+    (c, c.len_utf8())
 }
 
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
@@ -726,5 +868,93 @@ mod tests {
         );
         assert_eq!(read("因本机关不掌握相关政府信息无法提供 3 件。", 2023), []);
         assert_eq!(read("未予以公开 3 件。", 2023), []);
+    }
+
+    /// The source of every character, one by one, as the segments must tell
+    /// it: `(offset in s, source start, source length)`.
+    fn char_by_char(text: &str, skip: &[Range<usize>]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut s_len = 0;
+        let mut line_start = 0;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            let inside = skip
+                .iter()
+                .any(|r| r.start <= line_start && line_end <= r.end);
+            if !inside && !is_page_footer(&text[line_start..line_end]) {
+                let mut prev_cjk = false;
+                let mut at = line_start;
+                while at < line_end {
+                    if let Some(r) = skip.iter().find(|r| r.contains(&at)) {
+                        at = r.end;
+                        while !text.is_char_boundary(at) {
+                            at += 1;
+                        }
+                        continue;
+                    }
+                    let c = text[at..].chars().next().unwrap();
+                    if prev_cjk && (c == '(' || c == '（') {
+                        if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                            at += n;
+                            continue;
+                        }
+                    }
+                    let cjk = normalize::is_cjk(c);
+                    prev_cjk = cjk;
+                    let folded = if cjk {
+                        Some(normalize::simplified(c))
+                    } else {
+                        fold(c)
+                    };
+                    if let Some(f) = folded {
+                        out.push((s_len, at, c.len_utf8()));
+                        s_len += f.len_utf8();
+                    }
+                    at += c.len_utf8();
+                }
+            }
+            line_start = line_end + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn segments_map_like_a_map_per_character() {
+        let text = "全市 共受理（含上年）政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
+        let table = text.find("表格").unwrap();
+        let second_line = text.find('\n').unwrap() + 1;
+        let lines = second_line..text.find("展 A").unwrap();
+        for skip in [
+            None,
+            Some(table..table + "表格 1 2".len()),
+            Some(3..9),
+            Some(lines.clone()),
+            Some(lines.start..lines.end + 1),
+            Some(lines.start - 1..text.len()),
+        ] {
+            let skip: Vec<Range<usize>> = skip.into_iter().collect();
+            let stream = Stream::new(text, 0..text.len(), &skip);
+            let chars = char_by_char(text, &skip);
+            let n = stream.s.len();
+            let index = |at: usize| match chars.binary_search_by_key(&at, |c| c.0) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            for a in 0..=n + 1 {
+                for b in a..=n + 1 {
+                    let (first, last) = (chars[index(a)], chars[index(b.max(a + 1) - 1)]);
+                    assert_eq!(stream.source(a..b), first.1..last.1 + last.2, "{a}..{b}");
+                }
+            }
+            for offset in 0..=text.len() + 1 {
+                let i = chars.partition_point(|c| c.1 < offset);
+                let want = chars.get(i).map_or(n, |c| c.0);
+                assert_eq!(stream.at_source(offset), want, "at_source({offset})");
+            }
+        }
+        assert_eq!(Stream::new("", 0..0, &[]).source(0..1), 0..0);
+        assert_eq!(Stream::new(" \n", 0..2, &[]).at_source(0), 0);
     }
 }
