@@ -67,6 +67,7 @@ impl Stream {
                 line_starts: Vec::new(),
             },
             next_src: usize::MAX,
+            changes: simplified_changes(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
@@ -202,6 +203,8 @@ struct Builder<'t> {
     /// The source offset where the last plain segment ends, so text copied
     /// from there extends it (`usize::MAX` after a folded segment).
     next_src: usize,
+    /// [`simplified_changes`], looked up once.
+    changes: &'static [u64; URO_WORDS],
 }
 
 impl Builder<'_> {
@@ -241,11 +244,15 @@ impl Builder<'_> {
         // Characters that stay as they are pile up from `kept` on and are
         // copied in one go when a character that changes (or the end) comes.
         let mut kept = at;
-        while at < stop {
+        let mut after_cjk = *prev_cjk;
+        loop {
+            at = skip_kept(bytes, at, stop, self.changes, &mut after_cjk);
+            if at >= stop {
+                break;
+            }
             let b = bytes[at];
-            // ASCII first: most punctuation, digits and spaces of a report.
             if b < 0x80 {
-                if b == b'(' && *prev_cjk {
+                if b == b'(' && after_cjk {
                     if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
                         self.copy(kept..at);
                         at += n;
@@ -253,7 +260,7 @@ impl Builder<'_> {
                         continue;
                     }
                 }
-                *prev_cjk = false;
+                after_cjk = false;
                 // The ASCII case of `fold`: only whitespace changes (it is dropped).
                 if b.is_ascii_whitespace() {
                     self.copy(kept..at);
@@ -262,9 +269,10 @@ impl Builder<'_> {
                 at += 1;
                 continue;
             }
-            let (c, len) = char_at(text, at);
+            let c = text[at..].chars().next().expect("on a char boundary");
+            let len = c.len_utf8();
             // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
-            if *prev_cjk && c == '（' {
+            if after_cjk && c == '（' {
                 if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
                     self.copy(kept..at);
                     at += n;
@@ -273,7 +281,7 @@ impl Builder<'_> {
                 }
             }
             let cjk = len >= 3 && normalize::is_cjk(c);
-            *prev_cjk = cjk;
+            after_cjk = cjk;
             let folded = if cjk {
                 Some(normalize::simplified(c))
             } else {
@@ -289,6 +297,7 @@ impl Builder<'_> {
             at += len;
         }
         self.copy(kept..at);
+        *prev_cjk = after_cjk;
         at
     }
 
@@ -323,19 +332,70 @@ impl Builder<'_> {
     }
 }
 
-/// The character starting at byte `at` of `text` and its length in bytes.
-/// Three-byte characters (CJK and its punctuation, most of a report) are
-/// decoded directly: `text` is valid UTF-8, so a lead byte `1110xxxx` is
-/// followed by two continuation bytes.
-fn char_at(text: &str, at: usize) -> (char, usize) {
-    if let Some(&[lead @ 0xE0..=0xEF, b1, b2]) = text.as_bytes().get(at..at + 3) {
-        let u = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        if let Some(c) = char::from_u32(u) {
-            return (c, 3);
+/// The CJK Unified Ideographs block (U+4E00–U+9FFF): nearly every
+/// character of a report, all of them CJK for [`normalize::is_cjk`], all
+/// three bytes long in UTF-8 (lead bytes E4–E9).
+const URO_FIRST: u32 = 0x4E00;
+const URO_LAST: u32 = 0x9FFF;
+const URO_WORDS: usize = ((URO_LAST - URO_FIRST + 1) / 64) as usize;
+
+/// One bit per ideograph of the block: set when [`normalize::simplified`]
+/// changes it (a traditional character). Built once, so the common case
+/// of a report — an ideograph that stays — costs one bit test.
+fn simplified_changes() -> &'static [u64; URO_WORDS] {
+    static TABLE: OnceLock<[u64; URO_WORDS]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0; URO_WORDS];
+        for u in URO_FIRST..=URO_LAST {
+            let c = char::from_u32(u).expect("an ideograph is a char");
+            if normalize::simplified(c) != c {
+                let i = (u - URO_FIRST) as usize;
+                table[i / 64] |= 1 << (i % 64);
+            }
         }
+        table
+    })
+}
+
+/// The offset of the first character from `at` (before `stop`) that the
+/// stream does not simply keep, or `stop`: this skips ASCII other than
+/// whitespace and `(`, and ideographs of the block that simplification
+/// leaves alone — exactly the characters [`Builder::push_run`] would copy
+/// unchanged without looking further. `after_cjk` becomes whether the last
+/// character skipped is CJK (left as is when none is).
+fn skip_kept(
+    bytes: &[u8],
+    mut at: usize,
+    stop: usize,
+    changes: &[u64; URO_WORDS],
+    after_cjk: &mut bool,
+) -> usize {
+    while at < stop {
+        let b = bytes[at];
+        if b < 0x80 {
+            if b.is_ascii_whitespace() || b == b'(' {
+                break;
+            }
+            *after_cjk = false;
+            at += 1;
+            continue;
+        }
+        // `bytes` is valid UTF-8: a lead byte E4–E9 is followed by two
+        // continuation bytes, and the three give U+4000–U+9FFF.
+        let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) else {
+            break;
+        };
+        let u = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        let Some(i) = u.checked_sub(URO_FIRST).map(|i| i as usize) else {
+            break;
+        };
+        if changes.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1) {
+            break;
+        }
+        *after_cjk = true;
+        at += 3;
     }
-    let c = text[at..].chars().next().expect("on a char boundary");
-    (c, c.len_utf8())
+    at
 }
 
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
