@@ -550,24 +550,27 @@ const FILL: &str = r"(?:数量|总数|数)?(?:共计|合计|总计|共|计)?(?:�
 const OUTCOME: &str = r"(?:予以公开|同意公开|部分公开|不予公开|无法提供|不予处理|其他处理)";
 
 /// Every phrasing understood, in priority order for phrases starting at the
-/// same place; `n` is the number. Each branch names its quantity.
+/// same place, then the number and `件`. Each branch starts with its own
+/// words, which [`quantity_of`] reads back: no capture groups, so a match
+/// is found by the regex's DFA alone (capturing ran a backtracker over the
+/// large automaton for every claim).
 fn phrasings() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let pattern = format!(
             r"(?x)
             (?:
-              (?P<received>(?P<rverb>收到|接收|新收|受理)(?:了)?{OBJ}{FILL})
-            | (?P<handled>(?:办结|办理|答复)(?:了)?(?:{OBJ})?{FILL})
-            | (?P<carried_in>上(?:一)?年(?:度)?结转(?:的)?(?:{OBJ})?{FILL})
-            | (?P<carried_out>结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理)?(?:的)?(?:{OBJ})?{FILL})
-            | (?P<outcomes>{OUTCOME}(?:(?:以及|及|和|与|、|或)?{OUTCOME})*(?:的)?(?:答复|决定|申请)?{FILL})
-            | (?P<both>(?:被申请)?行政复议(?:和|及|与|、|以及)(?:被提起)?行政诉讼(?:案件)?{FILL})
-            | (?P<review>(?:被申请)?行政复议(?:案件)?{FILL})
-            | (?P<lawsuit>(?:被提起)?行政诉讼(?:案件)?{FILL})
-            | (?P<documents>(?P<dverb>制发|废止|现行有效(?:的)?)(?:了)?(?P<doc>(?:行政)?规范性文件|规章){FILL})
+              (?:收到|接收|新收|受理)(?:了)?{OBJ}{FILL}          # received; accepted (受理)
+            | (?:办结|办理|答复)(?:了)?(?:{OBJ})?{FILL}           # handled
+            | 上(?:一)?年(?:度)?结转(?:的)?(?:{OBJ})?{FILL}       # carried in
+            | 结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理)?(?:的)?(?:{OBJ})?{FILL} # carried out
+            | {OUTCOME}(?:(?:以及|及|和|与|、|或)?{OUTCOME})*(?:的)?(?:答复|决定|申请)?{FILL} # outcomes
+            | (?:被申请)?行政复议(?:和|及|与|、|以及)(?:被提起)?行政诉讼(?:案件)?{FILL} # both
+            | (?:被申请)?行政复议(?:案件)?{FILL}                  # review
+            | (?:被提起)?行政诉讼(?:案件)?{FILL}                  # lawsuit
+            | (?:制发|废止|现行有效(?:的)?)(?:了)?(?:(?:行政)?规范性文件|规章){FILL} # documents
             )
-            (?P<n>[0-9]+)件"
+            [0-9]+件"
         );
         Regex::new(&pattern).expect("built-in regex is valid")
     })
@@ -623,13 +626,12 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
         while !s.is_char_boundary(start) {
             start += 1;
         }
-        while let Some(caps) = phrasings().captures_at(&s[..end], start) {
-            let whole = caps.get(0).expect("match");
+        while let Some(whole) = phrasings().find_at(&s[..end], start) {
             // A phrase is read once: a rejected reading does not leave its tail
             // (`继续办理 5 件` of `结转下年度继续办理 5 件`) to be read as something else.
             from = whole.end();
             start = whole.end();
-            if let Some(claim) = claim_of(stream, floor, &caps, year) {
+            if let Some(claim) = claim_of(stream, floor, whole, year) {
                 out.push(claim);
             }
             if whole.end() == end {
@@ -647,95 +649,103 @@ const PHRASE_WINDOW: usize = 180;
 fn claim_of(
     stream: &Stream,
     floor: usize,
-    caps: &regex::Captures<'_>,
+    whole: regex::Match<'_>,
     year: Option<i32>,
 ) -> Option<Claim> {
-    let whole = caps.get(0)?;
-    let n = caps.name("n")?;
-    let quantity = quantity_of(caps)?;
-    if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
+    // The match is a phrase without digits, the number, then `件`.
+    let before_unit = &whole.as_str()[..whole.len() - '件'.len_utf8()];
+    let phrase = before_unit.trim_end_matches(|c: char| c.is_ascii_digit());
+    let n = whole.start() + phrase.len()..whole.start() + before_unit.len();
+    let quantity = quantity_of(phrase)?;
+    if !context_allows(stream, floor, whole.start(), n.end, &quantity, year) {
         return None;
     }
-    let value = n.as_str().parse::<i64>().ok()?;
+    let value = stream.s[n.clone()].parse::<i64>().ok()?;
     Some(Claim {
         quantity,
         value,
-        range: stream.source(n.range()),
+        range: stream.source(n),
         phrase: stream.source(whole.range()),
         percent: percent_after(stream, whole.end()),
     })
 }
 
-fn quantity_of(caps: &regex::Captures<'_>) -> Option<Quantity> {
-    if caps.name("received").is_some() {
-        let verb = caps.name("rverb")?.as_str();
-        return Some(if verb == "受理" {
-            Quantity::Accepted
-        } else {
-            Quantity::Received
-        });
+/// What a phrase matched by [`phrasings`] (without its number) states.
+/// The branches start with different words, so the first words tell which
+/// one matched; only the three about cases share one (`(被申请)行政复议`),
+/// and the one naming both is the only one with both words.
+fn quantity_of(phrase: &str) -> Option<Quantity> {
+    let starts = |words: &[&str]| words.iter().any(|w| phrase.starts_with(w));
+    if starts(&["收到", "接收", "新收"]) {
+        return Some(Quantity::Received);
     }
-    if caps.name("handled").is_some() {
+    if phrase.starts_with("受理") {
+        return Some(Quantity::Accepted);
+    }
+    if starts(&["办结", "办理", "答复"]) {
         return Some(Quantity::Handled);
     }
-    if caps.name("carried_in").is_some() {
+    if phrase.starts_with('上') {
         return Some(Quantity::CarriedIn);
     }
-    if caps.name("carried_out").is_some() {
+    if phrase.starts_with("结转") {
         return Some(Quantity::CarriedOut);
     }
-    if let Some(m) = caps.name("outcomes") {
-        let mut found: Vec<Outcome> = Vec::new();
-        let words = [
-            ("予以公开", Outcome::Disclosed),
-            ("同意公开", Outcome::Disclosed),
-            ("部分公开", Outcome::PartlyDisclosed),
-            ("不予公开", Outcome::Withheld),
-            ("无法提供", Outcome::Unavailable),
-            ("不予处理", Outcome::NotProcessed),
-            ("其他处理", Outcome::OtherwiseProcessed),
-        ];
-        let mut rest = m.as_str();
-        'outer: while !rest.is_empty() {
-            for (w, o) in words {
-                if let Some(r) = rest.strip_prefix(w) {
-                    if !found.contains(&o) {
-                        found.push(o);
-                    }
-                    rest = r;
-                    continue 'outer;
-                }
-            }
-            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
-        }
-        return Some(Quantity::Outcomes(found));
-    }
-    if caps.name("both").is_some() {
-        return Some(Quantity::ReviewAndLawsuit);
-    }
-    if caps.name("review").is_some() {
-        return Some(Quantity::Review);
-    }
-    if caps.name("lawsuit").is_some() {
-        return Some(Quantity::Lawsuit);
-    }
-    if caps.name("documents").is_some() {
-        let kind = if caps.name("doc")?.as_str() == "规章" {
+    if let Some(column) = [
+        ("制发", DocColumn::Issued),
+        ("废止", DocColumn::Repealed),
+        ("现行有效", DocColumn::InForce),
+    ]
+    .into_iter()
+    .find_map(|(verb, column)| phrase.starts_with(verb).then_some(column))
+    {
+        // The document is 规章 or (行政)规范性文件; no other word holds 规章.
+        let kind = if phrase.contains("规章") {
             DocKind::Rules
         } else {
             DocKind::Normative
         };
-        let verb = caps.name("dverb")?.as_str();
-        let column = if verb == "制发" {
-            DocColumn::Issued
-        } else if verb == "废止" {
-            DocColumn::Repealed
-        } else {
-            DocColumn::InForce
-        };
         return Some(Quantity::Documents { kind, column });
     }
-    None
+    match (phrase.contains("行政复议"), phrase.contains("行政诉讼")) {
+        (true, true) => return Some(Quantity::ReviewAndLawsuit),
+        (true, false) => return Some(Quantity::Review),
+        (false, true) => return Some(Quantity::Lawsuit),
+        (false, false) => {}
+    }
+    outcomes_in(phrase).map(Quantity::Outcomes)
+}
+
+/// The outcomes named in an outcome phrase, in order, each once (`None`
+/// when the phrase does not start with one).
+fn outcomes_in(phrase: &str) -> Option<Vec<Outcome>> {
+    let words = [
+        ("予以公开", Outcome::Disclosed),
+        ("同意公开", Outcome::Disclosed),
+        ("部分公开", Outcome::PartlyDisclosed),
+        ("不予公开", Outcome::Withheld),
+        ("无法提供", Outcome::Unavailable),
+        ("不予处理", Outcome::NotProcessed),
+        ("其他处理", Outcome::OtherwiseProcessed),
+    ];
+    if !words.iter().any(|(w, _)| phrase.starts_with(w)) {
+        return None;
+    }
+    let mut found: Vec<Outcome> = Vec::new();
+    let mut rest = phrase;
+    'outer: while !rest.is_empty() {
+        for (w, o) in words {
+            if let Some(r) = rest.strip_prefix(w) {
+                if !found.contains(&o) {
+                    found.push(o);
+                }
+                rest = r;
+                continue 'outer;
+            }
+        }
+        rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
+    }
+    Some(found)
 }
 
 /// The part of the sentence before `at` that qualifies it: from the
@@ -779,23 +789,72 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
 /// Four-digit years written before `年` in `s`.
 pub fn years_in(s: &str) -> Vec<i32> {
     static YEAR: OnceLock<Regex> = OnceLock::new();
+    // Most sentences name no year: every match holds `年`.
+    if !s.contains('年') {
+        return Vec::new();
+    }
     re(&YEAR, r"(?:^|[^0-9])((?:19|20)[0-9]{2})年")
         .captures_iter(s)
         .filter_map(|c| c.get(1)?.as_str().parse().ok())
         .collect()
 }
 
+/// A short text and the characters in it, to tell at once that a word is
+/// absent. A word occurs only where its first character does, and every
+/// character of the text sets its bit (its code point modulo 256), so a
+/// word whose first character's bit is clear cannot occur; a set bit may
+/// be another character's, and such a word is looked for in the text.
+/// Most words looked for are absent: this saves a substring search each.
+struct Words<'a> {
+    s: &'a str,
+    bits: [u64; 4],
+}
+
+impl<'a> Words<'a> {
+    fn new(s: &'a str) -> Words<'a> {
+        let mut bits = [0; 4];
+        for c in s.chars() {
+            let b = c as usize % 256;
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Words { s, bits }
+    }
+
+    fn may_hold(&self, w: &str) -> bool {
+        w.chars().next().is_none_or(|c| {
+            let b = c as usize % 256;
+            self.bits[b / 64] >> (b % 64) & 1 == 1
+        })
+    }
+
+    fn find(&self, w: &str) -> Option<usize> {
+        if self.may_hold(w) {
+            self.s.find(w)
+        } else {
+            None
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.may_hold(w) && self.s.contains(w)
+    }
+
+    fn contains_any(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.contains(w))
+    }
+}
+
 /// Whether none of `words` occurs in `s`, or the first one found is
 /// followed by `等` (a list that covers everything: `属信访、重复申请等`,
 /// `因本机关不掌握等原因`).
-fn qualifier_absent_or_general(s: &str, words: &[&str]) -> bool {
+fn qualifier_absent_or_general(s: &Words<'_>, words: &[&str]) -> bool {
     let first = words
         .iter()
         .filter_map(|w| s.find(w).map(|i| i + w.len()))
         .min();
     match first {
         None => true,
-        Some(end) => s[end..].contains('等'),
+        Some(end) => s.s[end..].contains('等'),
     }
 }
 
@@ -808,21 +867,22 @@ fn context_allows(
     year: Option<i32>,
 ) -> bool {
     let s = stream.s.as_str();
-    let lead = lead_in(stream, floor, start);
-    let clause = &s[stream.clause_start(start).max(floor)..start];
+    let lead_text = lead_in(stream, floor, start);
+    let lead = Words::new(&lead_text);
+    let clause = Words::new(&s[stream.clause_start(start).max(floor)..start]);
     // Another year, or a year when the report year is unknown.
-    let years = years_in(&lead);
+    let years = years_in(&lead_text);
     if years.iter().any(|&y| Some(y) != year) {
         return false;
     }
     let relative_ok = matches!(quantity, Quantity::CarriedIn);
-    if !relative_ok && OTHER_YEAR.iter().any(|w| lead.contains(w)) {
+    if !relative_ok && lead.contains_any(&OTHER_YEAR) {
         return false;
     }
-    if CUMULATIVE.iter().any(|w| lead.contains(w)) {
+    if lead.contains_any(&CUMULATIVE) {
         return false;
     }
-    if ROUNDED_BEFORE.iter().any(|w| clause.contains(w)) {
+    if clause.contains_any(&ROUNDED_BEFORE) {
         return false;
     }
     let after = s[number_end..]
@@ -850,14 +910,12 @@ fn context_allows(
     {
         return false;
     }
-    if is_outcome && !qualifier_absent_or_general(clause, &["因", "属于", "属", "由于"]) {
+    if is_outcome && !qualifier_absent_or_general(&clause, &["因", "属于", "属", "由于"]) {
         return false;
     }
     if is_case
         && (!qualifier_absent_or_general(&lead, &CASE_RESULT)
-            || ["新增", "新收", "新发生"]
-                .iter()
-                .any(|w| clause.contains(w)))
+            || clause.contains_any(&["新增", "新收", "新发生"]))
     {
         return false;
     }
