@@ -67,7 +67,7 @@ impl Stream {
                 line_starts: Vec::new(),
             },
             next_src: usize::MAX,
-            changes: simplified_changes(),
+            stops: ideograph_stops(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
@@ -203,8 +203,8 @@ struct Builder<'t> {
     /// The source offset where the last plain segment ends, so text copied
     /// from there extends it (`usize::MAX` after a folded segment).
     next_src: usize,
-    /// [`simplified_changes`], looked up once.
-    changes: &'static [u64; URO_WORDS],
+    /// [`ideograph_stops`], looked up once.
+    stops: &'static [u64; 384],
 }
 
 impl Builder<'_> {
@@ -246,7 +246,7 @@ impl Builder<'_> {
         let mut kept = at;
         let mut after_cjk = *prev_cjk;
         loop {
-            at = skip_kept(bytes, at, stop, self.changes, &mut after_cjk);
+            at = skip_kept(bytes, at, stop, self.stops, &mut after_cjk);
             if at >= stop {
                 break;
             }
@@ -333,23 +333,23 @@ impl Builder<'_> {
 }
 
 /// The CJK Unified Ideographs block (U+4E00–U+9FFF): nearly every
-/// character of a report, all of them CJK for [`normalize::is_cjk`], all
-/// three bytes long in UTF-8 (lead bytes E4–E9).
+/// character of a report, all of them CJK for [`normalize::is_cjk`].
 const URO_FIRST: u32 = 0x4E00;
-const URO_LAST: u32 = 0x9FFF;
-const URO_WORDS: usize = ((URO_LAST - URO_FIRST + 1) / 64) as usize;
 
-/// One bit per ideograph of the block: set when [`normalize::simplified`]
-/// changes it (a traditional character). Built once, so the common case
-/// of a report — an ideograph that stays — costs one bit test.
-fn simplified_changes() -> &'static [u64; URO_WORDS] {
-    static TABLE: OnceLock<[u64; URO_WORDS]> = OnceLock::new();
+/// One bit per code point of U+4000–U+9FFF — the three-byte characters
+/// with lead bytes E4–E9 —, set unless it is an ideograph of the block
+/// that [`normalize::simplified`] leaves alone. Row `(lead - E4) * 64 +
+/// (second byte & 3F)`, bit `third byte & 3F`: the UTF-8 bytes index it
+/// without decoding. Built once, so the common case of a report — an
+/// ideograph that stays — costs one bit test.
+fn ideograph_stops() -> &'static [u64; 384] {
+    static TABLE: OnceLock<[u64; 384]> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = [0; URO_WORDS];
-        for u in URO_FIRST..=URO_LAST {
-            let c = char::from_u32(u).expect("an ideograph is a char");
-            if normalize::simplified(c) != c {
-                let i = (u - URO_FIRST) as usize;
+        let mut table = [0; 384];
+        for u in 0x4000..=0x9FFF_u32 {
+            let c = char::from_u32(u).expect("U+4000–U+9FFF are chars");
+            if u < URO_FIRST || normalize::simplified(c) != c {
+                let i = (u - 0x4000) as usize;
                 table[i / 64] |= 1 << (i % 64);
             }
         }
@@ -367,7 +367,7 @@ fn skip_kept(
     bytes: &[u8],
     mut at: usize,
     stop: usize,
-    changes: &[u64; URO_WORDS],
+    stops: &[u64; 384],
     after_cjk: &mut bool,
 ) -> usize {
     while at < stop {
@@ -381,15 +381,12 @@ fn skip_kept(
             continue;
         }
         // `bytes` is valid UTF-8: a lead byte E4–E9 is followed by two
-        // continuation bytes, and the three give U+4000–U+9FFF.
+        // continuation bytes (10xxxxxx).
         let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) else {
             break;
         };
-        let u = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        let Some(i) = u.checked_sub(URO_FIRST).map(|i| i as usize) else {
-            break;
-        };
-        if changes.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1) {
+        let row = usize::from(lead - 0xE4) * 64 + usize::from(b1 & 0x3F);
+        if stops[row] >> (b2 & 0x3F) & 1 == 1 {
             break;
         }
         *after_cjk = true;
@@ -988,11 +985,12 @@ mod tests {
         assert_eq!(read("未予以公开 3 件。", 2023), []);
     }
 
-    /// The source of every character, one by one, as the segments must tell
-    /// it: `(offset in s, source start, source length)`.
-    fn char_by_char(text: &str, skip: &[Range<usize>]) -> Vec<(usize, usize, usize)> {
+    /// The stream folded one character at a time, and the source of every
+    /// character as the segments must tell it: `(offset in s, source start,
+    /// source length)`.
+    fn char_by_char(text: &str, skip: &[Range<usize>]) -> (String, Vec<(usize, usize, usize)>) {
         let mut out = Vec::new();
-        let mut s_len = 0;
+        let mut s = String::new();
         let mut line_start = 0;
         while line_start < text.len() {
             let line_end = text[line_start..]
@@ -1027,20 +1025,20 @@ mod tests {
                         fold(c)
                     };
                     if let Some(f) = folded {
-                        out.push((s_len, at, c.len_utf8()));
-                        s_len += f.len_utf8();
+                        out.push((s.len(), at, c.len_utf8()));
+                        s.push(f);
                     }
                     at += c.len_utf8();
                 }
             }
             line_start = line_end + 1;
         }
-        out
+        (s, out)
     }
 
     #[test]
     fn segments_map_like_a_map_per_character() {
-        let text = "全市 共受理（含上年）政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
+        let text = "全市 共受理（含上年）䶵䷀一政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
         let table = text.find("表格").unwrap();
         let second_line = text.find('\n').unwrap() + 1;
         let lines = second_line..text.find("展 A").unwrap();
@@ -1054,7 +1052,8 @@ mod tests {
         ] {
             let skip: Vec<Range<usize>> = skip.into_iter().collect();
             let stream = Stream::new(text, 0..text.len(), &skip);
-            let chars = char_by_char(text, &skip);
+            let (folded, chars) = char_by_char(text, &skip);
+            assert_eq!(stream.s, folded);
             let n = stream.s.len();
             let index = |at: usize| match chars.binary_search_by_key(&at, |c| c.0) {
                 Ok(i) => i,
