@@ -496,7 +496,7 @@ impl Block {
         // A row of one cell is no row. One of more cells than any template
         // row has, or with a cell longer than any label, is a whole table (or
         // page) flattened onto one line: read cell by cell as text.
-        if n < 2 || n > MAX_GRID_COLUMNS || long {
+        if !(2..=MAX_GRID_COLUMNS).contains(&n) || long {
             return false;
         }
         if filled >= 2 {
