@@ -310,8 +310,8 @@ pub struct Identity {
     pub left: Vec<usize>,
     /// Indices of the right-hand side (the parts, or 第三项+第四项).
     pub right: Vec<usize>,
-    /// Human description, e.g. `自然人列`.
-    pub scope: String,
+    /// Human description, e.g. `自然人列` (the template's own text).
+    pub scope: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

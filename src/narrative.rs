@@ -27,11 +27,28 @@ use crate::normalize;
 pub struct Stream {
     /// The normalised text.
     pub s: String,
-    /// For each character of `s`: its byte offset in `s`, and the start and
-    /// length of its source bytes (compact: the stream is built for every analysis).
-    chars: Vec<(u32, u32, u8)>,
+    /// Where the characters of `s` come from, as segments in order: most
+    /// characters are copied unchanged from a contiguous stretch of the
+    /// source, so one segment maps many of them (the stream is built for
+    /// every analysis; a map per character cost more than the folding).
+    segments: Vec<Segment>,
     /// Offsets in `s` of the first character of each source line.
     line_starts: Vec<usize>,
+}
+
+/// A stretch of `s` from byte `stream` up to the next segment's `stream`
+/// (or the end of `s`), coming from the source from byte `src`.
+///
+/// A plain segment (`src_len == 0`) has every character at the same
+/// distance from `stream` as its source from `src`, and as long: copied
+/// characters, and simplified ones of the same UTF-8 length. A folded
+/// segment is one character from `src_len` source bytes of another length
+/// (full-width `，` → `,`).
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    stream: u32,
+    src: u32,
+    src_len: u8,
 }
 
 /// Characters that end a sentence in the stream (`；` folds to `;`).
@@ -42,14 +59,29 @@ const CLAUSE_END: [char; 9] = ['。', ';', '!', '?', ',', ':', '！', '？', '�
 impl Stream {
     /// The stream of `text[range]`, without the `skip` ranges (tables).
     pub fn new(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Stream {
-        let mut out = Stream {
-            s: String::with_capacity(range.len()),
-            chars: Vec::with_capacity(range.len() / 2),
-            line_starts: Vec::new(),
+        let mut out = Builder {
+            text,
+            stream: Stream {
+                s: String::with_capacity(range.len()),
+                segments: Vec::with_capacity(range.len() / 16),
+                line_starts: Vec::new(),
+            },
+            next_src: usize::MAX,
+            stops: ideograph_stops(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
         while line_start < range.end {
+            // The lines of a skipped range (a table) holding the line start
+            // give nothing: jump past its last line break at once.
+            let table_lines = skip
+                .iter()
+                .find(|r| r.start <= line_start && line_start < r.end)
+                .and_then(|r| text.get(line_start..r.end.min(range.end))?.rfind('\n'));
+            if let Some(i) = table_lines {
+                line_start += i + 1;
+                continue;
+            }
             let line_end = text[line_start..range.end]
                 .find('\n')
                 .map_or(range.end, |i| line_start + i);
@@ -65,111 +97,79 @@ impl Stream {
                         .filter(|r| r.start < line_end && line_start < r.end)
                         .cloned(),
                 );
-                let before = out.s.len();
-                out.push_line(text, line_start..line_end, &crossing);
-                if out.s.len() > before {
-                    out.line_starts.push(before);
+                let before = out.stream.s.len();
+                out.push_line(line_start..line_end, &crossing);
+                if out.stream.s.len() > before {
+                    out.stream.line_starts.push(before);
                 }
             }
             line_start = line_end + 1;
         }
-        out
-    }
-
-    fn push_line(&mut self, text: &str, line: Range<usize>, skip: &[Range<usize>]) {
-        let mut prev_cjk = false;
-        let mut at = line.start;
-        while at < line.end {
-            // Past the skipped ranges holding `at`, then up to the next one.
-            if let Some(end) = skip.iter().filter(|r| r.contains(&at)).map(|r| r.end).max() {
-                at = end;
-                while at < line.end && !text.is_char_boundary(at) {
-                    at += 1;
-                }
-                continue;
-            }
-            let stop = skip
-                .iter()
-                .filter(|r| r.start > at)
-                .map(|r| r.start)
-                .min()
-                .map_or(line.end, |s| s.min(line.end));
-            at = self.push_run(text, at, stop, line.end, &mut prev_cjk);
-        }
-    }
-
-    /// Fold the characters from `at` up to `stop` (a pinyin residue may run
-    /// on to `line_end`); the offset reached.
-    fn push_run(
-        &mut self,
-        text: &str,
-        mut at: usize,
-        stop: usize,
-        line_end: usize,
-        prev_cjk: &mut bool,
-    ) -> usize {
-        let bytes = text.as_bytes();
-        while at < stop {
-            let b = bytes[at];
-            // ASCII first: most punctuation, digits and spaces of a report.
-            let (c, len) = if b < 0x80 {
-                (char::from(b), 1)
-            } else {
-                let c = text[at..].chars().next().expect("on a char boundary");
-                (c, c.len_utf8())
-            };
-            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
-            if *prev_cjk && (c == '(' || c == '（') {
-                if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
-                    at += n;
-                    continue;
-                }
-            }
-            let cjk = len >= 3 && normalize::is_cjk(c);
-            let folded = if cjk {
-                Some(normalize::simplified(c))
-            } else {
-                fold(c)
-            };
-            *prev_cjk = cjk;
-            if let Some(folded) = folded {
-                #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
-                self.chars.push((self.s.len() as u32, at as u32, len as u8));
-                self.s.push(folded);
-            }
-            at += len;
-        }
-        at
+        out.stream
     }
 
     /// Source bytes of `s[range]` (a range of the stream on char boundaries).
     pub fn source(&self, range: Range<usize>) -> Range<usize> {
-        let first = self.char_index(range.start);
-        let last = self.char_index(range.end.max(range.start + 1) - 1);
-        match (self.chars.get(first), self.chars.get(last)) {
-            (Some(a), Some(b)) => a.1 as usize..b.1 as usize + usize::from(b.2),
-            _ => 0..0,
+        if self.s.is_empty() {
+            return 0..0;
         }
+        let first = self.char_source(range.start);
+        let last = self.char_source(range.end.max(range.start + 1) - 1);
+        first.start..last.end
+    }
+
+    /// Source bytes of the character of `s` containing byte `at` (the last
+    /// character when `at` is past the end); `s` is not empty.
+    fn char_source(&self, at: usize) -> Range<usize> {
+        let mut at = at.min(self.s.len() - 1);
+        while !self.s.is_char_boundary(at) {
+            at -= 1;
+        }
+        // The first segment starts at 0, so there is one at or before `at`.
+        let i = self.segments.partition_point(|g| g.stream as usize <= at) - 1;
+        let g = self.segments[i];
+        if g.src_len > 0 {
+            return g.src as usize..g.src as usize + usize::from(g.src_len);
+        }
+        let start = g.src as usize + (at - g.stream as usize);
+        start..start + self.s[at..].chars().next().map_or(1, char::len_utf8)
     }
 
     /// Offset in `s` of the first character that comes from `offset` or
     /// later in the source (`s.len()` when there is none).
     pub fn at_source(&self, offset: usize) -> usize {
-        let i = self.chars.partition_point(|c| (c.1 as usize) < offset);
-        self.chars.get(i).map_or(self.s.len(), |c| c.0 as usize)
+        // The segments before `k` start before `offset` in the source.
+        let k = self.segments.partition_point(|g| (g.src as usize) < offset);
+        let Some(k) = k.checked_sub(1) else {
+            return self
+                .segments
+                .first()
+                .map_or(self.s.len(), |g| g.stream as usize);
+        };
+        let g = self.segments[k];
+        let stream_end = self
+            .segments
+            .get(k + 1)
+            .map_or(self.s.len(), |n| n.stream as usize);
+        if g.src_len > 0 {
+            // One character, starting before `offset`: the answer is the next one.
+            return stream_end;
+        }
+        let src_end = g.src as usize + (stream_end - g.stream as usize);
+        if offset >= src_end {
+            return stream_end;
+        }
+        // Inside the plain segment: the first character starting at or after `offset`.
+        let mut at = g.stream as usize + (offset - g.src as usize);
+        while !self.s.is_char_boundary(at) {
+            at += 1;
+        }
+        at
     }
 
     /// The stream range of the source range `range`.
     pub fn range_of(&self, range: Range<usize>) -> Range<usize> {
         self.at_source(range.start)..self.at_source(range.end)
-    }
-
-    /// Index into `chars` of the character containing byte `at` of `s`.
-    fn char_index(&self, at: usize) -> usize {
-        match self.chars.binary_search_by_key(&at, |c| c.0 as usize) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
     }
 
     /// Byte offset in `s` where the source line holding `at` starts.
@@ -194,6 +194,205 @@ impl Stream {
             i + self.s[i..].chars().next().map_or(1, char::len_utf8)
         })
     }
+}
+
+/// A [`Stream`] being built: the folded text and its segments.
+struct Builder<'t> {
+    text: &'t str,
+    stream: Stream,
+    /// The source offset where the last plain segment ends, so text copied
+    /// from there extends it (`usize::MAX` after a folded segment).
+    next_src: usize,
+    /// [`ideograph_stops`], looked up once.
+    stops: &'static [u64; 384],
+}
+
+impl Builder<'_> {
+    fn push_line(&mut self, line: Range<usize>, skip: &[Range<usize>]) {
+        let mut prev_cjk = false;
+        let mut at = line.start;
+        while at < line.end {
+            // Past the skipped ranges holding `at`, then up to the next one.
+            if let Some(end) = skip.iter().filter(|r| r.contains(&at)).map(|r| r.end).max() {
+                at = end;
+                while at < line.end && !self.text.is_char_boundary(at) {
+                    at += 1;
+                }
+                continue;
+            }
+            let stop = skip
+                .iter()
+                .filter(|r| r.start > at)
+                .map(|r| r.start)
+                .min()
+                .map_or(line.end, |s| s.min(line.end));
+            at = self.push_run(at, stop, line.end, &mut prev_cjk);
+        }
+    }
+
+    /// Fold the characters from `at` up to `stop` (a pinyin residue may run
+    /// on to `line_end`); the offset reached.
+    fn push_run(
+        &mut self,
+        mut at: usize,
+        stop: usize,
+        line_end: usize,
+        prev_cjk: &mut bool,
+    ) -> usize {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        // Characters that stay as they are pile up from `kept` on and are
+        // copied in one go when a character that changes (or the end) comes.
+        let mut kept = at;
+        let mut after_cjk = *prev_cjk;
+        loop {
+            at = skip_kept(bytes, at, stop, self.stops, &mut after_cjk);
+            if at >= stop {
+                break;
+            }
+            let b = bytes[at];
+            if b < 0x80 {
+                if b == b'(' && after_cjk {
+                    if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                        self.copy(kept..at);
+                        at += n;
+                        kept = at;
+                        continue;
+                    }
+                }
+                after_cjk = false;
+                // The ASCII case of `fold`: only whitespace changes (it is dropped).
+                if b.is_ascii_whitespace() {
+                    self.copy(kept..at);
+                    kept = at + 1;
+                }
+                at += 1;
+                continue;
+            }
+            let c = text[at..].chars().next().expect("on a char boundary");
+            let len = c.len_utf8();
+            // Pinyin residue (`開(kāi)`) follows a CJK character and opens a parenthesis.
+            if after_cjk && c == '（' {
+                if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                    self.copy(kept..at);
+                    at += n;
+                    kept = at;
+                    continue;
+                }
+            }
+            let cjk = len >= 3 && normalize::is_cjk(c);
+            after_cjk = cjk;
+            let folded = if cjk {
+                Some(normalize::simplified(c))
+            } else {
+                fold(c)
+            };
+            if folded != Some(c) {
+                self.copy(kept..at);
+                if let Some(folded) = folded {
+                    self.push_folded(folded, at..at + len);
+                }
+                kept = at + len;
+            }
+            at += len;
+        }
+        self.copy(kept..at);
+        *prev_cjk = after_cjk;
+        at
+    }
+
+    /// Append the source bytes `src` unchanged.
+    fn copy(&mut self, src: Range<usize>) {
+        if src.is_empty() {
+            return;
+        }
+        self.map(src.clone(), src.len());
+        self.stream.s.push_str(&self.text[src]);
+    }
+
+    /// Append `c`, folded from the source character at `src`.
+    fn push_folded(&mut self, c: char, src: Range<usize>) {
+        self.map(src, c.len_utf8());
+        self.stream.s.push(c);
+    }
+
+    /// Record that the next `len` bytes of the stream come from `src`.
+    fn map(&mut self, src: Range<usize>, len: usize) {
+        let plain = len == src.len();
+        if !plain || src.start != self.next_src {
+            #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+            self.stream.segments.push(Segment {
+                stream: self.stream.s.len() as u32,
+                src: src.start as u32,
+                // A folded segment is one character: at most 4 bytes.
+                src_len: if plain { 0 } else { src.len() as u8 },
+            });
+        }
+        self.next_src = if plain { src.end } else { usize::MAX };
+    }
+}
+
+/// The CJK Unified Ideographs block (U+4E00–U+9FFF): nearly every
+/// character of a report, all of them CJK for [`normalize::is_cjk`].
+const URO_FIRST: u32 = 0x4E00;
+
+/// One bit per code point of U+4000–U+9FFF — the three-byte characters
+/// with lead bytes E4–E9 —, set unless it is an ideograph of the block
+/// that [`normalize::simplified`] leaves alone. Row `(lead - E4) * 64 +
+/// (second byte & 3F)`, bit `third byte & 3F`: the UTF-8 bytes index it
+/// without decoding. Built once, so the common case of a report — an
+/// ideograph that stays — costs one bit test.
+fn ideograph_stops() -> &'static [u64; 384] {
+    static TABLE: OnceLock<[u64; 384]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0; 384];
+        for u in 0x4000..=0x9FFF_u32 {
+            let c = char::from_u32(u).expect("U+4000–U+9FFF are chars");
+            if u < URO_FIRST || normalize::simplified(c) != c {
+                let i = (u - 0x4000) as usize;
+                table[i / 64] |= 1 << (i % 64);
+            }
+        }
+        table
+    })
+}
+
+/// The offset of the first character from `at` (before `stop`) that the
+/// stream does not simply keep, or `stop`: this skips ASCII other than
+/// whitespace and `(`, and ideographs of the block that simplification
+/// leaves alone — exactly the characters [`Builder::push_run`] would copy
+/// unchanged without looking further. `after_cjk` becomes whether the last
+/// character skipped is CJK (left as is when none is).
+fn skip_kept(
+    bytes: &[u8],
+    mut at: usize,
+    stop: usize,
+    stops: &[u64; 384],
+    after_cjk: &mut bool,
+) -> usize {
+    while at < stop {
+        let b = bytes[at];
+        if b < 0x80 {
+            if b.is_ascii_whitespace() || b == b'(' {
+                break;
+            }
+            *after_cjk = false;
+            at += 1;
+            continue;
+        }
+        // `bytes` is valid UTF-8: a lead byte E4–E9 is followed by two
+        // continuation bytes (10xxxxxx).
+        let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) else {
+            break;
+        };
+        let row = usize::from(lead - 0xE4) * 64 + usize::from(b1 & 0x3F);
+        if stops[row] >> (b2 & 0x3F) & 1 == 1 {
+            break;
+        }
+        *after_cjk = true;
+        at += 3;
+    }
+    at
 }
 
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
@@ -348,24 +547,27 @@ const FILL: &str = r"(?:数量|总数|数)?(?:共计|合计|总计|共|计)?(?:�
 const OUTCOME: &str = r"(?:予以公开|同意公开|部分公开|不予公开|无法提供|不予处理|其他处理)";
 
 /// Every phrasing understood, in priority order for phrases starting at the
-/// same place; `n` is the number. Each branch names its quantity.
+/// same place, then the number and `件`. Each branch starts with its own
+/// words, which [`quantity_of`] reads back: no capture groups, so a match
+/// is found by the regex's DFA alone (capturing ran a backtracker over the
+/// large automaton for every claim).
 fn phrasings() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let pattern = format!(
             r"(?x)
             (?:
-              (?P<received>(?P<rverb>收到|接收|新收|受理)(?:了)?{OBJ}{FILL})
-            | (?P<handled>(?:办结|办理|答复)(?:了)?(?:{OBJ})?{FILL})
-            | (?P<carried_in>上(?:一)?年(?:度)?结转(?:的)?(?:{OBJ})?{FILL})
-            | (?P<carried_out>结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理)?(?:的)?(?:{OBJ})?{FILL})
-            | (?P<outcomes>{OUTCOME}(?:(?:以及|及|和|与|、|或)?{OUTCOME})*(?:的)?(?:答复|决定|申请)?{FILL})
-            | (?P<both>(?:被申请)?行政复议(?:和|及|与|、|以及)(?:被提起)?行政诉讼(?:案件)?{FILL})
-            | (?P<review>(?:被申请)?行政复议(?:案件)?{FILL})
-            | (?P<lawsuit>(?:被提起)?行政诉讼(?:案件)?{FILL})
-            | (?P<documents>(?P<dverb>制发|废止|现行有效(?:的)?)(?:了)?(?P<doc>(?:行政)?规范性文件|规章){FILL})
+              (?:收到|接收|新收|受理)(?:了)?{OBJ}{FILL}          # received; accepted (受理)
+            | (?:办结|办理|答复)(?:了)?(?:{OBJ})?{FILL}           # handled
+            | 上(?:一)?年(?:度)?结转(?:的)?(?:{OBJ})?{FILL}       # carried in
+            | 结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理)?(?:的)?(?:{OBJ})?{FILL} # carried out
+            | {OUTCOME}(?:(?:以及|及|和|与|、|或)?{OUTCOME})*(?:的)?(?:答复|决定|申请)?{FILL} # outcomes
+            | (?:被申请)?行政复议(?:和|及|与|、|以及)(?:被提起)?行政诉讼(?:案件)?{FILL} # both
+            | (?:被申请)?行政复议(?:案件)?{FILL}                  # review
+            | (?:被提起)?行政诉讼(?:案件)?{FILL}                  # lawsuit
+            | (?:制发|废止|现行有效(?:的)?)(?:了)?(?:(?:行政)?规范性文件|规章){FILL} # documents
             )
-            (?P<n>[0-9]+)件"
+            [0-9]+件"
         );
         Regex::new(&pattern).expect("built-in regex is valid")
     })
@@ -421,13 +623,12 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
         while !s.is_char_boundary(start) {
             start += 1;
         }
-        while let Some(caps) = phrasings().captures_at(&s[..end], start) {
-            let whole = caps.get(0).expect("match");
+        while let Some(whole) = phrasings().find_at(&s[..end], start) {
             // A phrase is read once: a rejected reading does not leave its tail
             // (`继续办理 5 件` of `结转下年度继续办理 5 件`) to be read as something else.
             from = whole.end();
             start = whole.end();
-            if let Some(claim) = claim_of(stream, floor, &caps, year) {
+            if let Some(claim) = claim_of(stream, floor, whole, year) {
                 out.push(claim);
             }
             if whole.end() == end {
@@ -445,95 +646,103 @@ const PHRASE_WINDOW: usize = 180;
 fn claim_of(
     stream: &Stream,
     floor: usize,
-    caps: &regex::Captures<'_>,
+    whole: regex::Match<'_>,
     year: Option<i32>,
 ) -> Option<Claim> {
-    let whole = caps.get(0)?;
-    let n = caps.name("n")?;
-    let quantity = quantity_of(caps)?;
-    if !context_allows(stream, floor, whole.start(), n.end(), &quantity, year) {
+    // The match is a phrase without digits, the number, then `件`.
+    let before_unit = &whole.as_str()[..whole.len() - '件'.len_utf8()];
+    let phrase = before_unit.trim_end_matches(|c: char| c.is_ascii_digit());
+    let n = whole.start() + phrase.len()..whole.start() + before_unit.len();
+    let quantity = quantity_of(phrase)?;
+    if !context_allows(stream, floor, whole.start(), n.end, &quantity, year) {
         return None;
     }
-    let value = n.as_str().parse::<i64>().ok()?;
+    let value = stream.s[n.clone()].parse::<i64>().ok()?;
     Some(Claim {
         quantity,
         value,
-        range: stream.source(n.range()),
+        range: stream.source(n),
         phrase: stream.source(whole.range()),
         percent: percent_after(stream, whole.end()),
     })
 }
 
-fn quantity_of(caps: &regex::Captures<'_>) -> Option<Quantity> {
-    if caps.name("received").is_some() {
-        let verb = caps.name("rverb")?.as_str();
-        return Some(if verb == "受理" {
-            Quantity::Accepted
-        } else {
-            Quantity::Received
-        });
+/// What a phrase matched by [`phrasings`] (without its number) states.
+/// The branches start with different words, so the first words tell which
+/// one matched; only the three about cases share one (`(被申请)行政复议`),
+/// and the one naming both is the only one with both words.
+fn quantity_of(phrase: &str) -> Option<Quantity> {
+    let starts = |words: &[&str]| words.iter().any(|w| phrase.starts_with(w));
+    if starts(&["收到", "接收", "新收"]) {
+        return Some(Quantity::Received);
     }
-    if caps.name("handled").is_some() {
+    if phrase.starts_with("受理") {
+        return Some(Quantity::Accepted);
+    }
+    if starts(&["办结", "办理", "答复"]) {
         return Some(Quantity::Handled);
     }
-    if caps.name("carried_in").is_some() {
+    if phrase.starts_with('上') {
         return Some(Quantity::CarriedIn);
     }
-    if caps.name("carried_out").is_some() {
+    if phrase.starts_with("结转") {
         return Some(Quantity::CarriedOut);
     }
-    if let Some(m) = caps.name("outcomes") {
-        let mut found: Vec<Outcome> = Vec::new();
-        let words = [
-            ("予以公开", Outcome::Disclosed),
-            ("同意公开", Outcome::Disclosed),
-            ("部分公开", Outcome::PartlyDisclosed),
-            ("不予公开", Outcome::Withheld),
-            ("无法提供", Outcome::Unavailable),
-            ("不予处理", Outcome::NotProcessed),
-            ("其他处理", Outcome::OtherwiseProcessed),
-        ];
-        let mut rest = m.as_str();
-        'outer: while !rest.is_empty() {
-            for (w, o) in words {
-                if let Some(r) = rest.strip_prefix(w) {
-                    if !found.contains(&o) {
-                        found.push(o);
-                    }
-                    rest = r;
-                    continue 'outer;
-                }
-            }
-            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
-        }
-        return Some(Quantity::Outcomes(found));
-    }
-    if caps.name("both").is_some() {
-        return Some(Quantity::ReviewAndLawsuit);
-    }
-    if caps.name("review").is_some() {
-        return Some(Quantity::Review);
-    }
-    if caps.name("lawsuit").is_some() {
-        return Some(Quantity::Lawsuit);
-    }
-    if caps.name("documents").is_some() {
-        let kind = if caps.name("doc")?.as_str() == "规章" {
+    if let Some(column) = [
+        ("制发", DocColumn::Issued),
+        ("废止", DocColumn::Repealed),
+        ("现行有效", DocColumn::InForce),
+    ]
+    .into_iter()
+    .find_map(|(verb, column)| phrase.starts_with(verb).then_some(column))
+    {
+        // The document is 规章 or (行政)规范性文件; no other word holds 规章.
+        let kind = if phrase.contains("规章") {
             DocKind::Rules
         } else {
             DocKind::Normative
         };
-        let verb = caps.name("dverb")?.as_str();
-        let column = if verb == "制发" {
-            DocColumn::Issued
-        } else if verb == "废止" {
-            DocColumn::Repealed
-        } else {
-            DocColumn::InForce
-        };
         return Some(Quantity::Documents { kind, column });
     }
-    None
+    match (phrase.contains("行政复议"), phrase.contains("行政诉讼")) {
+        (true, true) => return Some(Quantity::ReviewAndLawsuit),
+        (true, false) => return Some(Quantity::Review),
+        (false, true) => return Some(Quantity::Lawsuit),
+        (false, false) => {}
+    }
+    outcomes_in(phrase).map(Quantity::Outcomes)
+}
+
+/// The outcomes named in an outcome phrase, in order, each once (`None`
+/// when the phrase does not start with one).
+fn outcomes_in(phrase: &str) -> Option<Vec<Outcome>> {
+    let words = [
+        ("予以公开", Outcome::Disclosed),
+        ("同意公开", Outcome::Disclosed),
+        ("部分公开", Outcome::PartlyDisclosed),
+        ("不予公开", Outcome::Withheld),
+        ("无法提供", Outcome::Unavailable),
+        ("不予处理", Outcome::NotProcessed),
+        ("其他处理", Outcome::OtherwiseProcessed),
+    ];
+    if !words.iter().any(|(w, _)| phrase.starts_with(w)) {
+        return None;
+    }
+    let mut found: Vec<Outcome> = Vec::new();
+    let mut rest = phrase;
+    'outer: while !rest.is_empty() {
+        for (w, o) in words {
+            if let Some(r) = rest.strip_prefix(w) {
+                if !found.contains(&o) {
+                    found.push(o);
+                }
+                rest = r;
+                continue 'outer;
+            }
+        }
+        rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
+    }
+    Some(found)
 }
 
 /// The part of the sentence before `at` that qualifies it: from the
@@ -577,23 +786,72 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
 /// Four-digit years written before `年` in `s`.
 pub fn years_in(s: &str) -> Vec<i32> {
     static YEAR: OnceLock<Regex> = OnceLock::new();
+    // Most sentences name no year: every match holds `年`.
+    if !s.contains('年') {
+        return Vec::new();
+    }
     re(&YEAR, r"(?:^|[^0-9])((?:19|20)[0-9]{2})年")
         .captures_iter(s)
         .filter_map(|c| c.get(1)?.as_str().parse().ok())
         .collect()
 }
 
+/// A short text and the characters in it, to tell at once that a word is
+/// absent. A word occurs only where its first character does, and every
+/// character of the text sets its bit (its code point modulo 256), so a
+/// word whose first character's bit is clear cannot occur; a set bit may
+/// be another character's, and such a word is looked for in the text.
+/// Most words looked for are absent: this saves a substring search each.
+struct Words<'a> {
+    s: &'a str,
+    bits: [u64; 4],
+}
+
+impl<'a> Words<'a> {
+    fn new(s: &'a str) -> Words<'a> {
+        let mut bits = [0; 4];
+        for c in s.chars() {
+            let b = c as usize % 256;
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Words { s, bits }
+    }
+
+    fn may_hold(&self, w: &str) -> bool {
+        w.chars().next().is_none_or(|c| {
+            let b = c as usize % 256;
+            self.bits[b / 64] >> (b % 64) & 1 == 1
+        })
+    }
+
+    fn find(&self, w: &str) -> Option<usize> {
+        if self.may_hold(w) {
+            self.s.find(w)
+        } else {
+            None
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.may_hold(w) && self.s.contains(w)
+    }
+
+    fn contains_any(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.contains(w))
+    }
+}
+
 /// Whether none of `words` occurs in `s`, or the first one found is
 /// followed by `等` (a list that covers everything: `属信访、重复申请等`,
 /// `因本机关不掌握等原因`).
-fn qualifier_absent_or_general(s: &str, words: &[&str]) -> bool {
+fn qualifier_absent_or_general(s: &Words<'_>, words: &[&str]) -> bool {
     let first = words
         .iter()
         .filter_map(|w| s.find(w).map(|i| i + w.len()))
         .min();
     match first {
         None => true,
-        Some(end) => s[end..].contains('等'),
+        Some(end) => s.s[end..].contains('等'),
     }
 }
 
@@ -606,21 +864,22 @@ fn context_allows(
     year: Option<i32>,
 ) -> bool {
     let s = stream.s.as_str();
-    let lead = lead_in(stream, floor, start);
-    let clause = &s[stream.clause_start(start).max(floor)..start];
+    let lead_text = lead_in(stream, floor, start);
+    let lead = Words::new(&lead_text);
+    let clause = Words::new(&s[stream.clause_start(start).max(floor)..start]);
     // Another year, or a year when the report year is unknown.
-    let years = years_in(&lead);
+    let years = years_in(&lead_text);
     if years.iter().any(|&y| Some(y) != year) {
         return false;
     }
     let relative_ok = matches!(quantity, Quantity::CarriedIn);
-    if !relative_ok && OTHER_YEAR.iter().any(|w| lead.contains(w)) {
+    if !relative_ok && lead.contains_any(&OTHER_YEAR) {
         return false;
     }
-    if CUMULATIVE.iter().any(|w| lead.contains(w)) {
+    if lead.contains_any(&CUMULATIVE) {
         return false;
     }
-    if ROUNDED_BEFORE.iter().any(|w| clause.contains(w)) {
+    if clause.contains_any(&ROUNDED_BEFORE) {
         return false;
     }
     let after = s[number_end..]
@@ -648,14 +907,12 @@ fn context_allows(
     {
         return false;
     }
-    if is_outcome && !qualifier_absent_or_general(clause, &["因", "属于", "属", "由于"]) {
+    if is_outcome && !qualifier_absent_or_general(&clause, &["因", "属于", "属", "由于"]) {
         return false;
     }
     if is_case
         && (!qualifier_absent_or_general(&lead, &CASE_RESULT)
-            || ["新增", "新收", "新发生"]
-                .iter()
-                .any(|w| clause.contains(w)))
+            || clause.contains_any(&["新增", "新收", "新发生"]))
     {
         return false;
     }
@@ -726,5 +983,95 @@ mod tests {
         );
         assert_eq!(read("因本机关不掌握相关政府信息无法提供 3 件。", 2023), []);
         assert_eq!(read("未予以公开 3 件。", 2023), []);
+    }
+
+    /// The stream folded one character at a time, and the source of every
+    /// character as the segments must tell it: `(offset in s, source start,
+    /// source length)`.
+    fn char_by_char(text: &str, skip: &[Range<usize>]) -> (String, Vec<(usize, usize, usize)>) {
+        let mut out = Vec::new();
+        let mut s = String::new();
+        let mut line_start = 0;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            let inside = skip
+                .iter()
+                .any(|r| r.start <= line_start && line_end <= r.end);
+            if !inside && !is_page_footer(&text[line_start..line_end]) {
+                let mut prev_cjk = false;
+                let mut at = line_start;
+                while at < line_end {
+                    if let Some(r) = skip.iter().find(|r| r.contains(&at)) {
+                        at = r.end;
+                        while !text.is_char_boundary(at) {
+                            at += 1;
+                        }
+                        continue;
+                    }
+                    let c = text[at..].chars().next().unwrap();
+                    if prev_cjk && (c == '(' || c == '（') {
+                        if let Some(n) = normalize::pinyin_residue_len(&text[at..line_end]) {
+                            at += n;
+                            continue;
+                        }
+                    }
+                    let cjk = normalize::is_cjk(c);
+                    prev_cjk = cjk;
+                    let folded = if cjk {
+                        Some(normalize::simplified(c))
+                    } else {
+                        fold(c)
+                    };
+                    if let Some(f) = folded {
+                        out.push((s.len(), at, c.len_utf8()));
+                        s.push(f);
+                    }
+                    at += c.len_utf8();
+                }
+            }
+            line_start = line_end + 1;
+        }
+        (s, out)
+    }
+
+    #[test]
+    fn segments_map_like_a_map_per_character() {
+        let text = "全市 共受理（含上年）䶵䷀一政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
+        let table = text.find("表格").unwrap();
+        let second_line = text.find('\n').unwrap() + 1;
+        let lines = second_line..text.find("展 A").unwrap();
+        for skip in [
+            None,
+            Some(table..table + "表格 1 2".len()),
+            Some(3..9),
+            Some(lines.clone()),
+            Some(lines.start..lines.end + 1),
+            Some(lines.start - 1..text.len()),
+        ] {
+            let skip: Vec<Range<usize>> = skip.into_iter().collect();
+            let stream = Stream::new(text, 0..text.len(), &skip);
+            let (folded, chars) = char_by_char(text, &skip);
+            assert_eq!(stream.s, folded);
+            let n = stream.s.len();
+            let index = |at: usize| match chars.binary_search_by_key(&at, |c| c.0) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            for a in 0..=n + 1 {
+                for b in a..=n + 1 {
+                    let (first, last) = (chars[index(a)], chars[index(b.max(a + 1) - 1)]);
+                    assert_eq!(stream.source(a..b), first.1..last.1 + last.2, "{a}..{b}");
+                }
+            }
+            for offset in 0..=text.len() + 1 {
+                let i = chars.partition_point(|c| c.1 < offset);
+                let want = chars.get(i).map_or(n, |c| c.0);
+                assert_eq!(stream.at_source(offset), want, "at_source({offset})");
+            }
+        }
+        assert_eq!(Stream::new("", 0..0, &[]).source(0..1), 0..0);
+        assert_eq!(Stream::new(" \n", 0..2, &[]).at_source(0), 0);
     }
 }

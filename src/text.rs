@@ -2,6 +2,33 @@
 //! the CLI asks for 1-based character columns and the language server for
 //! 0-based UTF-8 or UTF-16 columns.
 
+/// The lines of `s`, each with its line break (as `str::split_inclusive('\n')`).
+/// The analysis walks every line of a report several times, and most lines
+/// of a table are a few bytes long: `memchr` finds their ends quickly.
+pub fn lines_inclusive(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
+
+/// `line` without its trailing line break characters (`\n`, `\r`; as
+/// `trim_end_matches(['\n', '\r'])`, by bytes).
+pub fn without_line_break(line: &str) -> &str {
+    let b = line.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &line[..end]
+}
+
 /// The unit a column is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnUnit {
@@ -118,6 +145,22 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_inclusive_agrees_with_split_inclusive() {
+        for s in ["", "\n", "a", "a\nb", "a\nb\n", "\n\n𠮷\r\n表三", "一\n\n"] {
+            let ours: Vec<&str> = lines_inclusive(s).collect();
+            let std: Vec<&str> = s.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{s:?}");
+        }
+        for s in ["", "a\r\r\n", "\n", "表\r", "a\nb\n"] {
+            assert_eq!(
+                without_line_break(s),
+                s.trim_end_matches(['\n', '\r']),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn astral_and_cjk_columns() {

@@ -13,8 +13,77 @@ pub fn plausible(a: &str, b: &str) -> bool {
     if na == 0 || nb == 0 || na > 2 * nb + 2 || nb > 2 * na + 2 {
         return false;
     }
-    let common = b.chars().filter(|c| a.contains(*c)).count();
-    2 * common >= na.min(nb)
+    let need = na.min(nb);
+    let mut buf = ['\0'; SHORT];
+    let Some(a_chars) = short_chars(a, na, &mut buf) else {
+        let common = b.chars().filter(|c| a.contains(*c)).count();
+        return 2 * common >= need;
+    };
+    // `a.contains(c)` is `c` among the characters of `a` (UTF-8 matches only
+    // at character boundaries); the count stops once it decides.
+    let mut common = 0;
+    for (seen, c) in b.chars().enumerate() {
+        if a_chars.contains(&c) {
+            common += 1;
+            if 2 * common >= need {
+                return true;
+            }
+        } else if 2 * (common + nb - seen - 1) < need {
+            return false;
+        }
+    }
+    2 * common >= need
+}
+
+/// Strings up to this many characters are compared from a buffer on the stack.
+const SHORT: usize = 64;
+
+/// The `n` characters of `s` in `buf`, when they fit.
+fn short_chars<'b>(s: &str, n: usize, buf: &'b mut [char; SHORT]) -> Option<&'b [char]> {
+    if n > SHORT {
+        return None;
+    }
+    for (slot, c) in buf.iter_mut().zip(s.chars()) {
+        *slot = c;
+    }
+    Some(&buf[..n])
+}
+
+/// `similarity(a, b) >= threshold`, without the diff when it cannot be:
+/// the diff's matched characters are a common subsequence, so at most the
+/// characters the two strings have in common counted with multiplicity.
+/// The ratio computed from that bound the way the diff computes its own (in
+/// `f32`, exact for these small integers, and division by the same positive
+/// length is monotone) is at least the diff's ratio, so a bound below
+/// `threshold` proves the answer `false`.
+pub fn similar_enough(a: &str, b: &str, threshold: f32) -> bool {
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    let mut buf = ['\0'; SHORT];
+    if let Some(a_chars) = short_chars(a, na, &mut buf) {
+        let len = na + nb;
+        #[allow(clippy::cast_precision_loss)]
+        let bound = if len == 0 {
+            1.0
+        } else {
+            2.0 * common_chars(a_chars, b) as f32 / len as f32
+        };
+        if bound < threshold {
+            return false;
+        }
+    }
+    similarity(a, b) >= threshold
+}
+
+/// How many characters of `b` pair with distinct characters of `a` (the
+/// size of their multiset intersection). `a` is used up as it pairs.
+fn common_chars(a: &[char], b: &str) -> usize {
+    let mut free = [true; SHORT];
+    b.chars()
+        .filter(|c| {
+            let hit = a.iter().zip(free.iter_mut()).find(|(x, f)| **f && *x == c);
+            hit.map(|(_, f)| *f = false).is_some()
+        })
+        .count()
 }
 
 /// How a title heads a run of text (`hay`, key characters): the length of
@@ -24,30 +93,34 @@ pub fn plausible(a: &str, b: &str) -> bool {
 /// stand there in their place (`…改进措施` for `…改进情况`); it never takes
 /// an ordinal that starts the next item.
 pub fn title_prefix(hay: &[char], title: &str) -> Option<(usize, f32)> {
-    let t: Vec<char> = title.chars().collect();
-    let n = t.len();
+    let n = title.chars().count();
     let h = &hay[..hay.len().min(n + 6)];
     if n == 0 || h.is_empty() {
         return None;
     }
-    // lcs[i][j]: LCS of t[..i] and h[..j].
-    let mut lcs = vec![vec![0usize; h.len() + 1]; n + 1];
-    for i in 1..=n {
-        for j in 1..=h.len() {
-            lcs[i][j] = if t[i - 1] == h[j - 1] {
-                lcs[i - 1][j - 1] + 1
+    // One flat table, row by row: lcs[i * w + j] is the LCS of the title's
+    // first i characters and h[..j]. Row i reads only the title's i-th
+    // character, so the title is walked once, not collected.
+    let w = h.len() + 1;
+    let mut lcs = vec![0u32; (n + 1) * w];
+    for (i, tc) in title.chars().enumerate() {
+        let (prev, row) = lcs[i * w..(i + 2) * w].split_at_mut(w);
+        for j in 1..w {
+            row[j] = if tc == h[j - 1] {
+                prev[j - 1] + 1
             } else {
-                lcs[i - 1][j].max(lcs[i][j - 1])
+                prev[j].max(row[j - 1])
             };
         }
     }
-    let best = lcs[n][h.len()];
+    let at = |i: usize, j: usize| lcs[i * w + j];
+    let best = at(n, h.len());
     if best == 0 {
         return None;
     }
-    let len = (1..=h.len()).find(|&j| lcs[n][j] == best)?;
+    let len = (1..=h.len()).find(|&j| at(n, j) == best)?;
     // The title characters after the last one matched within `h[..len]`.
-    let last_matched = (1..=n).find(|&i| lcs[i][len] == best).unwrap_or(n);
+    let last_matched = (1..=n).find(|&i| at(i, len) == best).unwrap_or(n);
     let trailing = n - last_matched;
     let ordinal = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
     let extra = h[len..]

@@ -6,10 +6,12 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::model::{Section, Wording};
-use crate::normalize::{key, key_chars};
+use regex::Regex;
+
+use crate::normalize::{key, key_chars, KeyChar};
 use crate::template;
 
-use super::fuzzy::{plausible, similarity, title_prefix};
+use super::fuzzy::{plausible, similar_enough, title_prefix};
 
 const ORDINALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /// Lines at least this long are searched for inline headings too.
@@ -29,11 +31,8 @@ const MAX_TITLE_CHARS: usize = 40;
 pub fn find(text: &str) -> Vec<Section> {
     let table_keys = table_label_keys();
     let mut found: Vec<Section> = Vec::new();
-    let mut line_start = 0;
     let mut long_lines = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let range = line_start..line_start + line.trim_end_matches(['\n', '\r']).len();
-        line_start += line.len();
+    for range in lines(text) {
         if let Some(s) = heading_at_line(text, range.clone(), table_keys) {
             found.push(s);
         }
@@ -51,16 +50,14 @@ pub fn find(text: &str) -> Vec<Section> {
         if missing.is_empty() {
             break;
         }
-        let line = &text[range.clone()];
-        let has_ordinal = ORDINALS[..6].iter().any(|o| {
-            ['、', '.', '．']
-                .iter()
-                .any(|sep| line.contains(&format!("{o}{sep}")))
-        });
+        let seps = ordinal_seps(text, range.clone());
+        // `四、` as written: the separator right after the ordinal, in the line.
+        let has_ordinal = seps.iter().any(|m| m.adjacent && m.end <= range.end);
         if !has_ordinal {
             continue;
         }
-        for s in inline_headings(text, range) {
+        let marks = heading_marks(text, range, &seps, |_| true);
+        for s in inline_headings(text, &marks) {
             if missing.contains(&s.number) && !found.iter().any(|f| f.number == s.number) {
                 found.push(s);
             }
@@ -76,7 +73,9 @@ pub fn find(text: &str) -> Vec<Section> {
         .filter(|n| found.iter().any(|f| f.number == *n))
         .count();
     if distinct <= 3 && text.contains('\n') {
-        for s in inline_headings(text, 0..text.len()) {
+        let seps = ordinal_seps(text, 0..text.len());
+        let marks = heading_marks(text, 0..text.len(), &seps, |_| true);
+        for s in inline_headings(text, &marks) {
             if !found.iter().any(|f| f.number == s.number) {
                 found.push(s);
             }
@@ -102,6 +101,36 @@ pub fn find(text: &str) -> Vec<Section> {
     found
 }
 
+/// Lines up to this many bytes are scanned byte by byte; longer ones by
+/// `str::find` (memchr), whose setup costs more than a short line.
+const SHORT_LINE: usize = 64;
+
+/// The byte range of each line of `text`, without its line break (`\n`,
+/// `\r\n`, or more `\r`s): the lines of `split_inclusive('\n')`.
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let head = &bytes[start..bytes.len().min(start + SHORT_LINE)];
+        let newline = match head.iter().position(|&b| b == b'\n') {
+            Some(i) => Some(i),
+            None if head.len() < SHORT_LINE => None,
+            None => text[start..].find('\n'),
+        };
+        let next = newline.map_or(bytes.len(), |i| start + i + 1);
+        let mut end = next;
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let line = start..end;
+        start = next;
+        Some(line)
+    })
+}
+
 /// Keys of every table label of both templates: lines that are table rows
 /// (`四、结转下年度继续办理`) are not headings.
 fn table_label_keys() -> &'static [String] {
@@ -116,8 +145,19 @@ fn table_label_keys() -> &'static [String] {
                 template::Item::Header(h) => key(&h.header),
             })
             .filter(|k| k.chars().count() >= 4)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect()
     })
+}
+
+/// Whether `key` starts with a table label's key (`table_keys`). The first
+/// byte is compared before the rest: most labels differ there.
+fn starts_with_table_label(key: &str, table_keys: &[String]) -> bool {
+    let first = key.as_bytes().first();
+    table_keys
+        .iter()
+        .any(|k| k.as_bytes().first() == first && key.starts_with(k.as_str()))
 }
 
 /// Per section: its number, the key of its title, and the keys of its acceptable wordings.
@@ -156,12 +196,15 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
         return None;
     }
     let (ordinal, title_start) = parse_ordinal(text, content_start, content_end);
-    if content_trimmed.chars().count() > MAX_TITLE_CHARS + 4 {
-        // A heading followed by text on the same line.
-        return prefix_heading(text, content_start, title_start, content_end, ordinal);
-    }
+    // Without an ordinal a line is a heading only when it is a wording
+    // exactly (`classify`; `prefix_heading` needs an ordinal): most lines
+    // stop at this cheap test.
     if ordinal.is_none() && !could_start_title(&text[title_start..content_end]) {
         return None;
+    }
+    if more_chars_than(content_trimmed, MAX_TITLE_CHARS + 4) {
+        // A heading followed by text on the same line.
+        return prefix_heading(text, content_start, title_start, content_end, ordinal);
     }
     let title_text =
         text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
@@ -187,9 +230,8 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
         }
     }
     let content_key = key(content_trimmed);
-    if table_keys
-        .iter()
-        .any(|k| title_key.starts_with(k.as_str()) || content_key.starts_with(k.as_str()))
+    if starts_with_table_label(&title_key, table_keys)
+        || starts_with_table_label(&content_key, table_keys)
     {
         return None;
     }
@@ -204,6 +246,18 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
         run_on: false,
         body: content_end..content_end,
     })
+}
+
+/// `s.chars().count() > n`, without counting when the byte length decides
+/// (a character takes one to four bytes).
+fn more_chars_than(s: &str, n: usize) -> bool {
+    if s.len() <= n {
+        false
+    } else if s.len() > 4 * n {
+        true
+    } else {
+        s.chars().count() > n
+    }
 }
 
 /// Cheap filter for headings written without an ordinal: the first character
@@ -304,42 +358,160 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
     // Off-template wording: only when the written ordinal agrees with the content.
     let n = ordinal.filter(|n| (1..=6).contains(n))?;
     let sec = section_keys().iter().find(|s| s.number == n)?;
-    if title_key.chars().count() > MAX_TITLE_CHARS {
+    if more_chars_than(title_key, MAX_TITLE_CHARS) {
         return None;
     }
-    let best = std::iter::once(&sec.title)
+    // Only whether the best wording reaches the threshold matters: any one does.
+    std::iter::once(&sec.title)
         .chain(&sec.acceptable)
-        .filter(|t| plausible(t, title_key))
-        .map(|t| similarity(t, title_key))
-        .fold(0.0_f32, f32::max);
-    (best >= OFF_TEMPLATE).then_some((n, Wording::OffTemplate))
+        .any(|t| plausible(t, title_key) && similar_enough(t, title_key, OFF_TEMPLATE))
+        .then_some((n, Wording::OffTemplate))
 }
 
-/// Key positions of ordinals written as headings (`四、`, not `（四）`,
-/// `四是`, `第四`, nor the `四、结转下年度继续办理` of a table), with the
-/// section number they write.
-fn heading_ordinals(
-    text: &str,
-    chars: &[crate::normalize::KeyChar],
-    keys: &[char],
-) -> Vec<(usize, u8)> {
-    let table_keys = table_label_keys();
-    keys.iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let n = ORDINALS[..6].iter().position(|o| o == c)?;
-            let src = &chars[i].src;
-            let before = text[..src.start].chars().next_back();
-            let heading = text[src.end..].trim_start().starts_with(['、', '.', '．'])
-                && !matches!(before, Some('（' | '(' | '第'));
-            if !heading {
-                return None;
-            }
-            let rest: String = keys[i..(i + 48).min(keys.len())].iter().collect();
-            let table_row = table_keys.iter().any(|k| rest.starts_with(k.as_str()));
-            (!table_row).then_some((i, u8::try_from(n + 1).unwrap_or(0)))
+/// At most this many key characters (the ordinal first) are compared
+/// with the table labels after a heading ordinal.
+const TABLE_ROW_KEYS: usize = 48;
+
+/// How many key characters a heading ordinal needs (the ordinal first):
+/// as many as the table-label comparison can use (the longest label, at
+/// most [`TABLE_ROW_KEYS`]), and the longest section wording with the six
+/// keys of slack [`title_prefix`] reads after it.
+fn mark_keys() -> usize {
+    static N: OnceLock<usize> = OnceLock::new();
+    *N.get_or_init(|| {
+        let label = table_label_keys()
+            .iter()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(TABLE_ROW_KEYS);
+        let wording = section_keys()
+            .iter()
+            .flat_map(|s| std::iter::once(&s.title).chain(&s.acceptable))
+            .map(|w| 1 + w.chars().count() + 6)
+            .max()
+            .unwrap_or(0);
+        label.max(wording)
+    })
+}
+
+/// An ordinal written as a heading (`四、`, not `（四）`, `四是`, `第四`, nor
+/// the `四、结转下年度继续办理` of a table): the section number it writes, and
+/// the key characters from it on, at most [`mark_keys`] and not past the
+/// searched range, as the range's own key characters give them.
+struct Mark {
+    number: u8,
+    chars: Vec<KeyChar>,
+    keys: Vec<char>,
+}
+
+/// The ordinals `一`…`六`: a literal set, which the regex crate finds by its
+/// prefilter alone.
+fn ordinal_char() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new("[一二三四五六]").expect("built-in regex is valid"))
+}
+
+/// An ordinal `一`…`六` in `text[range]` followed, after any white space
+/// (even past the range), by `、`, `.` or `．`.
+struct OrdinalSep {
+    /// Byte offset of the ordinal.
+    at: usize,
+    /// Byte offset just past the separator.
+    end: usize,
+    /// The separator right after the ordinal (`四、`, not `四 、`).
+    adjacent: bool,
+}
+
+fn ordinal_seps(text: &str, range: Range<usize>) -> Vec<OrdinalSep> {
+    ordinal_char()
+        .find_iter(&text[range.clone()])
+        .filter_map(|m| {
+            let after = range.start + m.end();
+            let rest = &text[after..];
+            let trimmed = rest.trim_start();
+            let sep = trimmed
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '、' | '.' | '．'))?;
+            Some(OrdinalSep {
+                at: range.start + m.start(),
+                end: text.len() - trimmed.len() + sep.len_utf8(),
+                adjacent: trimmed.len() == rest.len(),
+            })
         })
         .collect()
+}
+
+/// The ordinals of `seps` (from [`ordinal_seps`] over `range`) written as
+/// headings, of the section numbers `wanted` accepts.
+fn heading_marks(
+    text: &str,
+    range: Range<usize>,
+    seps: &[OrdinalSep],
+    wanted: impl Fn(u8) -> bool,
+) -> Vec<Mark> {
+    let table_keys = table_label_keys();
+    seps.iter()
+        .filter_map(|m| {
+            let ordinal = text[m.at..].chars().next()?;
+            let n = ORDINALS[..6].iter().position(|&o| o == ordinal)?;
+            let number = u8::try_from(n + 1).unwrap_or(0);
+            let before = text[..m.at].chars().next_back();
+            if !wanted(number) || matches!(before, Some('（' | '(' | '第')) {
+                return None;
+            }
+            let chars = key_window(text, m.at..range.end, mark_keys());
+            let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
+            // A label longer than the keys kept is longer than
+            // `TABLE_ROW_KEYS` (see `mark_keys`) or runs past the range:
+            // it could not match either way.
+            let rest: String = keys.iter().take(TABLE_ROW_KEYS).collect();
+            let table_row = starts_with_table_label(&rest, table_keys);
+            (!table_row).then_some(Mark {
+                number,
+                chars,
+                keys,
+            })
+        })
+        .collect()
+}
+
+/// How many bytes after a character its key depends on: a pinyin residue
+/// it opens (`（` + at most seven two-byte letters + one more character) is
+/// at most 21 bytes.
+const KEY_LOOKAHEAD: usize = 24;
+
+/// The first `want` key characters of `text[range]` (fewer when the range
+/// ends first), normalising only about as much text as they take.
+///
+/// Exact: cut at `end`, the key characters starting at least
+/// [`KEY_LOOKAHEAD`] bytes before `end` are those of the whole range, since
+/// every decision up to them read only text before `end`. And at an
+/// ordinal (never part of a pinyin residue, never an opening parenthesis)
+/// the key characters from it on are those of any range that holds it, so a
+/// window starting at a heading ordinal continues a line's key characters.
+fn key_window(text: &str, range: Range<usize>, want: usize) -> Vec<KeyChar> {
+    // Four bytes a key character (three of a CJK character, and some
+    // punctuation) is enough for most text the first time.
+    let mut bytes = want * 4 + KEY_LOOKAHEAD;
+    loop {
+        let mut end = range.end.min(range.start + bytes);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut chars = key_chars(text, range.start..end);
+        let settled = end == range.end
+            || want
+                .checked_sub(1)
+                .and_then(|last| chars.get(last))
+                .is_some_and(|k| k.src.start + KEY_LOOKAHEAD <= end);
+        if settled {
+            chars.truncate(want);
+            return chars;
+        }
+        bytes *= 2;
+    }
 }
 
 /// A section still missing whose ordinal stands where it belongs, written
@@ -368,28 +540,27 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
     } else {
         OFF_TEMPLATE
     };
-    let chars = key_chars(text, from..to);
-    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
     let sec = section_keys().iter().find(|s| s.number == n)?;
-    heading_ordinals(text, &chars, &keys)
+    let seps = ordinal_seps(text, from..to);
+    heading_marks(text, from..to, &seps, |m| m == n)
         .into_iter()
-        .filter(|&(_, m)| m == n)
-        .find_map(|(i, _)| {
-            let (len, sim, _) = closest_wording(&keys[i + 1..], sec)?;
+        .find_map(|m| {
+            let (len, sim, _) = closest_wording(&m.keys[1..], sec)?;
             if sim < threshold {
                 return None;
             }
+            let chars = &m.chars;
             // The template's title (or a statute wording) word for word: its
             // end is known.
-            let matched: String = keys[i + 1..i + 1 + len].iter().collect();
+            let matched: String = m.keys[1..=len].iter().collect();
             if let Some((m, wording)) =
                 classify(&matched, Some(n)).filter(|(m, w)| *m == n && *w != Wording::OffTemplate)
             {
-                return Some(heading(text, &chars, i, len, m, n, wording, false));
+                return Some(heading(text, chars, 0, len, m, n, wording, false));
             }
             // Alone on its line: the line is the title.
-            let start = chars[i].src.start;
-            let title_start = chars[i + 1].src.start;
+            let start = chars[0].src.start;
+            let title_start = chars[1].src.start;
             let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
             let at_line_start = text[..start]
                 .rsplit('\n')
@@ -404,15 +575,15 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
                     range: start..end,
                     text: text[start..end].to_string(),
                     body: end..end,
-                    ..heading(text, &chars, i, len, n, n, Wording::OffTemplate, false)
+                    ..heading(text, chars, 0, len, n, n, Wording::OffTemplate, false)
                 });
             }
             // Run on into text, a title this unlike the template's ends where
             // the match ends only by guess, even ending as the template does.
             Some(heading(
                 text,
-                &chars,
-                i,
+                chars,
+                0,
                 len,
                 n,
                 n,
@@ -447,7 +618,7 @@ fn closest_wording(hay: &[char], sec: &SectionKeys) -> Option<(usize, f32, bool)
 #[allow(clippy::too_many_arguments)]
 fn heading(
     text: &str,
-    chars: &[crate::normalize::KeyChar],
+    chars: &[KeyChar],
     i: usize,
     len: usize,
     number: u8,
@@ -471,48 +642,76 @@ fn heading(
     }
 }
 
-/// Headings written inline inside a long (flattened) line: an ordinal with
-/// `、` followed by a section's exact title (under any ordinal, for
-/// `section-order`), else by wording close to the title of the section that
-/// ordinal numbers (off-template, for `section-title`).
-fn inline_headings(text: &str, line: Range<usize>) -> Vec<Section> {
-    let chars = key_chars(text, line);
-    let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
-    let ordinals = heading_ordinals(text, &chars, &keys);
+/// Headings written inline inside a long (flattened) line, from its heading
+/// ordinals (`marks`, in text order): an ordinal with `、` followed by a
+/// section's exact title (under any ordinal, for `section-order`), else by
+/// wording close to the title of the section that ordinal numbers
+/// (off-template, for `section-title`).
+fn inline_headings(text: &str, marks: &[Mark]) -> Vec<Section> {
     let mut out = Vec::new();
     for sec in section_keys() {
         let wordings: Vec<(&String, Wording)> = std::iter::once((&sec.title, Wording::Canonical))
             .chain(sec.acceptable.iter().map(|a| (a, Wording::Acceptable)))
             .collect();
-        // (ordinal position, written ordinal, title length, wording, end a guess)
-        let exact = ordinals.iter().find_map(|&(i, n)| {
+        // (mark, title length, wording, end a guess)
+        let exact = marks.iter().find_map(|m| {
             wordings.iter().find_map(|(w, wording)| {
                 let len = w.chars().count();
-                let at = keys.get(i + 1..i + 1 + len)?;
+                let at = m.keys.get(1..=len)?;
                 at.iter()
                     .copied()
                     .eq(w.chars())
-                    .then(|| (i, n, len, wording.clone(), false))
+                    .then(|| (m, len, wording.clone(), false))
             })
         });
         let fuzzy = || {
-            let mut best: Option<(f32, usize, usize, bool)> = None;
-            for &(i, _) in ordinals.iter().filter(|(_, n)| *n == sec.number) {
-                let Some((len, sim, ends_as)) = closest_wording(&keys[i + 1..], sec) else {
+            let mut best: Option<(f32, &Mark, usize, bool)> = None;
+            for m in marks.iter().filter(|m| m.number == sec.number) {
+                let Some((len, sim, ends_as)) = closest_wording(&m.keys[1..], sec) else {
                     continue;
                 };
                 if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
-                    best = Some((sim, i, len, ends_as));
+                    best = Some((sim, m, len, ends_as));
                 }
             }
-            best.map(|(_, i, len, ends_as)| (i, sec.number, len, Wording::OffTemplate, !ends_as))
+            best.map(|(_, m, len, ends_as)| (m, len, Wording::OffTemplate, !ends_as))
         };
-        let Some((i, n, len, wording, run_on)) = exact.or_else(fuzzy) else {
+        let Some((m, len, wording, run_on)) = exact.or_else(fuzzy) else {
             continue;
         };
         out.push(heading(
-            text, &chars, i, len, sec.number, n, wording, run_on,
+            text, &m.chars, 0, len, sec.number, m.number, wording, run_on,
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_keep_enough_keys_for_every_wording() {
+        // A mark holds the ordinal, then a wording and the six keys of slack
+        // `title_prefix` reads after it, and the whole of every table label.
+        for sec in section_keys() {
+            for w in std::iter::once(&sec.title).chain(&sec.acceptable) {
+                assert!(1 + w.chars().count() + 6 <= mark_keys(), "{w}");
+            }
+        }
+        for k in table_label_keys() {
+            assert!(k.chars().count() <= mark_keys(), "{k}");
+        }
+    }
+
+    #[test]
+    fn key_window_is_the_start_of_the_whole_key() {
+        let text =
+            "四、政府信息公开行政(xíng)复议、行政诉讼情况 （zhèng）一二三四五六七八九十".repeat(6);
+        let whole = key_chars(&text, 0..text.len());
+        for want in [1, 5, 20, 48, 200] {
+            let window = key_window(&text, 0..text.len(), want);
+            assert_eq!(window, whole[..want.min(whole.len())]);
+        }
+    }
 }

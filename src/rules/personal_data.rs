@@ -106,17 +106,71 @@ fn digit_at(text: &str, i: usize) -> Option<(char, usize)> {
     }
 }
 
-/// Every run of at least 11 digits starting in `text[within]`, in one pass over the bytes.
+/// The fewest digits a run has: an 11-digit mobile number.
+const MIN_DIGITS: usize = 11;
+
+/// Whether byte `b` can be part of a run: an ASCII digit, a separator, or
+/// a byte of a full-width digit (EF BC 90..99).
+fn in_run(b: u8) -> bool {
+    b.is_ascii_digit() || matches!(b, b' ' | b'-' | 0xEF | 0xBC | 0x90..=0x99)
+}
+
+/// Every run of at least 11 digits starting in `text[within]`.
+///
+/// Such a run is at least 11 bytes long (every digit is at least one byte),
+/// all of them bytes [`in_run`] accepts, up to the end of `within` (where
+/// the run may go on in the text). So only every 11th byte is looked at,
+/// and the last one: a run holds at least one of them. Where one is such a byte, the stretch
+/// of such bytes around it is read digit by digit, from its start — where
+/// no run goes on from before, since the byte before is none of them.
 fn runs(text: &str, within: Range<usize>) -> Vec<Run> {
     let b = &text.as_bytes()[..within.end];
     let mut out = Vec::new();
+    // Everything before `i` is read.
     let mut i = within.start;
-    while i < b.len() {
+    let mut probe = i;
+    while probe < b.len() {
+        if !in_run(b[probe]) {
+            // The last byte is looked at too: a run there may go on past `within`.
+            probe = if probe + 1 == b.len() {
+                b.len()
+            } else {
+                (probe + MIN_DIGITS).min(b.len() - 1)
+            };
+            continue;
+        }
+        let mut start = probe;
+        while start > i && in_run(b[start - 1]) {
+            start -= 1;
+        }
+        let end = b[probe..]
+            .iter()
+            .position(|&c| !in_run(c))
+            .map_or(b.len(), |n| probe + n);
+        // Shorter stretches hold no run, unless it goes on past `within`.
+        if end - start >= MIN_DIGITS || end == b.len() {
+            i = read_runs(text, b, start..end, &mut out);
+        }
+        i = i.max(end);
+        probe = i;
+    }
+    out
+}
+
+/// Read the runs starting in `stretch` into `out`, as one pass over the
+/// bytes `b` (the text up to the end of the range read) would: a run may
+/// go on past the stretch. The offset reached.
+fn read_runs(text: &str, b: &[u8], stretch: Range<usize>, out: &mut Vec<Run>) -> usize {
+    let mut i = stretch.start;
+    while i < stretch.end {
         // Only ASCII digits and the lead byte of full-width ones (EF) can
         // start a number; no other character's bytes look like either.
-        match b[i..].iter().position(|&c| c.is_ascii_digit() || c == 0xEF) {
+        match b[i..stretch.end]
+            .iter()
+            .position(|&c| c.is_ascii_digit() || c == 0xEF)
+        {
             Some(n) => i += n,
-            None => break,
+            None => return stretch.end,
         }
         if digit_at(text, i).is_none() {
             i += 1;
@@ -143,7 +197,7 @@ fn runs(text: &str, within: Range<usize>) -> Vec<Run> {
                 break;
             }
         }
-        if digits.len() >= 11 {
+        if digits.len() >= MIN_DIGITS {
             out.push(Run {
                 range: start..i,
                 digits,
@@ -151,7 +205,7 @@ fn runs(text: &str, within: Range<usize>) -> Vec<Run> {
             });
         }
     }
-    out
+    i
 }
 
 fn is_id(run: &Run) -> bool {
@@ -314,6 +368,103 @@ mod tests {
             !is_mobile("13812345678", &[4, 7]),
             "not grouped like a phone number"
         );
+    }
+
+    /// The runs as one plain pass over every byte finds them.
+    fn runs_byte_by_byte(
+        text: &str,
+        within: Range<usize>,
+    ) -> Vec<(Range<usize>, String, Vec<usize>)> {
+        let b = &text.as_bytes()[..within.end];
+        let mut out = Vec::new();
+        let mut i = within.start;
+        while i < b.len() {
+            let Some((_, _)) = digit_at(text, i).filter(|_| b[i].is_ascii_digit() || b[i] == 0xEF)
+            else {
+                i += 1;
+                continue;
+            };
+            let start = i;
+            let (mut digits, mut groups) = (String::new(), vec![0usize]);
+            loop {
+                if let Some((d, len)) = digit_at(text, i) {
+                    digits.push(d);
+                    *groups.last_mut().unwrap() += 1;
+                    i += len;
+                } else if matches!(b.get(i), Some(b' ' | b'-')) && digit_at(text, i + 1).is_some() {
+                    groups.push(0);
+                    i += 1;
+                } else {
+                    if digits.len() == 17
+                        && groups.len() == 1
+                        && matches!(b.get(i), Some(b'X' | b'x'))
+                    {
+                        digits.push('X');
+                        groups[0] += 1;
+                        i += 1;
+                    }
+                    break;
+                }
+            }
+            if digits.len() >= MIN_DIGITS {
+                out.push((start..i, digits, groups));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_11th_byte_finds_every_run() {
+        // Pieces whose bytes look like digits' (０ = EF BC 90, ， = EF BC 8C,
+        // 政 = E6 94 BF), separators, and runs cut at the range's end.
+        let pieces = [
+            "1",
+            "2",
+            "0",
+            "9",
+            " ",
+            "-",
+            "X",
+            "x",
+            "０",
+            "９",
+            "，",
+            "政",
+            "件",
+            "的",
+            "a",
+            ".",
+            "\n",
+            "13900001111",
+            "11010519491231002",
+            "6222 0212 3456 7890 128",
+            "１３９００００１１１１",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[next(bounds.len())];
+            let z = bounds[next(bounds.len())];
+            let within = a.min(z)..a.max(z);
+            let found: Vec<_> = runs(&text, within.clone())
+                .into_iter()
+                .map(|r| (r.range, r.digits, r.groups))
+                .collect();
+            assert_eq!(
+                found,
+                runs_byte_by_byte(&text, within.clone()),
+                "{text:?} {within:?}"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::model::{LabelMatch, MissingLabel};
-use crate::normalize::{push_key_chars, KeyChar};
+use crate::normalize::{char_len, push_key_chars, KeyChar};
 use crate::template::{self, Item, Role, RowTpl, TableTpl};
 
 use super::grid::{self, Layout, RowCells};
@@ -44,15 +44,21 @@ pub struct Stream<'a> {
     lspan: Vec<Range<usize>>,
     /// Per key character: the token it came from.
     ktok: Vec<usize>,
-    /// Every key character with its position, sorted: where a needle's
-    /// first character stands, without scanning the stream.
-    by_char: Vec<(char, u32)>,
+    /// Every key character with its position ([`char_at`]), sorted: where a
+    /// needle's first character stands, without scanning the stream.
+    by_char: Vec<u64>,
 }
 
 impl<'a> Stream<'a> {
     pub fn new(text: &'a str, region: Range<usize>, tokens: Vec<Token>) -> Self {
-        let mut keys = Vec::new();
-        let mut ktok = Vec::new();
+        // Label text is mostly CJK, three bytes a key character.
+        let label_bytes: usize = tokens
+            .iter()
+            .filter(|t| t.kind == Kind::Label)
+            .map(|t| t.range.len())
+            .sum();
+        let mut keys = Vec::with_capacity(label_bytes / 3 + 1);
+        let mut ktok = Vec::with_capacity(label_bytes / 3 + 1);
         let mut lspan = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let start = keys.len();
@@ -62,19 +68,15 @@ impl<'a> Stream<'a> {
             }
             lspan.push(start..keys.len());
         }
-        let mut lstr = String::with_capacity(keys.len() * 3);
+        let mut lstr = String::with_capacity(label_bytes);
         let mut lbyte = Vec::with_capacity(keys.len() + 1);
-        for k in &keys {
+        let mut by_char: Vec<u64> = Vec::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
             lbyte.push(lstr.len());
             lstr.push(k.c);
+            by_char.push(char_at(k.c, i));
         }
         lbyte.push(lstr.len());
-        #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
-        let mut by_char: Vec<(char, u32)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.c, i as u32))
-            .collect();
         by_char.sort_unstable();
         Stream {
             text,
@@ -139,16 +141,23 @@ impl<'a> Stream<'a> {
         if from >= to {
             return None;
         }
-        let n = needle.chars().count();
-        #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
-        let lo = self.by_char.partition_point(|&e| e < (first, from as u32));
-        for &(c, p) in &self.by_char[lo..] {
-            let p = p as usize;
-            if c != first || p + n > to {
+        let lo = self.by_char.partition_point(|&e| e < char_at(first, from));
+        let mut n = None;
+        for &e in &self.by_char[lo..] {
+            let (c, p) = char_and_position(e);
+            if c != first || p >= to {
+                break;
+            }
+            if !self.lstr[self.lbyte[p]..].starts_with(needle) {
+                continue;
+            }
+            // Positions only grow: a match running past `to` ends the search.
+            let n = *n.get_or_insert_with(|| char_len(needle));
+            if p + n > to {
                 break;
             }
             let span = p..p + n;
-            if self.lstr[self.lbyte[p]..].starts_with(needle) && !overlaps(used, &span) {
+            if !overlaps(used, &span) {
                 return Some(span);
             }
         }
@@ -220,7 +229,7 @@ impl<'a> Stream<'a> {
     /// The first stretch holding the characters of `needle` in order, close
     /// together (as [`Stream::find_loose`]).
     fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
-        let n = needle.chars().count();
+        let n = char_len(needle);
         let limit = n * 8 + 16;
         let first = needle.chars().next()?;
         (0..self.keys.len())
@@ -244,7 +253,7 @@ impl<'a> Stream<'a> {
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
     /// (labels that PDF extraction scattered between rows).
     fn find_loose(&self, needle: &str, from: usize, to: usize) -> bool {
-        let n = needle.chars().count();
+        let n = char_len(needle);
         let first = needle.chars().next();
         let limit = n * 8 + 16;
         for start in from..to.min(self.keys.len()) {
@@ -286,13 +295,13 @@ impl<'a> Stream<'a> {
         used: &[Range<usize>],
     ) -> Option<Vec<Range<usize>>> {
         let to = to.min(self.keys.len());
-        let n = needle.chars().count();
+        let n = char_len(needle);
         let limit = n * 10 + 20;
         let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
         let wanted: Vec<char> = needle.chars().collect();
         let first = *wanted.first()?;
-        for start in from..to {
-            if self.keys[start].c != first || !free(start) {
+        for start in self.positions_of(first, from, to) {
+            if !free(start) {
                 continue;
             }
             #[allow(clippy::single_range_in_vec_init)]
@@ -323,6 +332,16 @@ impl<'a> Stream<'a> {
             }
         }
         None
+    }
+
+    /// The positions of key character `c` in `from..to`, in order.
+    fn positions_of(&self, c: char, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.by_char.partition_point(|&e| e < char_at(c, from));
+        self.by_char[lo..]
+            .iter()
+            .map(|&e| char_and_position(e))
+            .take_while(move |&(k, p)| k == c && p < to)
+            .map(|(_, p)| p)
     }
 
     fn token_end(&self, k: usize) -> bool {
@@ -399,6 +418,20 @@ impl<'a> Stream<'a> {
 }
 
 /// Whether `span` overlaps any of `used`.
+/// A key character and its position, as one sortable number: ordered by
+/// character, then by position.
+#[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
+fn char_at(c: char, position: usize) -> u64 {
+    (u64::from(c) << 32) | u64::from(position as u32)
+}
+
+/// The character and position of a [`char_at`] number.
+#[allow(clippy::cast_possible_truncation)] // the parts were put in as char and u32
+fn char_and_position(e: u64) -> (char, usize) {
+    let c = char::from_u32((e >> 32) as u32).unwrap_or('\0');
+    (c, (e & 0xFFFF_FFFF) as usize)
+}
+
 fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
     used.iter()
         .any(|u| u.start < span.end && span.start < u.end)
@@ -465,7 +498,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let whole_cell = row.keys.iter().enumerate().find_map(|(n, k)| {
-            let len = k.chars().count();
+            let len = char_len(k);
             (0..s.tokens.len())
                 .find(|&t| {
                     let span = &s.lspan[t];
@@ -490,16 +523,21 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     // 2. Near misses for the rows not found, between their found neighbours.
     // Headers written exactly bound the candidates too (a row label glued to
     // the header run before it, in a page flattened onto one line).
-    let header_marks: Vec<Range<usize>> = tpl
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            // Short ones (`其他`, `总计`) also occur inside row labels.
-            Item::Header(h) if h.key.chars().count() >= 4 => Some(h.key.as_str()),
-            _ => None,
+    // Found on first use: when every row was found, no near miss is looked for.
+    let header_marks: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
+    let header_marks = || {
+        header_marks.get_or_init(|| {
+            tpl.items
+                .iter()
+                .filter_map(|i| match i {
+                    // Short ones (`其他`, `总计`) also occur inside row labels.
+                    Item::Header(h) if char_len(&h.key) >= 4 => Some(h.key.as_str()),
+                    _ => None,
+                })
+                .flat_map(|k| s.find_all(k))
+                .collect()
         })
-        .flat_map(|k| s.find_all(k))
-        .collect();
+    };
     for i in 0..rows.len() {
         if anchors[i].is_some() || rows[i].label.is_empty() {
             continue;
@@ -533,7 +571,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
             continue;
         }
         let rivals = unfound_keys(tpl, &anchors, i);
-        let bounds: Vec<Range<usize>> = used.iter().chain(&header_marks).cloned().collect();
+        let bounds: Vec<Range<usize>> = used.iter().chain(header_marks()).cloned().collect();
         let (span, near_miss) = match near_miss(s, target, lo, hi, &bounds, &rivals) {
             Some(Near::Typo(span)) => (span, true),
             Some(Near::Fragment(span)) => (span, false),
@@ -630,7 +668,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
                     // All its characters in order, close together: a label that
                     // extraction mixed with another (only for labels long enough
                     // not to be spelled out by chance).
-                    (k.chars().count() >= 6).then(|| s.loose_span(k)).flatten()
+                    (char_len(k) >= 6).then(|| s.loose_span(k)).flatten()
                 })
         });
         if let Some(span) = elsewhere {
@@ -734,7 +772,7 @@ fn extend_prefix(
 ) -> (Range<usize>, bool) {
     let short_len = span.len();
     let rest: String = full.chars().skip(short_len).collect();
-    let rest_len = rest.chars().count();
+    let rest_len = char_len(&rest);
     if rest_len < 3 || !full.starts_with(s.key_str(&span)) {
         return (span, false);
     }
@@ -824,7 +862,7 @@ fn near_miss(
     used: &[Range<usize>],
     rivals: &[&str],
 ) -> Option<Near> {
-    let n = target.chars().count();
+    let n = char_len(target);
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
         let k = s.key_str(&span);
@@ -960,12 +998,7 @@ impl HeaderCtx<'_, '_> {
         let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
         // Longest first, the note last: other headers written into the note's
         // lines (PDF text) must be taken before the note is read to its end.
-        order.sort_by_key(|h| {
-            (
-                h.role == Role::Note,
-                std::cmp::Reverse(h.key.chars().count()),
-            )
-        });
+        order.sort_by_key(|h| (h.role == Role::Note, std::cmp::Reverse(char_len(&h.key))));
         let mut found = 0;
         let mut first: Option<usize> = None;
         let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();

@@ -14,7 +14,10 @@ use std::ops::Range;
 use crate::document::{Grid, GridCell};
 use crate::normalize::key;
 
-use super::tokens::{self, is_blank_marker, is_markdown_rule, is_numeric, is_space};
+use super::tokens::{
+    self, is_blank_marker, is_markdown_rule, is_numeric, is_space, trim_end_space, trim_space,
+    trim_start_space,
+};
 
 /// What a grid cell holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +204,7 @@ impl<'g> Layout<'g> {
 }
 
 fn classify(s: &str) -> Content {
-    let t = s.trim_matches(is_space);
+    let t = trim_space(s);
     if t.is_empty() || is_blank_marker(t) {
         return Content::Blank;
     }
@@ -404,113 +407,124 @@ const MAX_GRID_CELL_BYTES: usize = 300;
 /// which at least two rows have two or more filled cells.
 pub fn text_grids(text: &str) -> Vec<Grid> {
     let mut out = Vec::new();
-    if !text.bytes().any(|b| b == b'|' || b == b'\t') {
+    if memchr::memchr2(b'|', b'\t', text.as_bytes()).is_none() {
         return out;
     }
     let mut block = Block::default();
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::text::lines_inclusive(text) {
         let start = pos;
         pos += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
+        let body = crate::text::without_line_break(line);
         let range = start..start + body.len();
         if !body.is_empty()
             && !block.rows.is_empty()
+            && memchr::memchr(b'|', body.as_bytes()).is_some()
             && is_markdown_rule(body)
-            && body.contains('|')
         {
             continue;
         }
         if !block.push_row(text, range) {
-            block.flush(&mut out);
+            block.flush(text, &mut out);
         }
     }
-    block.flush(&mut out);
+    block.flush(text, &mut out);
     out
 }
 
-/// The rows of a block of pipe or tab rows, their cells in one list.
+/// The rows of a block of pipe or tab rows. Most lines with a tab or a bar
+/// belong to no grid, so a row's cells are only listed when its block is one.
 #[derive(Default)]
 struct Block {
-    /// Per row: its line, and its cells' span in `cells`.
-    rows: Vec<(Range<usize>, Range<usize>)>,
-    /// Trimmed cell ranges, row after row.
-    cells: Vec<Range<usize>>,
+    /// Per row: its line, its separator and the span of its cells.
+    rows: Vec<(Range<usize>, u8, Range<usize>)>,
     /// Rows with two or more filled cells.
     filled_rows: usize,
+}
+
+/// The separator of a pipe or tab row and the span of its cells (inside the
+/// outer bars), or `None` when `line` has neither.
+fn row_area(text: &str, line: &Range<usize>) -> Option<(u8, Range<usize>)> {
+    let s = &text[line.clone()];
+    // `|` and tab are ASCII: found by bytes, never inside a UTF-8 sequence.
+    if memchr::memchr(b'|', s.as_bytes()).is_some() {
+        let rest = trim_start_space(s);
+        let trimmed = trim_end_space(rest);
+        let mut a = line.start + (s.len() - rest.len());
+        let mut b = a + trimmed.len();
+        if trimmed.starts_with('|') {
+            a += 1;
+        }
+        if trimmed.ends_with('|') && b > a {
+            b -= 1;
+        }
+        Some((b'|', a..b))
+    } else if memchr::memchr(b'\t', s.as_bytes()).is_some() {
+        Some((b'\t', line.clone()))
+    } else {
+        None
+    }
+}
+
+/// The cells of a row area, trimmed, in order.
+fn area_cells(text: &str, sep: u8, area: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut cell_start = area.start;
+    memchr::memchr_iter(sep, &text.as_bytes()[area.clone()])
+        .map(move |i| area.start + i)
+        .chain([area.end])
+        .map(move |cell_end| {
+            let t = &text[cell_start..cell_end];
+            let rest = trim_start_space(t);
+            let start = cell_start + (t.len() - rest.len());
+            cell_start = cell_end + 1;
+            start..start + trim_end_space(rest).len()
+        })
 }
 
 impl Block {
     /// Add `line` as a row when it is a pipe or tab row of two or more cells.
     fn push_row(&mut self, text: &str, line: Range<usize>) -> bool {
-        let s = &text[line.clone()];
-        let trimmed = s.trim_matches(is_space);
-        let (sep, inner) = if trimmed.contains('|') {
-            let lead = s.len() - s.trim_start_matches(is_space).len();
-            let mut a = line.start + lead;
-            let mut b = a + trimmed.len();
-            if trimmed.starts_with('|') {
-                a += 1;
-            }
-            if trimmed.ends_with('|') && b > a {
-                b -= 1;
-            }
-            ('|', a..b)
-        } else if s.contains('\t') {
-            ('\t', line.clone())
-        } else {
+        let Some((sep, area)) = row_area(text, &line) else {
             return false;
         };
-        let first = self.cells.len();
-        let mut cell_start = inner.start;
-        for t in text[inner].split(sep) {
-            let lead = t.len() - t.trim_start_matches(is_space).len();
-            let len = t.trim_matches(is_space).len();
-            self.cells.push(cell_start + lead..cell_start + lead + len);
-            cell_start += t.len() + sep.len_utf8();
+        let (mut n, mut filled, mut long) = (0, 0, false);
+        for cell in area_cells(text, sep, area.clone()) {
+            n += 1;
+            filled += usize::from(!cell.is_empty());
+            long |= cell.len() > MAX_GRID_CELL_BYTES;
         }
-        let cells = first..self.cells.len();
         // A row of one cell is no row. One of more cells than any template
         // row has, or with a cell longer than any label, is a whole table (or
         // page) flattened onto one line: read cell by cell as text.
-        let flattened = cells.len() > MAX_GRID_COLUMNS
-            || self.cells[cells.clone()]
-                .iter()
-                .any(|r| r.len() > MAX_GRID_CELL_BYTES);
-        if cells.len() < 2 || flattened {
-            self.cells.truncate(first);
+        if !(2..=MAX_GRID_COLUMNS).contains(&n) || long {
             return false;
         }
-        if self.cells[cells.clone()]
-            .iter()
-            .filter(|r| !r.is_empty())
-            .count()
-            >= 2
-        {
+        if filled >= 2 {
             self.filled_rows += 1;
         }
-        self.rows.push((line, cells));
+        self.rows.push((line, sep, area));
         true
     }
 
     /// End the block: a grid when two of its rows have two filled cells.
-    fn flush(&mut self, out: &mut Vec<Grid>) {
+    fn flush(&mut self, text: &str, out: &mut Vec<Grid>) {
         if self.filled_rows >= 2 {
-            let n_cols = self.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-            let mut cells = Vec::with_capacity(self.cells.len());
-            for (r, (_, row)) in self.rows.iter().enumerate() {
-                for (c, range) in self.cells[row.clone()].iter().enumerate() {
+            let mut cells = Vec::new();
+            let mut n_cols = 0;
+            for (r, (_, sep, area)) in self.rows.iter().enumerate() {
+                for (c, range) in area_cells(text, *sep, area.clone()).enumerate() {
+                    n_cols = n_cols.max(c + 1);
                     cells.push(GridCell {
                         row: r,
                         col: c,
                         row_span: 1,
                         col_span: 1,
-                        range: range.clone(),
+                        range,
                     });
                 }
             }
-            let range = self.rows.first().map_or(0, |(r, _)| r.start)
-                ..self.rows.last().map_or(0, |(r, _)| r.end);
+            let range = self.rows.first().map_or(0, |(r, ..)| r.start)
+                ..self.rows.last().map_or(0, |(r, ..)| r.end);
             out.push(Grid {
                 range,
                 n_rows: self.rows.len(),
@@ -520,7 +534,6 @@ impl Block {
             });
         }
         self.rows.clear();
-        self.cells.clear();
         self.filled_rows = 0;
     }
 }

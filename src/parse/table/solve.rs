@@ -88,23 +88,137 @@ pub enum RowOutcome {
     },
 }
 
-/// One reading of a row: per column, its piece (or none), and whether the
-/// row's own identities hold.
-#[derive(Clone, Debug)]
-struct Cand {
-    cells: Vec<Option<Piece>>,
-    split: bool,
+/// The candidate readings of a row.
+#[derive(Clone, Debug, Default)]
+enum Readings {
+    /// No reading (the row's outcome is known otherwise).
+    #[default]
+    None,
+    /// One reading, as read: the cells of a grid or of whole tokens.
+    Read(Vec<Option<Piece>>),
+    /// Readings splitting glued digits, stored flat: reading `k` is
+    /// `parts[k * width..(k + 1) * width]`. A glued row may have thousands;
+    /// one buffer of plain values spares an allocation, a clone and a drop
+    /// per reading.
+    Split {
+        parts: Vec<Part>,
+        width: usize,
+        count: usize,
+    },
+}
+
+/// A cell of a split reading.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    start: usize,
+    end: usize,
+    value: Num,
+}
+
+/// A cell's value, as the identities see it.
+#[derive(Clone, Copy, Debug)]
+enum Num {
+    Int(i64),
+    Blank,
+    /// Not a whole number: the value of the text from the cell's start to
+    /// here (read again only for the reading kept).
+    Other(usize),
+}
+
+impl Part {
+    fn int(&self) -> Option<i64> {
+        match self.value {
+            Num::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn piece(&self, text: &str) -> Piece {
+        let value = match self.value {
+            Num::Int(n) => Value::Int(n),
+            Num::Blank => Value::Blank,
+            Num::Other(end) => value_of(&text[self.start..end]),
+        };
+        (self.start..self.end, value)
+    }
+}
+
+impl Readings {
+    fn len(&self) -> usize {
+        match self {
+            Readings::None => 0,
+            Readings::Read(_) => 1,
+            Readings::Split { count, .. } => *count,
+        }
+    }
+
+    /// Whether the readings split glued digits.
+    fn split(&self) -> bool {
+        matches!(self, Readings::Split { .. })
+    }
+
+    /// The number in column `c` of reading `k`: `None` when the reading has
+    /// no such column, `Some(None)` when the cell is not a whole number.
+    fn int(&self, k: usize, c: usize) -> Option<Option<i64>> {
+        match self {
+            Readings::None => None,
+            Readings::Read(cells) => Some(cells.get(c)?.as_ref().and_then(|(_, v)| v.as_i64())),
+            Readings::Split { parts, width, .. } => {
+                (c < *width).then(|| parts[k * width + c].int())
+            }
+        }
+    }
+
+    /// Keep reading `k` only.
+    fn keep(&mut self, k: usize) {
+        if let Readings::Split {
+            parts,
+            width,
+            count,
+        } = self
+        {
+            parts.copy_within(k * *width..(k + 1) * *width, 0);
+            parts.truncate(*width);
+            *count = 1;
+        }
+    }
+
+    /// From the start of the first cell of any reading to the end of the last.
+    fn span(&self) -> Range<usize> {
+        let cover = |a: Option<Range<usize>>, r: Range<usize>| {
+            Some(a.map_or(r.clone(), |a| a.start.min(r.start)..a.end.max(r.end)))
+        };
+        match self {
+            Readings::None => None,
+            Readings::Read(cells) => cells
+                .iter()
+                .flatten()
+                .map(|p| p.0.clone())
+                .fold(None, cover),
+            Readings::Split { parts, .. } => parts.iter().map(|p| p.start..p.end).fold(None, cover),
+        }
+        .unwrap_or(0..0)
+    }
+
+    /// The cells of the first reading.
+    fn into_first(self, text: &str) -> Vec<Option<Piece>> {
+        match self {
+            Readings::None => Vec::new(),
+            Readings::Read(cells) => cells,
+            Readings::Split { parts, width, .. } => {
+                parts[..width].iter().map(|p| Some(p.piece(text))).collect()
+            }
+        }
+    }
 }
 
 /// Read every row of a table.
 pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcome> {
     let rows: Vec<_> = tpl.rows().collect();
     let mut out: Vec<Option<RowOutcome>> = vec![None; inputs.len()];
-    let mut cands: Vec<Vec<Cand>> = vec![Vec::new(); inputs.len()];
+    let mut cands: Vec<Readings> = vec![Readings::default(); inputs.len()];
+    let mut kinds: Vec<CellKind> = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
-        let kinds: Vec<CellKind> = (0..tpl.columns_of(rows[i]).len())
-            .map(|c| tpl.kind_of(rows[i], c))
-            .collect();
         match input {
             RowInput::Absent => out[i] = Some(RowOutcome::Absent),
             RowInput::Misfit(reason, at) => {
@@ -115,11 +229,10 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
                 })
             }
             RowInput::Short { found, at } => out[i] = Some(RowOutcome::Short { found, at }),
-            RowInput::Placed(cells) => cands[i].push(Cand {
-                cells,
-                split: false,
-            }),
+            RowInput::Placed(cells) => cands[i] = Readings::Read(cells),
             RowInput::Tokens { toks, drop_item } => {
+                kinds.clear();
+                kinds.extend((0..tpl.columns_of(rows[i]).len()).map(|c| tpl.kind_of(rows[i], c)));
                 match row_candidates(text, &toks, &kinds, drop_item) {
                     Ok(c) => cands[i] = c,
                     Err(o) => out[i] = Some(o),
@@ -156,12 +269,9 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         let chosen = joint(&cands, &checks, followed);
         for i in open {
             match chosen[i] {
-                Some(k) => {
-                    let c = cands[i].swap_remove(k);
-                    cands[i] = vec![c];
-                }
+                Some(k) => cands[i].keep(k),
                 None => {
-                    let at = span_of(&cands[i]);
+                    let at = cands[i].span();
                     out[i] = Some(RowOutcome::Unreadable {
                         reason: format!(
                             "数字粘连在一起，有 {} 种拆分方式，合计关系不能确定是哪一种",
@@ -179,16 +289,12 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
         .zip(cands)
         .map(|(o, c)| {
             o.unwrap_or_else(|| {
-                let cand = c.into_iter().next().unwrap_or(Cand {
-                    cells: Vec::new(),
-                    split: false,
-                });
-                let source = if cand.split {
+                let source = if c.split() {
                     CellSource::Forced
                 } else {
                     CellSource::Read
                 };
-                RowOutcome::Cells(cand.cells, source)
+                RowOutcome::Cells(c.into_first(text), source)
             })
         })
         .collect()
@@ -200,15 +306,20 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
 /// stray number ran in) the rows split that way become unreadable.
 fn distrust_split_rows(
     out: &mut [Option<RowOutcome>],
-    cands: &[Vec<Cand>],
+    cands: &[Readings],
     checks: &[&Check],
     followed: bool,
 ) {
+    // Only rows read by one split are ever made unreadable here.
+    let is_split = |r: &Readings| r.len() == 1 && r.split();
+    if !cands.iter().any(is_split) {
+        return;
+    }
     let value = |(r, c): (usize, usize)| -> Option<i64> {
         if out[r].is_some() {
             return None;
         }
-        cands[r].first()?.cells.get(c)?.as_ref()?.1.as_i64()
+        cands[r].int(0, c)?
     };
     let broken: Vec<&Check> = checks
         .iter()
@@ -225,7 +336,7 @@ fn distrust_split_rows(
     let split_rows: Vec<usize> = broken
         .iter()
         .flat_map(|c| c.left.iter().chain(&c.right).map(|&(row, _)| row))
-        .filter(|&row| cands[row].len() == 1 && cands[row][0].split)
+        .filter(|&row| is_split(&cands[row]))
         .collect();
     // A row's one split that its own total confirms (`3000003`: 3 = 3+0+…+0)
     // is its numbers, not a guess: in a table otherwise followed, what it
@@ -247,19 +358,11 @@ fn distrust_split_rows(
         if out[row].is_none() {
             out[row] = Some(RowOutcome::Unreadable {
                 reason: "数字粘连在一起，按唯一的拆分方式读出的数字不符合合计关系，无法判断是哪个数字有误".into(),
-                at: span_of(&cands[row]),
+                at: cands[row].span(),
                 structural: false,
             });
         }
     }
-}
-
-fn span_of(cands: &[Cand]) -> Range<usize> {
-    let mut ranges = cands
-        .iter()
-        .flat_map(|c| c.cells.iter().flatten().map(|p| p.0.clone()));
-    let first = ranges.next().unwrap_or(0..0);
-    ranges.fold(first, |a, r| a.start.min(r.start)..a.end.max(r.end))
 }
 
 /// The candidate readings of a row's tokens.
@@ -268,7 +371,7 @@ fn row_candidates(
     toks: &[Tok],
     kinds: &[CellKind],
     drop_item: bool,
-) -> Result<Vec<Cand>, RowOutcome> {
+) -> Result<Readings, RowOutcome> {
     let n = kinds.len();
     let at = toks.first().map_or(0..0, |f| {
         f.range.start..toks.last().map_or(f.range.end, |l| l.range.end)
@@ -287,10 +390,7 @@ fn row_candidates(
             .iter()
             .map(|t| Some(piece(text, t, t.num.clone())))
             .collect();
-        return Ok(vec![Cand {
-            cells,
-            split: false,
-        }]);
+        return Ok(Readings::Read(cells));
     }
     if toks.len() > n {
         return Err(RowOutcome::Unreadable {
@@ -299,10 +399,16 @@ fn row_candidates(
             structural: true,
         });
     }
-    let mut out = Vec::new();
-    let mut budget = MAX_SPLITS * 20;
-    let mut acc: Vec<(Range<usize>, usize)> = Vec::new();
-    split_rec(text, toks, 0, None, kinds, &mut acc, &mut out, &mut budget);
+    let mut split = Splitter {
+        text,
+        kinds,
+        info: Vec::with_capacity(toks.len()),
+        acc: Vec::with_capacity(n),
+        parts: Vec::new(),
+        count: 0,
+        budget: MAX_SPLITS * 20,
+    };
+    split.run(toks);
     if drop_item {
         if let Some(last) = toks.last().filter(|t| !t.delimited && t.num.len() > 1) {
             let mut shorter = toks.to_vec();
@@ -315,26 +421,23 @@ fn row_candidates(
                 l.num.end = end;
                 l.range.end = end;
             }
-            split_rec(
-                text,
-                &shorter,
-                0,
-                None,
-                kinds,
-                &mut acc,
-                &mut out,
-                &mut budget,
-            );
+            split.run(&shorter);
         }
     }
-    if out.len() >= MAX_SPLITS || budget == 0 {
+    let Splitter {
+        parts,
+        count,
+        budget,
+        ..
+    } = split;
+    if count >= MAX_SPLITS || budget == 0 {
         return Err(RowOutcome::Unreadable {
             reason: "数字粘连在一起，可能的拆分方式太多".into(),
             at,
             structural: false,
         });
     }
-    if out.is_empty() {
+    if count == 0 {
         let glued = toks.iter().any(|t| !t.delimited && t.num.len() > 1);
         if !glued {
             return Err(RowOutcome::Short {
@@ -357,7 +460,11 @@ fn row_candidates(
             structural: false,
         });
     }
-    Ok(out)
+    Ok(Readings::Split {
+        parts,
+        width: n,
+        count,
+    })
 }
 
 fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
@@ -374,13 +481,38 @@ fn piece(text: &str, t: &Tok, num: Range<usize>) -> Piece {
     (range, value)
 }
 
+/// As [`piece`], as a cell of a split reading.
+fn part(text: &str, t: &Tok, num: Range<usize>) -> Part {
+    let value = if t.blank {
+        Num::Blank
+    } else {
+        match value_of(&text[num.clone()]) {
+            Value::Int(n) => Num::Int(n),
+            _ => Num::Other(num.end),
+        }
+    };
+    let end = if num.end == t.num.end {
+        t.range.end
+    } else {
+        num.end
+    };
+    Part {
+        start: num.start,
+        end,
+        value,
+    }
+}
+
 /// The value of a number's text.
 pub fn value_of(s: &str) -> Value {
     // The common case (every piece of a glued run): plain ASCII digits that
     // fit an i64, read without folding or a general parse.
-    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
-        let n = s.bytes().fold(0_i64, |n, b| n * 10 + i64::from(b - b'0'));
-        return Value::Int(n);
+    if !s.is_empty() && s.len() <= 18 {
+        if let Some(n) = s.bytes().try_fold(0_i64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        }) {
+            return Value::Int(n);
+        }
     }
     let t = ascii_number(s);
     if let Ok(n) = t.parse::<i64>() {
@@ -394,88 +526,241 @@ pub fn value_of(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-/// Every way to read `toks[ti..]` (the current token starting at `from`) as
-/// the remaining cells of `kinds`. `acc` holds the pieces so far (the number
-/// ranges and their tokens); values are made only for complete readings.
-#[allow(clippy::too_many_arguments)]
-fn split_rec(
-    text: &str,
-    toks: &[Tok],
-    ti: usize,
-    from: Option<usize>,
-    kinds: &[CellKind],
-    acc: &mut Vec<(Range<usize>, usize)>,
-    out: &mut Vec<Cand>,
-    budget: &mut usize,
-) {
-    if *budget == 0 || out.len() >= MAX_SPLITS {
-        return;
-    }
-    *budget -= 1;
-    if ti == toks.len() {
-        if acc.len() == kinds.len() {
-            let cells = acc
-                .iter()
-                .map(|(r, t)| Some(piece(text, &toks[*t], r.clone())))
-                .collect();
-            out.push(Cand { cells, split: true });
+/// What the split search keeps of a token.
+struct TokInfo {
+    /// At most how many cells the tokens after it can give.
+    later: usize,
+    /// Its number is plain ASCII digits (the common case, read byte by byte).
+    plain: bool,
+    /// Its cell, when it is a whole cell (delimited or blank).
+    whole: Option<Part>,
+}
+
+/// The search for every way to read a row's tokens as the cells of `kinds`.
+/// The values of the pieces are made as the pieces are taken, so the
+/// readings sharing a piece share its parse.
+struct Splitter<'a> {
+    text: &'a str,
+    kinds: &'a [CellKind],
+    info: Vec<TokInfo>,
+    /// The cells of the reading so far.
+    acc: Vec<Part>,
+    /// The complete readings, `kinds.len()` cells each.
+    parts: Vec<Part>,
+    count: usize,
+    /// Steps the search may still take.
+    budget: usize,
+}
+
+impl Splitter<'_> {
+    /// Add every reading of `toks`.
+    fn run(&mut self, toks: &[Tok]) {
+        self.info.clear();
+        let mut later = 0;
+        for t in toks.iter().rev() {
+            self.info.push(TokInfo {
+                later,
+                plain: !t.delimited
+                    && !t.blank
+                    && self.text[t.num.clone()].bytes().all(|b| b.is_ascii_digit()),
+                whole: (t.delimited || t.blank).then(|| part(self.text, t, t.num.clone())),
+            });
+            later += t.most_cells();
         }
-        return;
+        self.info.reverse();
+        self.rec(toks, 0, None);
     }
-    let col = acc.len();
-    if col >= kinds.len() {
-        return;
+
+    /// The search stops once it has run out of steps or found too many readings.
+    fn exhausted(&self) -> bool {
+        self.budget == 0 || self.count >= MAX_SPLITS
     }
-    let t = &toks[ti];
-    if t.delimited || t.blank {
-        if t.blank || valid_part(&text[t.num.clone()], kinds[col]) {
-            acc.push((t.num.clone(), ti));
-            split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
-            acc.pop();
+
+    /// Every way to read `toks[ti..]` (the current token starting at `from`)
+    /// as the remaining cells. Each call is one step of the budget.
+    fn rec(&mut self, toks: &[Tok], ti: usize, from: Option<usize>) {
+        if self.exhausted() {
+            return;
         }
-        return;
-    }
-    let start = from.unwrap_or(t.num.start);
-    let rest = &text[start..t.num.end];
-    // The remaining tokens each need at least one cell.
-    let remaining = toks.len() - ti - 1;
-    let need = kinds.len() - col;
-    if need <= remaining {
-        return;
-    }
-    // At most as many cells as characters are left (every piece has one):
-    // a reading that took too many digits early cannot be completed.
-    let later: usize = toks[ti + 1..].iter().map(Tok::most_cells).sum();
-    if need > rest.len() + later {
-        return;
-    }
-    // Take the whole rest as the last piece of this token.
-    if valid_part(rest, kinds[col]) {
-        acc.push((start..t.num.end, ti));
-        split_rec(text, toks, ti + 1, None, kinds, acc, out, budget);
-        acc.pop();
-    }
-    if need <= remaining + 1 {
-        return;
-    }
-    // Plain digits (the common case): every prefix is a valid piece unless
-    // the run starts with 0, when only `0` is.
-    let digits = rest.bytes().all(|b| b.is_ascii_digit());
-    for (i, _) in rest.char_indices().skip(1) {
-        if need - 1 > rest.len() - i + later {
-            break;
+        self.budget -= 1;
+        if ti == toks.len() {
+            if self.acc.len() == self.kinds.len() {
+                self.parts.extend_from_slice(&self.acc);
+                self.count += 1;
+            }
+            return;
         }
-        let valid = if digits {
-            i == 1 || !rest.starts_with('0')
+        let col = self.acc.len();
+        if col >= self.kinds.len() {
+            return;
+        }
+        let t = &toks[ti];
+        if let Some(whole) = self.info[ti].whole {
+            if t.blank || valid_part(&self.text[t.num.clone()], self.kinds[col]) {
+                self.acc.push(whole);
+                self.rec(toks, ti + 1, None);
+                self.acc.pop();
+            }
+            return;
+        }
+        let start = from.unwrap_or(t.num.start);
+        let len = t.num.end - start;
+        // The remaining tokens each need at least one cell.
+        let remaining = toks.len() - ti - 1;
+        let need = self.kinds.len() - col;
+        if need <= remaining {
+            return;
+        }
+        // At most as many cells as characters are left (every piece has one):
+        // a reading that took too many digits early cannot be completed.
+        let later = self.info[ti].later;
+        if need > len + later {
+            return;
+        }
+        if self.info[ti].plain {
+            self.digits(toks, ti, start, need, later);
         } else {
-            valid_part(&rest[..i], kinds[col])
-        };
-        if !valid {
-            continue;
+            self.chars(toks, ti, start, need, later);
         }
-        acc.push((start..start + i, ti));
-        split_rec(text, toks, ti, Some(start + i), kinds, acc, out, budget);
-        acc.pop();
+    }
+
+    /// The pieces of a run of plain digits from `start`, the first of the
+    /// `need` cells left: every prefix is a well-formed number unless the run
+    /// starts with 0, when only `0` is. The steps [`Self::rec`] would take
+    /// on this run are taken here, each counted as a call of it.
+    fn digits(&mut self, toks: &[Tok], ti: usize, start: usize, need: usize, later: usize) {
+        let text = self.text;
+        let t = &toks[ti];
+        let run = &text.as_bytes()[start..t.num.end];
+        let len = run.len();
+        if ti + 1 == toks.len() && need == len {
+            self.one_digit_each(run, start, t.range.end);
+            return;
+        }
+        // Take the whole rest as the last piece of this token.
+        if len == 1 || (len > 1 && run[0] != b'0') {
+            let value = if len <= 18 {
+                Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+            } else {
+                part(text, t, start..t.num.end).value
+            };
+            let whole = Part {
+                start,
+                end: t.range.end,
+                value,
+            };
+            if ti + 1 < toks.len() {
+                self.acc.push(whole);
+                self.rec(toks, ti + 1, None);
+                self.acc.pop();
+            } else if !self.exhausted() {
+                // The step past the last token: a reading if this was its last cell.
+                self.budget -= 1;
+                if need == 1 {
+                    self.parts.extend_from_slice(&self.acc);
+                    self.parts.push(whole);
+                    self.count += 1;
+                }
+            }
+        }
+        // More pieces of this token: only when the other tokens cannot take
+        // all the other cells.
+        if need <= toks.len() - ti || len < 2 {
+            return;
+        }
+        // A first piece of `i` digits leaves `len - i` digits and `later`
+        // cells for the other `need - 1` cells (`need <= len + later` holds);
+        // a proper prefix only.
+        let mut last = (len + later + 1 - need).min(len - 1);
+        if run[0] == b'0' {
+            last = last.min(1);
+        }
+        let mut n: i64 = 0;
+        for i in 1..=last {
+            if self.exhausted() {
+                break;
+            }
+            let value = if i <= 18 {
+                n = n * 10 + i64::from(run[i - 1] - b'0');
+                Num::Int(n)
+            } else {
+                part(text, t, start..start + i).value
+            };
+            self.acc.push(Part {
+                start,
+                end: start + i,
+                value,
+            });
+            // The step for the rest of the run: what `rec` checks there (its
+            // column is not the last one, as `need >= 2`).
+            self.budget -= 1;
+            let rest_need = need - 1;
+            if rest_need > toks.len() - ti - 1 && rest_need <= len - i + later {
+                self.digits(toks, ti, start + i, rest_need, later);
+            }
+            self.acc.pop();
+        }
+    }
+
+    /// The last run of digits, from `start`, when as many cells are left as
+    /// it has digits: one digit a cell is its only reading. The steps
+    /// [`Self::digits`] would take to find it, one level a digit, are
+    /// counted at once: at each level the whole rest, when it does not start
+    /// with 0 (at the last digit, the reading), and the first digit.
+    fn one_digit_each(&mut self, run: &[u8], start: usize, end: usize) {
+        if self.exhausted() {
+            return;
+        }
+        let len = run.len();
+        let steps = 2 * len - 1 - run[..len - 1].iter().filter(|&&b| b == b'0').count();
+        if self.budget < steps {
+            // Out of steps before the reading.
+            self.budget = 0;
+            return;
+        }
+        self.budget -= steps;
+        self.parts.extend_from_slice(&self.acc);
+        self.parts
+            .extend(run.iter().enumerate().map(|(j, &b)| Part {
+                start: start + j,
+                end: if j + 1 == len { end } else { start + j + 1 },
+                value: Num::Int(i64::from(b - b'0')),
+            }));
+        self.count += 1;
+    }
+
+    /// As [`Self::digits`], for a number with other characters (full-width
+    /// digits, a sign, a decimal point), checked piece by piece.
+    fn chars(&mut self, toks: &[Tok], ti: usize, start: usize, need: usize, later: usize) {
+        let text = self.text;
+        let t = &toks[ti];
+        let kind = self.kinds[self.acc.len()];
+        let rest = &text[start..t.num.end];
+        if valid_part(rest, kind) {
+            self.acc.push(part(text, t, start..t.num.end));
+            self.rec(toks, ti + 1, None);
+            self.acc.pop();
+        }
+        if need <= toks.len() - ti {
+            return;
+        }
+        let digits = rest.bytes().all(|b| b.is_ascii_digit());
+        for (i, _) in rest.char_indices().skip(1) {
+            if need - 1 > rest.len() - i + later {
+                break;
+            }
+            let valid = if digits {
+                i == 1 || !rest.starts_with('0')
+            } else {
+                valid_part(&rest[..i], kind)
+            };
+            if !valid {
+                continue;
+            }
+            self.acc.push(part(text, t, start..start + i));
+            self.rec(toks, ti, Some(start + i));
+            self.acc.pop();
+        }
     }
 }
 
@@ -509,13 +794,13 @@ fn valid_part(s: &str, kind: CellKind) -> bool {
 /// An identity on candidate indices: cells as (row, column).
 struct Ident<'c> {
     check: &'c Check,
-    /// Rows it involves, and the position of its last row in the search order.
+    /// Rows it involves (sorted, once each).
     rows: Vec<usize>,
 }
 
 /// The joint reading: for every row with several candidates, the index of
 /// the forced one, or `None` when the identities do not force one.
-fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
+fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
     let mut idents: Vec<Ident> = checks
         .iter()
@@ -525,13 +810,11 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
             rows.dedup();
             Ident { check: c, rows }
         })
-        .filter(|id| id.rows.iter().all(|&r| !cands[r].is_empty()))
+        .filter(|id| id.rows.iter().all(|&r| cands[r].len() > 0))
         .collect();
     let mut s = Search::new(cands, &idents);
     // Each row's readings that keep the row's own identities (its total).
-    let viable: Vec<Vec<usize>> = (0..n)
-        .map(|r| (0..cands[r].len()).filter(|&k| s.local_ok(r, k)).collect())
-        .collect();
+    let viable: Vec<Vec<usize>> = (0..n).map(|r| s.viable(r)).collect();
     // A row no reading of which keeps its own total, split many ways, cannot
     // be the one wrong number of a forced reading: it is left unread.
     let hopeless: Vec<usize> = (0..n)
@@ -542,28 +825,30 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
         s = Search::new(cands, &idents);
     }
     let rows: Vec<usize> = (0..n)
-        .filter(|&r| !cands[r].is_empty() && !hopeless.contains(&r))
+        .filter(|&r| cands[r].len() > 0 && !hopeless.contains(&r))
         .collect();
-    let is_total = |r: usize| {
-        idents.iter().any(|id| {
-            id.check.kind == IdentityKind::Total
-                && id.check.left.iter().any(|&(lr, _)| lr == r)
-                && id.rows.len() > 1
-        })
-    };
+    // The rows that are totals of others.
+    let mut is_total = vec![false; n];
+    for id in &idents {
+        if id.check.kind == IdentityKind::Total && id.rows.len() > 1 {
+            for &(r, _) in &id.check.left {
+                is_total[r] = true;
+            }
+        }
+    }
     let order = |choices: &[Vec<usize>]| -> Vec<usize> {
-        // Fixed rows first, then the rows that are totals of others, then the rest.
+        // Fixed rows first, then the rows that are totals of others, then the
+        // rest (the row itself ends the key: no two keys are equal).
         let mut order = rows.clone();
-        order.sort_by_key(|&r| (choices[r].len() > 1, !is_total(r), choices[r].len(), r));
+        order.sort_unstable_by_key(|&r| (choices[r].len() > 1, !is_total[r], choices[r].len(), r));
         order
     };
-    let all: Vec<usize> = (0..idents.len()).collect();
     // 1. Every identity holds: only readings that keep their row's own identities.
     if rows.iter().all(|&r| !viable[r].is_empty()) {
         s.choices = viable.clone();
         s.order = order(&s.choices);
         let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
-        s.satisfy(0, &all, &mut sols);
+        s.satisfy(0, None, &mut sols);
         if s.budget == 0 {
             return vec![None; n];
         }
@@ -606,13 +891,44 @@ fn joint(cands: &[Vec<Cand>], checks: &[&Check], followed: bool) -> Vec<Option<u
         .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
         .collect();
     let mut sols = Vec::new();
-    s.assign = vec![None; n];
+    // (The searches above leave every row unassigned.)
     s.choices = (0..n).map(|r| (0..cands[r].len()).collect()).collect();
-    s.satisfy(0, &kept, &mut sols);
+    s.satisfy(0, Some(&kept), &mut sols);
     if s.budget == 0 || sols.len() != 1 {
         return vec![None; n];
     }
     reading
+}
+
+/// Whether `check` holds: `Some(true)` / `Some(false)` once decidable,
+/// `None` before (or when a cell is not a whole number, which no identity
+/// can judge). `value` gives a cell's number: `None` while it is not known,
+/// `Some(None)` when it is not a whole number.
+fn judge(check: &Check, value: impl Fn((usize, usize)) -> Option<Option<i64>>) -> Option<bool> {
+    // The sum of the known cells of a side and whether all are known; `None`
+    // when a cell is not a whole number.
+    let side = |cells: &[(usize, usize)]| -> Option<(i64, bool)> {
+        let mut sum = 0;
+        let mut complete = true;
+        for &cell in cells {
+            match value(cell) {
+                None => complete = false,
+                Some(None) => return None,
+                Some(Some(v)) => sum += v,
+            }
+        }
+        Some((sum, complete))
+    };
+    let (l, lc) = side(&check.left)?;
+    let (r, rc) = side(&check.right)?;
+    if lc && rc {
+        return Some(l == r);
+    }
+    // Parts are counts (≥ 0): known parts already above a known total fail early.
+    if check.kind == IdentityKind::Total && lc && r > l {
+        return Some(false);
+    }
+    None
 }
 
 /// A cell that every one of `checks` involves: the one wrong number that
@@ -636,104 +952,201 @@ fn agree(n: usize, sols: &[Vec<Option<usize>>], complete: bool) -> Vec<Option<us
         .collect()
 }
 
+/// A list per row, stored flat: row `r`'s items are `items[at[r]..at[r + 1]]`.
+struct PerRow<T> {
+    at: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy + Default> PerRow<T> {
+    /// The lists of `n` rows from (row, item) pairs (in reverse order within
+    /// a row).
+    fn new(n: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
+        // Count per row, then place each item below the end of its row.
+        let mut at = vec![0; n + 1];
+        for (r, _) in pairs.clone() {
+            at[r] += 1;
+        }
+        let mut end = 0;
+        for a in &mut at {
+            end += *a;
+            *a = end;
+        }
+        let mut items = vec![T::default(); end];
+        for (r, item) in pairs {
+            at[r] -= 1;
+            items[at[r]] = item;
+        }
+        PerRow { at, items }
+    }
+
+    fn of(&self, r: usize) -> &[T] {
+        &self.items[self.at[r]..self.at[r + 1]]
+    }
+}
+
 struct Search<'a> {
-    cands: &'a [Vec<Cand>],
+    cands: &'a [Readings],
     idents: &'a [Ident<'a>],
     /// Per row, the identities that involve it.
-    touching: Vec<Vec<usize>>,
+    touching: PerRow<usize>,
+    /// Per row, its cells in the identities: (identity, side, column), one
+    /// entry per occurrence.
+    cells: PerRow<(usize, usize, usize)>,
+    /// Per identity, its sides under the current assignment.
+    tally: Vec<Tally>,
     /// Per row, the candidates the search may choose.
     choices: Vec<Vec<usize>>,
     order: Vec<usize>,
+    /// The current assignment: change it with [`Search::set`] only, which
+    /// keeps `tally` up to date.
     assign: Vec<Option<usize>>,
     /// Candidate readings the search may still try.
     budget: usize,
 }
 
+/// The sides of an identity under an assignment, kept up to date as rows
+/// are assigned, so a check costs no more than the cells of the row just
+/// assigned.
+#[derive(Clone)]
+struct Tally {
+    /// Per side (left, right), the sum of the known cells (wrapping, as an
+    /// unchecked `+` in a release build: sums are compared, never shown).
+    sum: [i64; 2],
+    /// Per side, the cells not known yet.
+    unknown: [usize; 2],
+    /// Known cells that are not whole numbers.
+    bad: usize,
+}
+
 impl<'a> Search<'a> {
-    fn new(cands: &'a [Vec<Cand>], idents: &'a [Ident<'a>]) -> Self {
+    fn new(cands: &'a [Readings], idents: &'a [Ident<'a>]) -> Self {
         let n = cands.len();
-        let touching = (0..n)
-            .map(|r| {
-                (0..idents.len())
-                    .filter(|&i| idents[i].rows.contains(&r))
-                    .collect()
+        let touching = PerRow::new(
+            n,
+            idents
+                .iter()
+                .enumerate()
+                .flat_map(|(i, id)| id.rows.iter().map(move |&r| (r, i))),
+        );
+        let cells = PerRow::new(
+            n,
+            idents.iter().enumerate().flat_map(|(i, id)| {
+                let left = id.check.left.iter().map(move |&(r, c)| (r, (i, 0, c)));
+                let right = id.check.right.iter().map(move |&(r, c)| (r, (i, 1, c)));
+                left.chain(right)
+            }),
+        );
+        let tally = idents
+            .iter()
+            .map(|id| Tally {
+                sum: [0, 0],
+                unknown: [id.check.left.len(), id.check.right.len()],
+                bad: 0,
             })
             .collect();
         Search {
             cands,
             idents,
             touching,
-            choices: (0..n).map(|r| (0..cands[r].len()).collect()).collect(),
+            cells,
+            tally,
+            // Set before each search.
+            choices: Vec::new(),
             order: Vec::new(),
             assign: vec![None; n],
             budget: BUDGET,
         }
     }
 
-    /// Whether reading `k` of row `r` keeps the identities of that row alone.
-    fn local_ok(&self, r: usize, k: usize) -> bool {
-        let mut assign = vec![None; self.cands.len()];
-        assign[r] = Some(k);
-        self.touching[r]
-            .iter()
-            .filter(|&&i| self.idents[i].rows == [r])
-            .all(|&i| self.holds(&self.idents[i], &assign) != Some(false))
+    /// Assign reading `k` to row `r` (or unassign it).
+    fn set(&mut self, r: usize, k: Option<usize>) {
+        if let Some(old) = self.assign[r] {
+            self.count(r, old, false);
+        }
+        if let Some(k) = k {
+            self.count(r, k, true);
+        }
+        self.assign[r] = k;
     }
 
-    fn value(&self, assign: &[Option<usize>], (r, c): (usize, usize)) -> Option<Option<i64>> {
-        let k = assign[r]?;
-        let v = self.cands[r][k]
-            .cells
-            .get(c)?
-            .as_ref()
-            .and_then(|(_, v)| v.as_i64());
-        Some(v)
+    /// Add the cells of reading `k` of row `r` to the tallies (or take them off).
+    fn count(&mut self, r: usize, k: usize, add: bool) {
+        for &(i, side, c) in self.cells.of(r) {
+            let t = &mut self.tally[i];
+            match self.cands[r].int(k, c) {
+                // No such column: never known.
+                None => {}
+                Some(None) if add => t.bad += 1,
+                Some(None) => t.bad -= 1,
+                Some(Some(v)) if add => {
+                    t.sum[side] = t.sum[side].wrapping_add(v);
+                    t.unknown[side] -= 1;
+                }
+                Some(Some(v)) => {
+                    t.sum[side] = t.sum[side].wrapping_sub(v);
+                    t.unknown[side] += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether identity `i` fails under the current assignment: as
+    /// [`Search::holds`] giving `Some(false)`.
+    fn fails(&self, i: usize) -> bool {
+        let t = &self.tally[i];
+        if t.bad > 0 {
+            return false;
+        }
+        let (lc, rc) = (t.unknown[0] == 0, t.unknown[1] == 0);
+        if lc && rc {
+            return t.sum[0] != t.sum[1];
+        }
+        self.idents[i].check.kind == IdentityKind::Total && lc && t.sum[1] > t.sum[0]
+    }
+
+    /// The readings of row `r` that keep the identities of that row alone.
+    fn viable(&self, r: usize) -> Vec<usize> {
+        let own: Vec<&Ident> = self
+            .touching
+            .of(r)
+            .iter()
+            .map(|&i| &self.idents[i])
+            .filter(|id| id.rows == [r])
+            .collect();
+        let readings = &self.cands[r];
+        (0..readings.len())
+            .filter(|&k| {
+                own.iter()
+                    .all(|id| judge(id.check, |(_, c)| readings.int(k, c)) != Some(false))
+            })
+            .collect()
     }
 
     /// `Some(true)` / `Some(false)` once decidable, `None` before (or when a
     /// cell is not a whole number, which no identity can judge).
     fn holds(&self, id: &Ident, assign: &[Option<usize>]) -> Option<bool> {
-        let side = |cells: &[(usize, usize)]| -> (i64, bool, bool) {
-            // (sum of known, all assigned, any non-number)
-            let mut sum = 0;
-            let mut complete = true;
-            let mut bad = false;
-            for &cell in cells {
-                match self.value(assign, cell) {
-                    None => complete = false,
-                    Some(None) => bad = true,
-                    Some(Some(v)) => sum += v,
-                }
-            }
-            (sum, complete, bad)
-        };
-        let (l, lc, lb) = side(&id.check.left);
-        let (r, rc, rb) = side(&id.check.right);
-        if lb || rb {
-            return None;
-        }
-        if lc && rc {
-            return Some(l == r);
-        }
-        // Parts are counts (≥ 0): known parts already above a known total fail early.
-        if id.check.kind == IdentityKind::Total && lc && r > l {
-            return Some(false);
-        }
-        None
+        judge(id.check, |(r, c)| self.cands[r].int(assign[r]?, c))
     }
 
-    /// How many of the identities touching row `r` (among `ids`, a sorted
-    /// list, or all when `None`) the current assignment breaks.
-    fn broken_at(&self, r: usize, ids: Option<&[usize]>) -> usize {
-        self.touching[r]
+    /// The identities touching row `r` (among `ids`, a sorted list, or all
+    /// when `None`) that the current assignment breaks.
+    fn broken_at<'s>(
+        &'s self,
+        r: usize,
+        ids: Option<&'s [usize]>,
+    ) -> impl Iterator<Item = usize> + 's {
+        self.touching
+            .of(r)
             .iter()
-            .filter(|i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
-            .filter(|&&i| self.holds(&self.idents[i], &self.assign) == Some(false))
-            .count()
+            .copied()
+            .filter(move |i| ids.is_none_or(|ids| ids.binary_search(i).is_ok()))
+            .filter(|&i| self.fails(i))
     }
 
-    /// Enumerate readings satisfying identities `ids` (sorted), up to `MAX_SOLUTIONS`.
-    fn satisfy(&mut self, depth: usize, ids: &[usize], sols: &mut Vec<Vec<Option<usize>>>) {
+    /// Enumerate readings satisfying identities `ids` (sorted; all when
+    /// `None`), up to `MAX_SOLUTIONS`.
+    fn satisfy(&mut self, depth: usize, ids: Option<&[usize]>, sols: &mut Vec<Vec<Option<usize>>>) {
         if self.budget == 0 || sols.len() >= MAX_SOLUTIONS {
             return;
         }
@@ -746,15 +1159,15 @@ impl<'a> Search<'a> {
                 break;
             }
             self.budget -= 1;
-            self.assign[r] = Some(self.choices[r][ki]);
-            if self.broken_at(r, Some(ids)) == 0 {
+            self.set(r, Some(self.choices[r][ki]));
+            if self.broken_at(r, ids).next().is_none() {
                 self.satisfy(depth + 1, ids, sols);
             }
             if sols.len() >= MAX_SOLUTIONS {
                 break;
             }
         }
-        self.assign[r] = None;
+        self.set(r, None);
     }
 
     /// Branch and bound on the number of violated identities; keeps up to two
@@ -776,7 +1189,7 @@ impl<'a> Search<'a> {
             }
             return;
         };
-        let before = self.broken_at(r, None);
+        let before = self.broken_at(r, None).count();
         // Readings that keep this row's identities first, for an early bound.
         let mut ks: Vec<(usize, usize)> = Vec::with_capacity(self.choices[r].len());
         for ki in 0..self.choices[r].len() {
@@ -785,18 +1198,18 @@ impl<'a> Search<'a> {
             }
             self.budget -= 1;
             let k = self.choices[r][ki];
-            self.assign[r] = Some(k);
-            ks.push((self.broken_at(r, None).saturating_sub(before), k));
+            self.set(r, Some(k));
+            ks.push((self.broken_at(r, None).count().saturating_sub(before), k));
         }
         ks.sort_unstable();
         for (added, k) in ks {
-            self.assign[r] = Some(k);
+            self.set(r, Some(k));
             self.minimise(depth + 1, violated + added, best);
             if self.budget == 0 {
                 break;
             }
         }
-        self.assign[r] = None;
+        self.set(r, None);
     }
 }
 

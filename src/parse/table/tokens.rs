@@ -57,7 +57,89 @@ impl Token {
 }
 
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
+    c.is_whitespace()
+}
+
+/// Byte length of the whitespace character (Unicode `White_Space`, as
+/// [`char::is_whitespace`]) starting at byte `i` of `b`, or 0: read from the
+/// UTF-8 bytes, without decoding, because every table line is trimmed and
+/// split into words several times.
+#[inline(always)]
+pub fn space_len(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    let first = at(0);
+    // The common case: a printable ASCII character or a CJK lead byte.
+    if first > b' ' && !(0xC2..=0xE3).contains(&first) {
+        return 0;
+    }
+    match first {
+        b'\t'..=b'\r' | b' ' => 1,
+        // U+0085, U+00A0
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        // U+1680
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        // U+2000–200A, U+2028, U+2029, U+202F; U+205F
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+        // U+3000, the ideographic space
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        _ => 0,
+    }
+}
+
+/// The byte length of the UTF-8 sequence that `lead` starts.
+#[inline(always)]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// `s` without leading whitespace.
+#[inline]
+pub fn trim_start_space(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    loop {
+        match space_len(b, i) {
+            0 => return &s[i..],
+            n => i += n,
+        }
+    }
+}
+
+/// `s` without trailing whitespace.
+#[inline]
+pub fn trim_end_space(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 {
+        // The last character is ASCII, or a sequence of 2 or 3 bytes (every
+        // non-ASCII space is one of those).
+        let n = if b[end - 1] < 0x80 {
+            space_len(b, end - 1)
+        } else if end >= 2 && space_len(b, end - 2) == 2 {
+            2
+        } else if end >= 3 && space_len(b, end - 3) == 3 {
+            3
+        } else {
+            0
+        };
+        if n == 0 {
+            break;
+        }
+        end -= n;
+    }
+    &s[..end]
+}
+
+/// `s` without leading and trailing whitespace (as `str::trim`, by bytes).
+#[inline]
+pub fn trim_space(s: &str) -> &str {
+    trim_end_space(trim_start_space(s))
 }
 
 pub fn is_blank_marker(s: &str) -> bool {
@@ -161,7 +243,7 @@ pub fn number_with_unit(s: &str) -> Option<usize> {
 
 /// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
 fn is_page_footer(line: &str) -> bool {
-    let line = line.trim_matches(is_space);
+    let line = trim_space(line);
     if line.is_empty() || line.len() > 24 || !line.starts_with(['-', '—', '－', '第']) {
         return false;
     }
@@ -208,8 +290,8 @@ fn scan(s: &str, sentence_ends: bool) -> bool {
 }
 
 pub fn is_markdown_rule(line: &str) -> bool {
-    let t = line.trim();
-    t.starts_with(['|', '-', ':'])
+    let t = trim_space(line);
+    matches!(t.as_bytes().first(), Some(b'|' | b'-' | b':'))
         && t.contains('-')
         && t.bytes()
             .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
@@ -218,17 +300,18 @@ pub fn is_markdown_rule(line: &str) -> bool {
 /// Split `text[region]` into table tokens, in reading order, leaving out the
 /// byte ranges in `skip` (grids, which bring their own cells).
 pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<Token> {
-    let mut out = Vec::new();
+    // A token every few bytes of a table.
+    let mut out = Vec::with_capacity(region.len() / 8);
     let mut pos = region.start;
-    for line in text[region.clone()].split_inclusive('\n') {
+    for line in crate::text::lines_inclusive(&text[region.clone()]) {
         let start = pos;
         pos += line.len();
         if skip.iter().any(|s| s.start <= start && start < s.end) {
             continue;
         }
-        let body = line.trim_end_matches(['\n', '\r']);
+        let body = crate::text::without_line_break(line);
         let end = start + body.len();
-        let trimmed = body.trim_matches(is_space);
+        let trimmed = trim_space(body);
         if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
             continue;
         }
@@ -243,7 +326,11 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             }
             None => (start, body),
         };
-        let trimmed = body.trim_matches(is_space);
+        let trimmed = if body.len() < end - start {
+            trim_space(body)
+        } else {
+            trimmed
+        };
         if trimmed.is_empty() {
             continue;
         }
@@ -261,7 +348,7 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             out.push(Token::new(Kind::Blank, at..at + 1, true));
             continue;
         }
-        if body.bytes().any(|b| b == b'|' || b == b'\t') {
+        if memchr::memchr2(b'|', b'\t', body.as_bytes()).is_some() {
             cells(text, start, end, trimmed.starts_with('|'), &mut out);
         } else {
             words(text, start, end, false, &mut out);
@@ -273,31 +360,31 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
 /// A line with `|` or tab delimiters that is not part of a grid (one cell per
 /// line, or a stray row): each cell is read on its own.
 fn cells(text: &str, start: usize, end: usize, markdown_row: bool, out: &mut Vec<Token>) {
-    let line = &text[start..end];
+    let line = &text.as_bytes()[start..end];
     // Bytes, not characters: `|` and tab are ASCII, never inside a UTF-8 sequence.
-    let is_sep = |b: &u8| *b == b'|' || *b == b'\t';
-    let n = line.bytes().filter(is_sep).count() + 1;
     let mut cell_start = start;
-    let ends = line
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| is_sep(b))
-        .map(|(i, _)| start + i)
-        .chain([end]);
-    for (i, cell_end) in ends.enumerate() {
+    let mut ends = memchr::memchr2_iter(b'|', b'\t', line)
+        .map(|i| start + i)
+        .chain([end])
+        .peekable();
+    let mut first = true;
+    while let Some(cell_end) = ends.next() {
         let r = cell_start..cell_end;
         cell_start = cell_end + 1;
         let raw = &text[r.clone()];
-        let t = raw.trim_matches(is_space);
+        let rest = trim_start_space(raw);
+        let t = trim_end_space(rest);
+        let inner = !first && ends.peek().is_some();
+        first = false;
         if t.is_empty() {
             // Inner empty cells of a Markdown row are blank cells; elsewhere (tab
             // lines, `|||` separators) empty cells are spans and carry no meaning.
-            if markdown_row && i > 0 && i + 1 < n {
+            if markdown_row && inner {
                 out.push(Token::new(Kind::Blank, r.start..r.start, true));
             }
             continue;
         }
-        let lead = raw.len() - raw.trim_start_matches(is_space).len();
+        let lead = raw.len() - rest.len();
         let range = r.start + lead..r.start + lead + t.len();
         words(text, range.start, range.end, true, out);
     }
@@ -310,20 +397,51 @@ pub fn cell_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 /// Space-separated words; a word that is one whole cell is delimited.
 fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
-    let line = &text[start..end];
+    let w = &text[start..end];
+    // The common case: one word with no space around it.
+    if !w.is_empty() && w.bytes().all(|b| b > b' ') && !has_unicode_space(w) {
+        runs(text, start..end, cell, out);
+        return;
+    }
+    let mut words = space_separated(&text[start..end]).peekable();
+    let Some(first) = words.next() else { return };
     // A delimited cell holding a single word is atomic; a cell holding several
     // space-separated words is read word by word (`0 0 0` in one tab cell).
-    let whole_cell = cell && !line.trim_matches(is_space).contains(is_space);
-    let mut word_start: Option<usize> = None;
-    for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
-        if is_space(c) {
-            if let Some(ws) = word_start.take() {
-                runs(text, start + ws..start + i, whole_cell, out);
-            }
-        } else if word_start.is_none() {
-            word_start = Some(i);
-        }
+    let whole_cell = cell && words.peek().is_none();
+    for w in std::iter::once(first).chain(words) {
+        runs(text, start + w.start..start + w.end, whole_cell, out);
     }
+}
+
+/// Whether `s` holds a non-ASCII whitespace character.
+fn has_unicode_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c >= 0x80 && space_len(b, i) > 0)
+}
+
+/// The byte ranges of the whitespace-separated words of `s`.
+fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            match space_len(b, i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let from = i;
+        while i < b.len() && space_len(b, i) == 0 {
+            // `s` is UTF-8: a lead byte's length ends on a boundary.
+            i += utf8_len(b[i]);
+        }
+        Some(from..i)
+    })
 }
 
 /// Split one space-free word into prose, label and number runs.
@@ -333,18 +451,20 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         out.push(Token::new(Kind::Blank, word, true));
         return;
     }
-    if is_numeric(w) {
+    let mixed = has_digit_or_sentence_end(w);
+    // A number (with or without a unit) has a digit; most words of a table are labels.
+    if mixed && is_numeric(w) {
         out.push(Token::new(Kind::Number, word, whole_cell));
         return;
     }
-    if let Some(unit) = number_with_unit(w) {
+    if let Some(unit) = mixed.then(|| number_with_unit(w)).flatten() {
         // The unit ends the value; digits before it may still be several cells.
         let mut t = Token::new(Kind::Number, word, whole_cell);
         t.unit = unit;
         out.push(t);
         return;
     }
-    if !has_digit_or_sentence_end(w) {
+    if !mixed {
         // The common case: no number and no sentence end, so one label (or
         // nothing to match, like a lone bracket).
         if w.chars().any(|c| crate::normalize::key_char(c).is_some()) {
@@ -485,6 +605,35 @@ fn number_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_whitespace_agrees_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let enc = c.encode_utf8(&mut buf);
+            let want = if c.is_whitespace() { enc.len() } else { 0 };
+            assert_eq!(space_len(enc.as_bytes(), 0), want, "U+{:04X}", c as u32);
+        }
+        // Every string of up to three characters from a mix of spaces, ASCII,
+        // 2-, 3- and 4-byte characters trims as `str::trim` does.
+        let pieces = [
+            " ", "\t", "\u{85}", "\u{a0}", "\u{2029}", "\u{3000}", "a", "é", "中", "㐀", "𠮷",
+            "\u{2030}", "\u{3001}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(trim_space(&s), s.trim(), "{s:?}");
+                    assert_eq!(trim_start_space(&s), s.trim_start(), "{s:?}");
+                    assert_eq!(trim_end_space(&s), s.trim_end(), "{s:?}");
+                    let words: Vec<&str> = space_separated(&s).map(|r| &s[r]).collect();
+                    let std: Vec<&str> = s.split_whitespace().collect();
+                    assert_eq!(words, std, "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn digits_ascii_and_full_width() {

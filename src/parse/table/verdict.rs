@@ -319,28 +319,39 @@ pub fn row_display(row: &'static RowTpl) -> &'static str {
 fn identities(tpl: &'static TableTpl, cells: &[Cell]) -> Vec<Identity> {
     let rows: Vec<&RowTpl> = tpl.rows().collect();
     let mut grid: Vec<Vec<Option<usize>>> = vec![Vec::new(); rows.len()];
+    // Cells come row by row: look for a cell's row from the previous one on.
+    let mut r = 0;
     for (i, c) in cells.iter().enumerate() {
         // Cells point at the template's own row keys.
-        let Some(r) = rows
-            .iter()
-            .position(|row| std::ptr::eq(row.row.as_str(), c.row))
-        else {
-            continue;
-        };
+        let is_row = |row: &&RowTpl| std::ptr::eq(row.row.as_str(), c.row);
+        if !rows.get(r).is_some_and(is_row) {
+            let Some(found) = rows.iter().position(is_row) else {
+                continue;
+            };
+            r = found;
+        }
         if grid[r].len() <= c.col {
             grid[r].resize(c.col + 1, None);
         }
         grid[r][c.col] = c.range.is_some().then_some(i);
     }
     let at = |&(r, c): &(usize, usize)| grid.get(r)?.get(c).copied().flatten();
+    // The cells of one side, or `None` when one of them was not read.
+    let side = |coords: &[(usize, usize)]| {
+        let mut out = Vec::with_capacity(coords.len());
+        for rc in coords {
+            out.push(at(rc)?);
+        }
+        Some(out)
+    };
     tpl.checks
         .iter()
         .filter_map(|check| {
             Some(Identity {
                 kind: check.kind,
-                left: check.left.iter().map(at).collect::<Option<_>>()?,
-                right: check.right.iter().map(at).collect::<Option<_>>()?,
-                scope: check.scope.clone(),
+                left: side(&check.left)?,
+                right: side(&check.right)?,
+                scope: &check.scope,
             })
         })
         .collect()
