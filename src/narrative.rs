@@ -611,12 +611,20 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
     let floor = range.start;
     let mut from = range.start;
     // Every phrase ends in `N件`: the phrasings are looked for only in a
-    // window before each such `件` (longer than any phrase), not in the
-    // whole text.
-    for (k, _) in s[range.start..].match_indices('件') {
-        let k = range.start + k;
-        let end = k + '件'.len_utf8();
-        if k < from || !s[..k].ends_with(|c: char| c.is_ascii_digit()) {
+    // window before each `件` after a digit (longer than any phrase), not
+    // in the whole text. Those are found by a regex for its vectorised
+    // literal search; the digit may be just before `range`.
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let digit_before = range.start > 0 && s.as_bytes()[range.start - 1].is_ascii_digit();
+    let search = if digit_before {
+        range.start - 1
+    } else {
+        range.start
+    };
+    for unit in re(&UNIT, "[0-9]件").find_iter(&s[search..]) {
+        let end = search + unit.end();
+        let k = end - '件'.len_utf8();
+        if k < from {
             continue;
         }
         let mut start = k.saturating_sub(PHRASE_WINDOW).max(from);
