@@ -760,33 +760,34 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
     let s = &stream.s[stream.sentence_start(at).max(floor)..at];
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
-    let mut aside = String::new();
-    for c in s.chars() {
+    // Text outside asides is copied a stretch at a time: from `kept` to the
+    // next aside. `aside` is where the last aside's text starts.
+    let mut kept = 0;
+    let mut aside = 0;
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '〔' | '[' => {
                 depth += 1;
                 if depth == 1 {
-                    aside.clear();
-                    continue;
+                    out.push_str(&s[kept..i]);
+                    aside = i + c.len_utf8();
                 }
             }
             ')' | '〕' | ']' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    continue;
+                    kept = i + c.len_utf8();
                 }
             }
             _ => {}
         }
-        if depth > 0 {
-            aside.push(c);
-        } else {
-            out.push(c);
-        }
     }
-    // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`).
-    if depth > 0 {
-        out.push_str(&aside);
+    if depth == 0 {
+        out.push_str(&s[kept..]);
+    } else {
+        // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`):
+        // all of it, nested brackets included.
+        out.push_str(&s[aside..]);
     }
     out
 }
@@ -1042,6 +1043,17 @@ mod tests {
             line_start = line_end + 1;
         }
         (s, out)
+    }
+
+    #[test]
+    fn lead_in_drops_closed_asides_and_keeps_an_open_one() {
+        let lead = |text: &str| {
+            let stream = Stream::new(text, 0..text.len(), &[]);
+            lead_in(&stream, 0, stream.s.len())
+        };
+        assert_eq!(lead("上句。A(B)C〔D(E)F〕G[H"), "ACGH");
+        assert_eq!(lead("A)B(C(D)E"), "A)BC(D)E");
+        assert_eq!(lead("共（含上年结转 189 件"), "共含上年结转189件");
     }
 
     #[test]
