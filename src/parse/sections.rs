@@ -273,7 +273,22 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
             return Some(s);
         }
     }
-    let content_key = key(content_trimmed);
+    // The key of the whole content is the ordinal's key followed by the
+    // title's: the separator and white space between have no key, and
+    // cannot open a pinyin residue; and the trimmed end has no key and closes none.
+    let content_key = match &ordinal {
+        Some(_) => {
+            let mut content_key = String::with_capacity(title_key.len() + 4);
+            let ordinal_key = text[content_start..]
+                .chars()
+                .next()
+                .and_then(crate::normalize::key_char);
+            content_key.extend(ordinal_key);
+            content_key.push_str(&title_key);
+            content_key
+        }
+        None => title_key.clone(),
+    };
     if starts_with_table_label(&title_key, table_keys)
         || starts_with_table_label(&content_key, table_keys)
     {
@@ -352,6 +367,12 @@ fn prefix_heading(
     let mut window_end = line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4));
     while !text.is_char_boundary(window_end) {
         window_end -= 1;
+    }
+    // The key must start as a wording starts (its first key character is
+    // the one `could_start_title` reads: a pinyin residue is skipped only
+    // after a CJK character, itself a key character).
+    if !could_start_title(&text[title_start..window_end]) {
+        return None;
     }
     let chars = key_chars(text, title_start..window_end);
     let head: String = chars.iter().map(|k| k.c).collect();
