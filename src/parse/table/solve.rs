@@ -240,6 +240,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
     let mut out: Vec<Option<RowOutcome>> = vec![None; inputs.len()];
     let mut cands: Vec<Readings> = vec![Readings::default(); inputs.len()];
     let mut kinds: Vec<CellKind> = Vec::new();
+    let mut bufs = SplitBufs::default();
     for (i, input) in inputs.into_iter().enumerate() {
         match input {
             RowInput::Absent => out[i] = Some(RowOutcome::Absent),
@@ -255,7 +256,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             RowInput::Tokens { toks, drop_item } => {
                 kinds.clear();
                 kinds.extend((0..tpl.columns_of(rows[i]).len()).map(|c| tpl.kind_of(rows[i], c)));
-                match row_candidates(text, &toks, &kinds, drop_item) {
+                match row_candidates(text, &toks, &kinds, drop_item, &mut bufs) {
                     Ok(c) => cands[i] = c,
                     Err(o) => out[i] = Some(o),
                 }
@@ -393,6 +394,7 @@ fn row_candidates(
     toks: &[Tok],
     kinds: &[CellKind],
     drop_item: bool,
+    bufs: &mut SplitBufs,
 ) -> Result<Readings, RowOutcome> {
     let n = kinds.len();
     let at = toks.first().map_or(0..0, |f| {
@@ -424,9 +426,10 @@ fn row_candidates(
     let mut split = Splitter {
         text,
         kinds,
-        info: Vec::with_capacity(toks.len()),
-        acc: Vec::with_capacity(n),
-        parts: Vec::new(),
+        info: std::mem::take(&mut bufs.info),
+        acc: std::mem::take(&mut bufs.acc),
+        // Room for one reading: most glued rows have one.
+        parts: Vec::with_capacity(n),
         count: 0,
         budget: MAX_SPLITS * 20,
     };
@@ -450,8 +453,11 @@ fn row_candidates(
         parts,
         count,
         budget,
+        info,
+        acc,
         ..
     } = split;
+    *bufs = SplitBufs { info, acc };
     if count >= MAX_SPLITS || budget == 0 {
         return Err(RowOutcome::Unreadable {
             reason: "数字粘连在一起，可能的拆分方式太多".into(),
@@ -556,6 +562,13 @@ struct TokInfo {
     plain: bool,
     /// Its cell, when it is a whole cell (delimited or blank).
     whole: Option<Part>,
+}
+
+/// The buffers of the split search, kept from row to row.
+#[derive(Default)]
+struct SplitBufs {
+    info: Vec<TokInfo>,
+    acc: Vec<Part>,
 }
 
 /// The search for every way to read a row's tokens as the cells of `kinds`.
