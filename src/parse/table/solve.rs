@@ -674,18 +674,17 @@ impl Splitter<'_> {
         }
         // Take the whole rest as the last piece of this token.
         if len == 1 || (len > 1 && run[0] != b'0') {
-            let value = if len <= 18 {
-                Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
-            } else {
-                part(text, t, start..t.num.end).value
-            };
-            let whole = Part {
+            let whole = || Part {
                 start,
                 end: t.range.end,
-                value,
+                value: if len <= 18 {
+                    Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+                } else {
+                    part(text, t, start..t.num.end).value
+                },
             };
             if ti + 1 < toks.len() {
-                self.acc.push(whole);
+                self.acc.push(whole());
                 self.rec(toks, ti + 1, None);
                 self.acc.pop();
             } else if !self.exhausted() {
@@ -693,7 +692,7 @@ impl Splitter<'_> {
                 self.budget -= 1;
                 if need == 1 {
                     self.parts.extend_from_slice(&self.acc);
-                    self.parts.push(whole);
+                    self.parts.push(whole());
                     self.count += 1;
                 }
             }
