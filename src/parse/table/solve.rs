@@ -989,11 +989,9 @@ struct PerRow<T> {
 }
 
 impl<T: Copy + Default> PerRow<T> {
-    /// Room for the lists of `n` rows: `rows` names the row of every item to
-    /// come; [`PerRow::put`] the items then.
-    fn new(n: usize, rows: impl FnOnce(&mut dyn FnMut(usize))) -> Self {
-        let mut at = vec![0; n + 1];
-        rows(&mut |r| at[r] += 1);
+    /// Room for the lists of `counts.len() - 1` rows, `counts[r]` items in
+    /// row `r` (the last count is 0); [`PerRow::put`] the items then.
+    fn with_counts(mut at: Vec<usize>) -> Self {
         // Each row's end: rows fill from their end.
         let mut end = 0;
         for a in &mut at {
@@ -1054,24 +1052,23 @@ struct Tally {
 impl<'a> Search<'a> {
     fn new(cands: &'a [Readings], idents: &'a [&'a Check]) -> Self {
         let n = cands.len();
-        // Each identity's rows once: `seen[r]` is the last identity counted in row `r`.
+        // How many cells each row has in the identities, and in how many
+        // identities it is: `seen[r]` is the last identity counted in row `r`.
         let mut seen = vec![usize::MAX; n];
-        let mut touching = PerRow::new(n, |count| {
-            for (i, check) in idents.iter().enumerate() {
-                for r in rows_of(check) {
-                    if seen[r] != i {
-                        seen[r] = i;
-                        count(r);
-                    }
+        let mut cells_in = vec![0; n + 1];
+        let mut touching_in = vec![0; n + 1];
+        for (i, check) in idents.iter().enumerate() {
+            for r in rows_of(check) {
+                cells_in[r] += 1;
+                if seen[r] != i {
+                    seen[r] = i;
+                    touching_in[r] += 1;
                 }
             }
-        });
+        }
+        let mut cells = PerRow::with_counts(cells_in);
+        let mut touching = PerRow::with_counts(touching_in);
         seen.fill(usize::MAX);
-        let mut cells = PerRow::new(n, |count| {
-            for check in idents {
-                rows_of(check).for_each(&mut *count);
-            }
-        });
         for (i, check) in idents.iter().enumerate() {
             for (side, list) in [&check.left, &check.right].into_iter().enumerate() {
                 for &(r, c) in list {
