@@ -611,12 +611,20 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
     let floor = range.start;
     let mut from = range.start;
     // Every phrase ends in `N件`: the phrasings are looked for only in a
-    // window before each such `件` (longer than any phrase), not in the
-    // whole text.
-    for (k, _) in s[range.start..].match_indices('件') {
-        let k = range.start + k;
-        let end = k + '件'.len_utf8();
-        if k < from || !s[..k].ends_with(|c: char| c.is_ascii_digit()) {
+    // window before each `件` after a digit (longer than any phrase), not
+    // in the whole text. Those are found by a regex for its vectorised
+    // literal search; the digit may be just before `range`.
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let digit_before = range.start > 0 && s.as_bytes()[range.start - 1].is_ascii_digit();
+    let search = if digit_before {
+        range.start - 1
+    } else {
+        range.start
+    };
+    for unit in re(&UNIT, "[0-9]件").find_iter(&s[search..]) {
+        let end = search + unit.end();
+        let k = end - '件'.len_utf8();
+        if k < from {
             continue;
         }
         let mut start = k.saturating_sub(PHRASE_WINDOW).max(from);
@@ -752,33 +760,34 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
     let s = &stream.s[stream.sentence_start(at).max(floor)..at];
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
-    let mut aside = String::new();
-    for c in s.chars() {
+    // Text outside asides is copied a stretch at a time: from `kept` to the
+    // next aside. `aside` is where the last aside's text starts.
+    let mut kept = 0;
+    let mut aside = 0;
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '〔' | '[' => {
                 depth += 1;
                 if depth == 1 {
-                    aside.clear();
-                    continue;
+                    out.push_str(&s[kept..i]);
+                    aside = i + c.len_utf8();
                 }
             }
             ')' | '〕' | ']' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    continue;
+                    kept = i + c.len_utf8();
                 }
             }
             _ => {}
         }
-        if depth > 0 {
-            aside.push(c);
-        } else {
-            out.push(c);
-        }
     }
-    // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`).
-    if depth > 0 {
-        out.push_str(&aside);
+    if depth == 0 {
+        out.push_str(&s[kept..]);
+    } else {
+        // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`):
+        // all of it, nested brackets included.
+        out.push_str(&s[aside..]);
     }
     out
 }
@@ -1034,6 +1043,17 @@ mod tests {
             line_start = line_end + 1;
         }
         (s, out)
+    }
+
+    #[test]
+    fn lead_in_drops_closed_asides_and_keeps_an_open_one() {
+        let lead = |text: &str| {
+            let stream = Stream::new(text, 0..text.len(), &[]);
+            lead_in(&stream, 0, stream.s.len())
+        };
+        assert_eq!(lead("上句。A(B)C〔D(E)F〕G[H"), "ACGH");
+        assert_eq!(lead("A)B(C(D)E"), "A)BC(D)E");
+        assert_eq!(lead("共（含上年结转 189 件"), "共含上年结转189件");
     }
 
     #[test]
