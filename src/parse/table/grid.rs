@@ -417,14 +417,18 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
         pos += line.len();
         let body = crate::text::without_line_break(line);
         let range = start..start + body.len();
-        if !body.is_empty()
-            && !block.rows.is_empty()
-            && memchr::memchr(b'|', body.as_bytes()).is_some()
-            && is_markdown_rule(body)
-        {
+        // One search for either delimiter: most lines have neither. `|` and
+        // tab are ASCII, never inside a UTF-8 sequence.
+        let b = body.as_bytes();
+        let Some(first) = memchr::memchr2(b'|', b'\t', b) else {
+            block.flush(text, &mut out);
+            continue;
+        };
+        let bar = b[first] == b'|' || memchr::memchr(b'|', &b[first + 1..]).is_some();
+        if bar && !block.rows.is_empty() && is_markdown_rule(body) {
             continue;
         }
-        if !block.push_row(text, range) {
+        if !block.push_row(text, range, bar) {
             block.flush(text, &mut out);
         }
     }
@@ -442,28 +446,24 @@ struct Block {
     filled_rows: usize,
 }
 
-/// The separator of a pipe or tab row and the span of its cells (inside the
-/// outer bars), or `None` when `line` has neither.
-fn row_area(text: &str, line: &Range<usize>) -> Option<(u8, Range<usize>)> {
-    let s = &text[line.clone()];
-    // `|` and tab are ASCII: found by bytes, never inside a UTF-8 sequence.
-    if memchr::memchr(b'|', s.as_bytes()).is_some() {
-        let rest = trim_start_space(s);
-        let trimmed = trim_end_space(rest);
-        let mut a = line.start + (s.len() - rest.len());
-        let mut b = a + trimmed.len();
-        if trimmed.starts_with('|') {
-            a += 1;
-        }
-        if trimmed.ends_with('|') && b > a {
-            b -= 1;
-        }
-        Some((b'|', a..b))
-    } else if memchr::memchr(b'\t', s.as_bytes()).is_some() {
-        Some((b'\t', line.clone()))
-    } else {
-        None
+/// The separator of a pipe row (`bar`) or a tab row and the span of its
+/// cells (inside the outer bars).
+fn row_area(text: &str, line: &Range<usize>, bar: bool) -> (u8, Range<usize>) {
+    if !bar {
+        return (b'\t', line.clone());
     }
+    let s = &text[line.clone()];
+    let rest = trim_start_space(s);
+    let trimmed = trim_end_space(rest);
+    let mut a = line.start + (s.len() - rest.len());
+    let mut b = a + trimmed.len();
+    if trimmed.starts_with('|') {
+        a += 1;
+    }
+    if trimmed.ends_with('|') && b > a {
+        b -= 1;
+    }
+    (b'|', a..b)
 }
 
 /// The cells of a row area, trimmed, in order.
@@ -482,16 +482,25 @@ fn area_cells(text: &str, sep: u8, area: Range<usize>) -> impl Iterator<Item = R
 }
 
 impl Block {
-    /// Add `line` as a row when it is a pipe or tab row of two or more cells.
-    fn push_row(&mut self, text: &str, line: Range<usize>) -> bool {
-        let Some((sep, area)) = row_area(text, &line) else {
-            return false;
-        };
+    /// Add `line`, which holds a `|` (`bar`) or a tab, as a row when it is a
+    /// pipe or tab row of two or more cells.
+    fn push_row(&mut self, text: &str, line: Range<usize>, bar: bool) -> bool {
+        let (sep, area) = row_area(text, &line, bar);
         let (mut n, mut filled, mut long) = (0, 0, false);
-        for cell in area_cells(text, sep, area.clone()) {
+        // Cells as `area_cells` gives them, without trimming their ends: a
+        // cell is filled when anything but whitespace starts it after its
+        // leading whitespace, long only when its whole text is.
+        let mut cell_start = area.start;
+        for cell_end in memchr::memchr_iter(sep, &text.as_bytes()[area.clone()])
+            .map(|i| area.start + i)
+            .chain([area.end])
+        {
+            let cell = trim_start_space(&text[cell_start..cell_end]);
+            cell_start = cell_end + 1;
             n += 1;
             filled += usize::from(!cell.is_empty());
-            long |= cell.len() > MAX_GRID_CELL_BYTES;
+            long |= cell.len() > MAX_GRID_CELL_BYTES
+                && trim_end_space(cell).len() > MAX_GRID_CELL_BYTES;
         }
         // A row of one cell is no row. One of more cells than any template
         // row has, or with a cell longer than any label, is a whole table (or
