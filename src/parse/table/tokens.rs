@@ -241,9 +241,9 @@ pub fn number_with_unit(s: &str) -> Option<usize> {
     is_numeric(&s[..s.len() - unit.len()]).then_some(unit.len())
 }
 
-/// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
+/// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`, given the
+/// line without surrounding whitespace.
 fn is_page_footer(line: &str) -> bool {
-    let line = trim_space(line);
     if line.is_empty() || line.len() > 24 || !line.starts_with(['-', '—', '－', '第']) {
         return false;
     }
@@ -260,6 +260,7 @@ fn is_page_footer(line: &str) -> bool {
 
 /// Whether `s` holds an ASCII or a full-width digit (`０`–`９`: EF BC 90–99
 /// in UTF-8), read byte by byte.
+#[cfg(test)]
 fn has_digit(s: &str) -> bool {
     scan(s, false)
 }
@@ -289,12 +290,149 @@ fn scan(s: &str, sentence_ends: bool) -> bool {
     })
 }
 
+/// What one pass over the bytes of a table line (without surrounding
+/// whitespace) finds: every per-line test of [`tokenize`] reads it, instead
+/// of walking the line once per test. The pass stops early once the line is
+/// known to hold several words or cells and a digit: then only `digit`,
+/// `delimiter`, `filled` (2) or `word_break`, `rule` and `bars_only` (both
+/// false) are told, which is all such a line is asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LineScan {
+    /// An ASCII or a full-width digit ([`has_digit`]).
+    digit: bool,
+    /// A sentence end (`。` `；` `！` `？` `;`).
+    sentence_end: bool,
+    /// Byte offset of the last `。`.
+    last_period: Option<usize>,
+    /// A `|` or a tab.
+    delimiter: bool,
+    /// Cells (text between delimiters) holding more than whitespace; 2 for
+    /// two or more.
+    filled: u8,
+    /// Whitespace between two words of one cell.
+    word_break: bool,
+    /// From the first to the last character that is neither whitespace nor
+    /// a delimiter.
+    content: Range<usize>,
+    /// A Markdown table rule ([`is_markdown_rule`]).
+    rule: bool,
+    /// Only `|` and ASCII whitespace.
+    bars_only: bool,
+}
+
+impl LineScan {
+    fn of(s: &str) -> Self {
+        let b = s.as_bytes();
+        let mut scan = LineScan::default();
+        let (mut rule_bytes, mut dash, mut bars_only) = (true, false, true);
+        // Inside a cell's text, and after whitespace there.
+        let (mut in_cell, mut after_space) = (false, false);
+        let at = |k: usize| b.get(k).copied().unwrap_or(0);
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let len = utf8_len(c);
+            let kind = if c < 0x80 {
+                rule_bytes &= matches!(c, b'|' | b'-' | b':' | b' ' | b'\t');
+                bars_only &= c == b'|' || c.is_ascii_whitespace();
+                match c {
+                    b'0'..=b'9' => {
+                        scan.digit = true;
+                        Byte::Text
+                    }
+                    b';' => {
+                        scan.sentence_end = true;
+                        Byte::Text
+                    }
+                    b'-' => {
+                        dash = true;
+                        Byte::Text
+                    }
+                    b'|' | b'\t' => Byte::Delimiter,
+                    b'\n' | 0x0B | 0x0C | b'\r' | b' ' => Byte::Space,
+                    _ => Byte::Text,
+                }
+            } else {
+                (rule_bytes, bars_only) = (false, false);
+                match c {
+                    // `。` E3 80 82
+                    0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x82 => {
+                        scan.sentence_end = true;
+                        scan.last_period = Some(i);
+                        Byte::Text
+                    }
+                    // `０`–`９` EF BC 90–99; `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
+                    0xEF if at(i + 1) == 0xBC => {
+                        match at(i + 2) {
+                            0x90..=0x99 => scan.digit = true,
+                            0x9B | 0x81 | 0x9F => scan.sentence_end = true,
+                            _ => {}
+                        }
+                        Byte::Text
+                    }
+                    // Lead bytes of every non-ASCII whitespace character.
+                    0xC2 | 0xE1 | 0xE2 | 0xE3 if space_len(b, i) > 0 => Byte::Space,
+                    _ => Byte::Text,
+                }
+            };
+            match kind {
+                Byte::Delimiter => {
+                    scan.delimiter = true;
+                    (in_cell, after_space) = (false, false);
+                }
+                Byte::Space => after_space = in_cell,
+                Byte::Text => {
+                    if (!in_cell || after_space)
+                        && (scan.filled == 2 || scan.word_break)
+                        && scan.digit
+                        && !rule_bytes
+                    {
+                        // The line has several words and a digit: nothing
+                        // more read here matters but its delimiters.
+                        scan.delimiter |= memchr::memchr2(b'|', b'\t', &b[i..]).is_some();
+                        scan.bars_only = false;
+                        return scan;
+                    }
+                    if !in_cell {
+                        in_cell = true;
+                        if scan.filled == 0 {
+                            scan.content.start = i;
+                        }
+                        scan.filled = (scan.filled + 1).min(2);
+                    } else if after_space {
+                        scan.word_break = true;
+                    }
+                    after_space = false;
+                    scan.content.end = i + len;
+                }
+            }
+            i += len;
+        }
+        scan.rule = rule_bytes && dash && matches!(b.first(), Some(b'|' | b'-' | b':'));
+        scan.bars_only = bars_only;
+        scan
+    }
+}
+
+/// How [`LineScan`] reads a character.
+#[derive(Clone, Copy)]
+enum Byte {
+    Text,
+    Space,
+    Delimiter,
+}
+
 pub fn is_markdown_rule(line: &str) -> bool {
     let t = trim_space(line);
     matches!(t.as_bytes().first(), Some(b'|' | b'-' | b':'))
         && t.contains('-')
         && t.bytes()
             .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
+}
+
+/// Byte offset of `part`, a slice of `whole`, in `whole`.
+fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// Split `text[region]` into table tokens, in reading order, leaving out the
@@ -312,33 +450,31 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
         let body = crate::text::without_line_break(line);
         let end = start + body.len();
         let trimmed = trim_space(body);
-        if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
+        if trimmed.is_empty() {
+            continue;
+        }
+        let mut scan = LineScan::of(trimmed);
+        if scan.rule || is_page_footer(trimmed) {
             continue;
         }
         // Prose without a single number holds no cell of a table; what
         // follows its last sentence may (`…予以答复。申请人情况自然人…`, a line a
         // converter broke away from its numbers).
-        let digits = has_digit(trimmed);
-        let (start, body) = match body.rfind('。').filter(|_| !digits) {
+        let lead = offset_in(body, trimmed);
+        let (start, body, trimmed) = match scan.last_period.filter(|_| !scan.digit) {
             Some(i) => {
-                let cut = i + '。'.len_utf8();
-                (start + cut, &body[cut..])
+                let cut = lead + i + '。'.len_utf8();
+                let body = &body[cut..];
+                let trimmed = trim_space(body);
+                if trimmed.is_empty() {
+                    continue;
+                }
+                scan = LineScan::of(trimmed);
+                (start + cut, body, trimmed)
             }
-            None => (start, body),
+            None => (start, body, trimmed),
         };
-        let trimmed = if body.len() < end - start {
-            trim_space(body)
-        } else {
-            trimmed
-        };
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed != "|"
-            && trimmed
-                .bytes()
-                .all(|b| b == b'|' || b.is_ascii_whitespace())
-        {
+        if trimmed != "|" && scan.bars_only {
             // `|||` rows are separators left by HTML-to-text conversion.
             continue;
         }
@@ -348,8 +484,18 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             out.push(Token::new(Kind::Blank, at..at + 1, true));
             continue;
         }
-        if memchr::memchr2(b'|', b'\t', body.as_bytes()).is_some() {
-            cells(text, start, end, trimmed.starts_with('|'), &mut out);
+        // `|` is no whitespace: outside the trimmed text only a tab may stand.
+        let delimited = scan.delimiter || memchr::memchr(b'\t', body.as_bytes()).is_some();
+        let markdown_row = trimmed.starts_with('|');
+        if scan.filled == 1 && !scan.word_break && !markdown_row {
+            // The common case: one word, in one cell of its own when a
+            // delimiter stands beside it (`\t0`, `规章 |`).
+            let from = start + offset_in(body, trimmed);
+            let word = from + scan.content.start..from + scan.content.end;
+            let mixed = scan.digit || scan.sentence_end;
+            runs_of(text, word, delimited, mixed, &mut out);
+        } else if delimited {
+            cells(text, start, end, markdown_row, &mut out);
         } else {
             words(text, start, end, false, &mut out);
         }
@@ -446,12 +592,17 @@ fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Split one space-free word into prose, label and number runs.
 fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) {
+    let mixed = has_digit_or_sentence_end(&text[word.clone()]);
+    runs_of(text, word, whole_cell, mixed, out);
+}
+
+/// [`runs`], told whether the word holds a digit or a sentence end (`mixed`).
+fn runs_of(text: &str, word: Range<usize>, whole_cell: bool, mixed: bool, out: &mut Vec<Token>) {
     let w = &text[word.clone()];
     if is_blank_marker(w) {
         out.push(Token::new(Kind::Blank, word, true));
         return;
     }
-    let mixed = has_digit_or_sentence_end(w);
     // A number (with or without a unit) has a digit; most words of a table are labels.
     if mixed && is_numeric(w) {
         out.push(Token::new(Kind::Number, word, whole_cell));
@@ -473,6 +624,7 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         return;
     }
     let from = word.start;
+    let bytes = text.as_bytes();
     let mut label_start: Option<usize> = None;
     let mut i = from;
     let flush_label = |label_start: &mut Option<usize>, to: usize, out: &mut Vec<Token>| {
@@ -490,7 +642,9 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         let rest = &text[i..word.end];
         let c = rest.chars().next().unwrap_or(' ');
         // A page number run into the text (`…9487-2-行政处罚`): not a value.
-        if let Some(len) = inline_footer(rest) {
+        // (Every page number starts with a dash: `-` 2D, `－` EF BC 8D, `—` E2 80 94.)
+        let dash = matches!(rest.as_bytes()[0], b'-' | 0xE2 | 0xEF);
+        if let Some(len) = dash.then(|| inline_footer(rest)).flatten() {
             flush_label(&mut label_start, i, out);
             i += len;
             continue;
@@ -505,6 +659,13 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
                 // A sentence end: the text before it (in this word) is prose.
                 out.push(Token::new(Kind::Prose, ls..i, true));
                 label_start = None;
+            } else {
+                // More of the label: on to the next byte that may start
+                // something else (always a character's first byte).
+                i += bytes[i..word.end]
+                    .iter()
+                    .position(|&b| may_end_label(b))
+                    .unwrap_or(word.end - i);
             }
             continue;
         }
@@ -552,6 +713,14 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         i = num_end + unit;
     }
     flush_label(&mut label_start, word.end, out);
+}
+
+/// Whether a byte may start something other than more label text in
+/// [`runs_of`]: a digit, a dash (a sign or a page number), a sentence end.
+/// Every such character starts with one of these bytes: ASCII, `—` E2,
+/// `。` E3, and `－` `０`–`９` `；` `！` `？` EF.
+fn may_end_label(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b';' | 0xE2 | 0xE3 | 0xEF)
 }
 
 /// Byte length of a page number such as `-2-` or `－12－` at the start of
@@ -650,6 +819,98 @@ mod tests {
         for w in ["予以公开", "（：）", "、，", "", "〇"] {
             assert!(!has_digit_or_sentence_end(w), "{w}");
         }
+    }
+
+    /// [`LineScan`] as separate, straightforward passes over the characters.
+    fn line_scan_by_chars(t: &str) -> LineScan {
+        let delimiter = |c: char| matches!(c, '|' | '\t');
+        let cells: Vec<&str> = t.split(delimiter).map(str::trim).collect();
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        let content = match (
+            t.find(|c: char| !c.is_whitespace() && !delimiter(c)),
+            t.char_indices()
+                .rev()
+                .find(|&(_, c)| !c.is_whitespace() && !delimiter(c)),
+        ) {
+            (Some(a), Some((b, c))) => a..b + c.len_utf8(),
+            _ => 0..0,
+        };
+        LineScan {
+            digit: has_digit(t),
+            sentence_end: t.contains(['。', '；', '！', '？', ';']),
+            last_period: t.rfind('。'),
+            delimiter: t.contains(delimiter),
+            filled: filled.min(2) as u8,
+            word_break: cells.iter().any(|c| c.split_whitespace().count() > 1),
+            content,
+            rule: is_markdown_rule(t),
+            bars_only: t.bytes().all(|b| b == b'|' || b.is_ascii_whitespace()),
+        }
+    }
+
+    #[test]
+    fn line_scan_agrees_with_separate_passes() {
+        let pieces = [
+            "0", "12", "０", "a", "中", "𠮷", "。", "；", "？", ";", "|", "\t", " ", "\u{3000}",
+            "\u{a0}", "\u{2029}", "-", "—", "－", ":", "（", "：", "\u{3001}", "\u{1}",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "0", "中", " ", "|", "-"] {
+                        let s = format!("{a}{b}{c}{d}");
+                        let t = trim_space(&s);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let want = line_scan_by_chars(t);
+                        let got = LineScan::of(t);
+                        n += 1;
+                        if got.digit && (got.filled == 2 || got.word_break) {
+                            // Stopped early: only what such a line is asked.
+                            assert_eq!(
+                                (got.digit, got.delimiter, got.rule, got.bars_only),
+                                (want.digit, want.delimiter, want.rule, want.bars_only),
+                                "{t:?}"
+                            );
+                            assert!(want.filled == 2 || want.word_break, "{t:?}");
+                        } else {
+                            assert_eq!(got, want, "{t:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 50_000);
+    }
+
+    #[test]
+    fn label_runs_skip_to_the_bytes_that_may_end_them() {
+        // Every character that is a digit, a dash or a sentence end starts
+        // with a byte `may_end_label` names; no other character's bytes do
+        // anything in a label but continue it.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let special =
+                is_digit(c) || matches!(c, '-' | '－' | '—' | '。' | '；' | '！' | '？' | ';');
+            let mut buf = [0; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if special {
+                assert!(may_end_label(first), "U+{:04X}", c as u32);
+            }
+        }
+        assert_eq!(
+            kinds("第二十条第（五）项—-3-公开。𠮷其他２件；共3"),
+            vec![
+                (Kind::Label, "第二十条第（五）项—"),
+                (Kind::Prose, "公开。"),
+                (Kind::Label, "𠮷其他"),
+                (Kind::Number, "２件"),
+                (Kind::Prose, "；"),
+                (Kind::Label, "共"),
+                (Kind::Number, "3"),
+            ]
+        );
     }
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
