@@ -208,6 +208,11 @@ fn classify(s: &str) -> Content {
     if t.is_empty() || is_blank_marker(t) {
         return Content::Blank;
     }
+    // A number holds a digit, ASCII or full-width (EF BC 90–99): most labels
+    // hold none, and need not be split into words.
+    if !t.bytes().any(|b| b.is_ascii_digit() || b == 0xEF) {
+        return Content::Label;
+    }
     let numeric = |w: &str| is_numeric(w) || tokens::number_with_unit(w).is_some();
     if t.split(is_space).filter(|w| !w.is_empty()).all(numeric) {
         Content::Number
