@@ -267,11 +267,13 @@ fn has_digit(s: &str) -> bool {
 
 /// Whether `s` holds a digit (ASCII or full-width) or a sentence end (`。`
 /// `；` `！` `？` `;`): one pass over the bytes, for the common label word.
+#[cfg(test)]
 fn has_digit_or_sentence_end(s: &str) -> bool {
     scan(s, true)
 }
 
 /// A digit, or with `sentence_ends` a sentence end too, in one pass over the bytes.
+#[cfg(test)]
 fn scan(s: &str, sentence_ends: bool) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &c)| match c {
@@ -320,106 +322,129 @@ struct LineScan {
     bars_only: bool,
 }
 
+/// [`LineScan`]'s byte classes, one bit each.
+const DIGIT: u8 = 1;
+const SENTENCE_END: u8 = 2;
+const DASH: u8 = 4;
+const DELIMITER: u8 = 8;
+const SPACE: u8 = 16;
+/// A byte a Markdown rule may hold.
+const RULE: u8 = 32;
+/// `|` or ASCII whitespace.
+const BAR_OR_SPACE: u8 = 64;
+/// The first byte of a character that may be a sentence end, a full-width
+/// digit or whitespace: read further.
+const LEAD: u8 = 128;
+
+/// The class bits of every byte (continuation bytes are never looked up).
+const CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = DIGIT;
+        c += 1;
+    }
+    t[b';' as usize] = SENTENCE_END;
+    t[b'-' as usize] = DASH | RULE;
+    t[b':' as usize] = RULE;
+    t[b'|' as usize] = DELIMITER | RULE | BAR_OR_SPACE;
+    t[b'\t' as usize] = DELIMITER | RULE | BAR_OR_SPACE;
+    t[b' ' as usize] = SPACE | RULE | BAR_OR_SPACE;
+    t[b'\n' as usize] = SPACE | BAR_OR_SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE | BAR_OR_SPACE;
+    t[b'\r' as usize] = SPACE | BAR_OR_SPACE;
+    // `。` and U+3000 (E3), full-width digits and `；！？` (EF), the other
+    // non-ASCII whitespace (C2, E1, E2).
+    t[0xC2] = LEAD;
+    t[0xE1] = LEAD;
+    t[0xE2] = LEAD;
+    t[0xE3] = LEAD;
+    t[0xEF] = LEAD;
+    t
+};
+
+/// The class bits of the character starting at byte `i` of `b`.
+#[inline(always)]
+fn class_at(b: &[u8], i: usize) -> u8 {
+    let class = CLASS[b[i] as usize];
+    if class & LEAD == 0 {
+        return class;
+    }
+    // A character to read further: text of some kind, or whitespace.
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        // `。` E3 80 82
+        0xE3 if at(1) == 0x80 && at(2) == 0x82 => SENTENCE_END,
+        // `０`–`９` EF BC 90–99; `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
+        0xEF if at(1) == 0xBC => match at(2) {
+            0x90..=0x99 => DIGIT,
+            0x9B | 0x81 | 0x9F => SENTENCE_END,
+            _ => 0,
+        },
+        _ if space_len(b, i) > 0 => SPACE,
+        _ => 0,
+    }
+}
+
 impl LineScan {
     fn of(s: &str) -> Self {
         let b = s.as_bytes();
         let mut scan = LineScan::default();
-        let (mut rule_bytes, mut dash, mut bars_only) = (true, false, true);
+        // Class bits seen in any byte, and in every byte.
+        let (mut any, mut every) = (0u8, !0u8);
         // Inside a cell's text, and after whitespace there.
         let (mut in_cell, mut after_space) = (false, false);
-        let at = |k: usize| b.get(k).copied().unwrap_or(0);
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
-            let len = utf8_len(c);
-            let kind = if c < 0x80 {
-                rule_bytes &= matches!(c, b'|' | b'-' | b':' | b' ' | b'\t');
-                bars_only &= c == b'|' || c.is_ascii_whitespace();
-                match c {
-                    b'0'..=b'9' => {
-                        scan.digit = true;
-                        Byte::Text
-                    }
-                    b';' => {
-                        scan.sentence_end = true;
-                        Byte::Text
-                    }
-                    b'-' => {
-                        dash = true;
-                        Byte::Text
-                    }
-                    b'|' | b'\t' => Byte::Delimiter,
-                    b'\n' | 0x0B | 0x0C | b'\r' | b' ' => Byte::Space,
-                    _ => Byte::Text,
-                }
-            } else {
-                (rule_bytes, bars_only) = (false, false);
-                match c {
-                    // `。` E3 80 82
-                    0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x82 => {
-                        scan.sentence_end = true;
-                        scan.last_period = Some(i);
-                        Byte::Text
-                    }
-                    // `０`–`９` EF BC 90–99; `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
-                    0xEF if at(i + 1) == 0xBC => {
-                        match at(i + 2) {
-                            0x90..=0x99 => scan.digit = true,
-                            0x9B | 0x81 | 0x9F => scan.sentence_end = true,
-                            _ => {}
-                        }
-                        Byte::Text
-                    }
-                    // Lead bytes of every non-ASCII whitespace character.
-                    0xC2 | 0xE1 | 0xE2 | 0xE3 if space_len(b, i) > 0 => Byte::Space,
-                    _ => Byte::Text,
-                }
-            };
-            match kind {
-                Byte::Delimiter => {
-                    scan.delimiter = true;
-                    (in_cell, after_space) = (false, false);
-                }
-                Byte::Space => after_space = in_cell,
-                Byte::Text => {
-                    if (!in_cell || after_space)
-                        && (scan.filled == 2 || scan.word_break)
-                        && scan.digit
-                        && !rule_bytes
-                    {
-                        // The line has several words and a digit: nothing
-                        // more read here matters but its delimiters.
-                        scan.delimiter |= memchr::memchr2(b'|', b'\t', &b[i..]).is_some();
-                        scan.bars_only = false;
-                        return scan;
-                    }
-                    if !in_cell {
-                        in_cell = true;
-                        if scan.filled == 0 {
-                            scan.content.start = i;
-                        }
-                        scan.filled = (scan.filled + 1).min(2);
-                    } else if after_space {
-                        scan.word_break = true;
-                    }
-                    after_space = false;
-                    scan.content.end = i + len;
-                }
+            let class = class_at(b, i);
+            if c == 0xE3 && class == SENTENCE_END {
+                scan.last_period = Some(i);
             }
-            i += len;
+            any |= class;
+            every &= class;
+            if class & (DELIMITER | SPACE) != 0 {
+                if in_cell && !after_space {
+                    // A word ends.
+                    scan.content.end = i;
+                }
+                after_space = in_cell && class & DELIMITER == 0;
+                in_cell = after_space;
+            } else if !in_cell || after_space {
+                // A word starts.
+                if (scan.filled == 2 || scan.word_break) && any & DIGIT != 0 && every & RULE == 0 {
+                    // The line has several words and a digit: nothing
+                    // more read here matters but its delimiters.
+                    scan.digit = true;
+                    scan.delimiter =
+                        any & DELIMITER != 0 || memchr::memchr2(b'|', b'\t', &b[i..]).is_some();
+                    return scan;
+                }
+                if in_cell {
+                    scan.word_break = true;
+                } else {
+                    in_cell = true;
+                    if scan.filled == 0 {
+                        scan.content.start = i;
+                    }
+                    scan.filled = (scan.filled + 1).min(2);
+                }
+                after_space = false;
+            }
+            i += utf8_len(c);
         }
-        scan.rule = rule_bytes && dash && matches!(b.first(), Some(b'|' | b'-' | b':'));
-        scan.bars_only = bars_only;
+        if in_cell && !after_space {
+            scan.content.end = b.len();
+        }
+        scan.digit = any & DIGIT != 0;
+        scan.sentence_end = any & SENTENCE_END != 0;
+        scan.delimiter = any & DELIMITER != 0;
+        scan.rule =
+            every & RULE != 0 && any & DASH != 0 && matches!(b.first(), Some(b'|' | b'-' | b':'));
+        scan.bars_only = every & BAR_OR_SPACE != 0;
         scan
     }
-}
-
-/// How [`LineScan`] reads a character.
-#[derive(Clone, Copy)]
-enum Byte {
-    Text,
-    Space,
-    Delimiter,
 }
 
 pub fn is_markdown_rule(line: &str) -> bool {
@@ -485,19 +510,22 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             continue;
         }
         // `|` is no whitespace: outside the trimmed text only a tab may stand.
-        let delimited = scan.delimiter || memchr::memchr(b'\t', body.as_bytes()).is_some();
+        let lead = offset_in(body, trimmed);
+        let edges = [&body[..lead], &body[lead + trimmed.len()..]];
+        let delimited = scan.delimiter || edges.iter().any(|e| e.bytes().any(|b| b == b'\t'));
         let markdown_row = trimmed.starts_with('|');
         if scan.filled == 1 && !scan.word_break && !markdown_row {
             // The common case: one word, in one cell of its own when a
             // delimiter stands beside it (`\t0`, `规章 |`).
-            let from = start + offset_in(body, trimmed);
+            let from = start + lead;
             let word = from + scan.content.start..from + scan.content.end;
             let mixed = scan.digit || scan.sentence_end;
             runs_of(text, word, delimited, mixed, &mut out);
         } else if delimited {
             cells(text, start, end, markdown_row, &mut out);
         } else {
-            words(text, start, end, false, &mut out);
+            // Several words (one would have been read above).
+            split_words(text, start, end, false, &mut out);
         }
     }
     out
@@ -543,31 +571,59 @@ pub fn cell_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 /// Space-separated words; a word that is one whole cell is delimited.
 fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
-    let w = &text[start..end];
-    // The common case: one word with no space around it.
-    if !w.is_empty() && w.bytes().all(|b| b > b' ') && !has_unicode_space(w) {
-        runs(text, start..end, cell, out);
+    // The common case: one word (no `|` or tab in it, which a grid cell may
+    // hold: those are word characters here).
+    let scan = LineScan::of(&text[start..end]);
+    if scan.filled == 1 && !scan.word_break && !scan.delimiter {
+        let word = start + scan.content.start..start + scan.content.end;
+        runs_of(text, word, cell, scan.digit || scan.sentence_end, out);
         return;
     }
-    let mut words = space_separated(&text[start..end]).peekable();
-    let Some(first) = words.next() else { return };
+    split_words(text, start, end, cell, out);
+}
+
+/// [`words`], for text that may hold several words: one pass finds each
+/// word and whether it holds a digit or a sentence end.
+fn split_words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
+    let b = &text.as_bytes()[start..end];
+    // Whitespace as `space_len` reads it: tab too, a delimiter elsewhere.
+    let space = |i: usize| b[i] == b'\t' || class_at(b, i) & SPACE != 0;
+    // The word at or after byte `i`, and whether it is `mixed`.
+    let word_from = |mut i: usize| -> Option<(Range<usize>, bool)> {
+        while i < b.len() && space(i) {
+            i += utf8_len(b[i]);
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let (from, mut mixed) = (i, false);
+        while i < b.len() && !space(i) {
+            mixed |= class_at(b, i) & (DIGIT | SENTENCE_END) != 0;
+            i += utf8_len(b[i]);
+        }
+        Some((from..i, mixed))
+    };
+    let Some(first) = word_from(0) else { return };
+    let mut next = word_from(first.0.end);
     // A delimited cell holding a single word is atomic; a cell holding several
     // space-separated words is read word by word (`0 0 0` in one tab cell).
-    let whole_cell = cell && words.peek().is_none();
-    for w in std::iter::once(first).chain(words) {
-        runs(text, start + w.start..start + w.end, whole_cell, out);
+    let whole_cell = cell && next.is_none();
+    runs_of(
+        text,
+        start + first.0.start..start + first.0.end,
+        whole_cell,
+        first.1,
+        out,
+    );
+    while let Some((w, mixed)) = next {
+        runs_of(text, start + w.start..start + w.end, whole_cell, mixed, out);
+        next = word_from(w.end);
     }
 }
 
-/// Whether `s` holds a non-ASCII whitespace character.
-fn has_unicode_space(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c >= 0x80 && space_len(b, i) > 0)
-}
-
-/// The byte ranges of the whitespace-separated words of `s`.
+/// The byte ranges of the whitespace-separated words of `s` (the oracle
+/// [`split_words`] is tested against).
+#[cfg(test)]
 fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = s.as_bytes();
     let mut i = 0;
@@ -590,15 +646,23 @@ fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Split one space-free word into prose, label and number runs.
+/// Split one space-free word into prose, label and number runs (the oracle
+/// [`split_words`] is tested against).
+#[cfg(test)]
 fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) {
     let mixed = has_digit_or_sentence_end(&text[word.clone()]);
     runs_of(text, word, whole_cell, mixed, out);
 }
 
-/// [`runs`], told whether the word holds a digit or a sentence end (`mixed`).
+/// Split one space-free word into prose, label and number runs, told
+/// whether it holds a digit or a sentence end (`mixed`).
 fn runs_of(text: &str, word: Range<usize>, whole_cell: bool, mixed: bool, out: &mut Vec<Token>) {
     let w = &text[word.clone()];
+    // The commonest value: plain digits (no blank marker; `is_numeric`).
+    if mixed && w.bytes().all(|b| b.is_ascii_digit()) {
+        out.push(Token::new(Kind::Number, word, whole_cell));
+        return;
+    }
     if is_blank_marker(w) {
         out.push(Token::new(Kind::Blank, word, true));
         return;
@@ -883,6 +947,41 @@ mod tests {
             }
         }
         assert!(n > 50_000);
+    }
+
+    #[test]
+    fn split_words_agrees_with_words_then_runs() {
+        let facts = |t: &[Token]| -> Vec<(Kind, Range<usize>, bool, usize)> {
+            t.iter()
+                .map(|t| (t.kind, t.range.clone(), t.delimited, t.unit))
+                .collect()
+        };
+        let pieces = [
+            "0", "12", "０", "规章", "𠮷", "。", "；", ";", "|", "\t", " ", "\u{3000}", "\u{a0}",
+            "\u{2029}", "-", "－", "2笔", "（", "\u{1}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    for cell in [false, true] {
+                        let mut got = Vec::new();
+                        split_words(&s, 0, s.len(), cell, &mut got);
+                        let ws: Vec<Range<usize>> = space_separated(&s).collect();
+                        let whole_cell = cell && ws.len() == 1;
+                        let mut want = Vec::new();
+                        for w in ws {
+                            runs(&s, w, whole_cell, &mut want);
+                        }
+                        assert_eq!(facts(&got), facts(&want), "{s:?} {cell}");
+                        // One word takes the same way through `words`.
+                        let mut one = Vec::new();
+                        words(&s, 0, s.len(), cell, &mut one);
+                        assert_eq!(facts(&one), facts(&want), "{s:?} {cell}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
