@@ -393,25 +393,43 @@ impl LineScan {
         let mut scan = LineScan::default();
         // Class bits seen in any byte, and in every byte.
         let (mut any, mut every) = (0u8, !0u8);
-        // Inside a cell's text, and after whitespace there.
-        let (mut in_cell, mut after_space) = (false, false);
+        // Outside any cell's text (`Out`), in a word (`Word`), or after
+        // whitespace following a word in the same cell (`Gap`).
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum At {
+            Out,
+            Word,
+            Gap,
+        }
+        let mut at = At::Out;
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
-            let class = class_at(b, i);
-            if c == 0xE3 && class == SENTENCE_END {
-                scan.last_period = Some(i);
+            let mut class = CLASS[c as usize];
+            if class == 0 && at == At::Word {
+                // The common case: more of a word.
+                every = 0;
+                i += utf8_len(c);
+                continue;
+            }
+            if class & LEAD != 0 {
+                class = class_at(b, i);
+                if c == 0xE3 && class == SENTENCE_END {
+                    scan.last_period = Some(i);
+                }
             }
             any |= class;
             every &= class;
             if class & (DELIMITER | SPACE) != 0 {
-                if in_cell && !after_space {
-                    // A word ends.
+                if at == At::Word {
                     scan.content.end = i;
                 }
-                after_space = in_cell && class & DELIMITER == 0;
-                in_cell = after_space;
-            } else if !in_cell || after_space {
+                at = match at {
+                    _ if class & DELIMITER != 0 => At::Out,
+                    At::Out => At::Out,
+                    At::Word | At::Gap => At::Gap,
+                };
+            } else if at != At::Word {
                 // A word starts.
                 if (scan.filled == 2 || scan.word_break) && any & DIGIT != 0 && every & RULE == 0 {
                     // The line has several words and a digit: nothing
@@ -421,20 +439,19 @@ impl LineScan {
                         any & DELIMITER != 0 || memchr::memchr2(b'|', b'\t', &b[i..]).is_some();
                     return scan;
                 }
-                if in_cell {
+                if at == At::Gap {
                     scan.word_break = true;
                 } else {
-                    in_cell = true;
                     if scan.filled == 0 {
                         scan.content.start = i;
                     }
                     scan.filled = (scan.filled + 1).min(2);
                 }
-                after_space = false;
+                at = At::Word;
             }
             i += utf8_len(c);
         }
-        if in_cell && !after_space {
+        if at == At::Word {
             scan.content.end = b.len();
         }
         scan.digit = any & DIGIT != 0;
