@@ -34,11 +34,14 @@ type Mapping = (usize, Vec<String>, Option<Vec<Range<usize>>>);
 
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
+    text: &'g str,
     pub grid: &'g Grid,
     /// `matrix[row][col]`: index into `grid.cells` of the cell covering the position.
     pub matrix: Vec<Vec<Option<usize>>>,
     pub content: Vec<Content>,
-    /// Matching key of every cell's text.
+    /// Matching key of every label cell's text (empty for numbers and
+    /// blanks: no label's key is a number, and numbers are compared by
+    /// their text, [`Layout::number_text`]).
     pub keys: Vec<String>,
     /// Rows holding at least one number.
     data_rows: Vec<bool>,
@@ -48,7 +51,7 @@ pub struct Layout<'g> {
 }
 
 impl<'g> Layout<'g> {
-    pub fn new(text: &str, grid: &'g Grid) -> Self {
+    pub fn new(text: &'g str, grid: &'g Grid) -> Self {
         let mut matrix = vec![vec![None; grid.n_cols]; grid.n_rows];
         for (i, cell) in grid.cells.iter().enumerate() {
             let rows = cell.row..(cell.row + cell.row_span.max(1)).min(grid.n_rows);
@@ -71,11 +74,11 @@ impl<'g> Layout<'g> {
             .zip(&content)
             .map(|(c, k)| match *k {
                 Content::Label => key(&text[c.range.clone()]),
-                Content::Number => text[c.range.clone()].trim().to_string(),
-                Content::Blank => String::new(),
+                Content::Number | Content::Blank => String::new(),
             })
             .collect();
         let mut layout = Layout {
+            text,
             grid,
             matrix,
             content,
@@ -87,6 +90,11 @@ impl<'g> Layout<'g> {
             .map(|r| (0..grid.n_cols).any(|c| layout.content_at(r, c) == Content::Number))
             .collect();
         layout
+    }
+
+    /// The text of cell `i`, a number, without surrounding whitespace.
+    fn number_text(&self, i: usize) -> &str {
+        self.text[self.grid.cells[i].range.clone()].trim()
     }
 
     fn at(&self, r: usize, c: usize) -> Option<usize> {
@@ -254,21 +262,15 @@ fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Optio
                 .mappings
                 .borrow()
                 .iter()
-                .find(|(row, cols, _)| *row == first && cols == expected)
-                .map(|(_, _, m)| m.clone());
-            let mapped = match cached {
-                Some(m) => m,
-                None => {
-                    let m = map_columns(layout, &headers, expected);
-                    layout
-                        .mappings
-                        .borrow_mut()
-                        .push((first, expected.to_vec(), m.clone()));
-                    m
-                }
-            };
-            if let Some(spans) = mapped {
-                return place(layout, r, &spans);
+                .position(|(row, cols, _)| *row == first && cols == expected);
+            let at_cache = cached.unwrap_or_else(|| {
+                let m = map_columns(layout, &headers, expected);
+                let mut mappings = layout.mappings.borrow_mut();
+                mappings.push((first, expected.to_vec(), m));
+                mappings.len() - 1
+            });
+            if let Some(spans) = &layout.mappings.borrow()[at_cache].2 {
+                return place(layout, r, spans);
             }
         }
         // Look further up: past this header block and the data rows above it.
@@ -298,7 +300,9 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
                     blank.get_or_insert(i);
                 }
                 Content::Number => match found {
-                    Some(j) if j != i && layout.keys[j] != layout.keys[i] => return None,
+                    Some(j) if j != i && layout.number_text(j) != layout.number_text(i) => {
+                        return None
+                    }
                     Some(_) => {}
                     None => found = Some(i),
                 },
@@ -640,6 +644,25 @@ mod tests {
                 _ => panic!("not placed"),
             }
         }
+    }
+
+    #[test]
+    fn different_numbers_under_one_column_are_not_placed() {
+        // Numbers are compared by their text: ` 4` and `4 ` are one value
+        // repeated over a merged cell, `3` and `5` are two.
+        let text =
+            "| 信息内容 | 本年处理决定数量 | | |\n| 行政许可 | 3 | 5 | |\n| 行政处罚 | 4 |4 | |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        let columns = ["本年处理决定数量".to_string()];
+        assert!(matches!(
+            row_cells(&layout, 1, &columns),
+            RowCells::Misfit(_)
+        ));
+        assert!(matches!(
+            row_cells(&layout, 2, &columns),
+            RowCells::Placed(_)
+        ));
     }
 
     #[test]
