@@ -213,7 +213,14 @@ impl<'g> Layout<'g> {
 
 fn classify(s: &str) -> Content {
     let t = trim_space(s);
-    if t.is_empty() || is_blank_marker(t) {
+    if t.is_empty() {
+        return Content::Blank;
+    }
+    // The commonest number: plain digits (no blank marker; `is_numeric`).
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return Content::Number;
+    }
+    if is_blank_marker(t) {
         return Content::Blank;
     }
     // A number holds a digit, ASCII or full-width (EF BC 90–99): most labels
