@@ -502,12 +502,18 @@ impl Block {
     /// pipe or tab row of two or more cells.
     fn push_row(&mut self, text: &str, line: Range<usize>, bar: bool) -> bool {
         let (sep, area) = row_area(text, &line, bar);
+        let mut seps = memchr::memchr_iter(sep, &text.as_bytes()[area.clone()]);
+        // A row of one cell (`规章 |`, one cell per line) is no row.
+        let Some(first) = seps.next() else {
+            return false;
+        };
         let (mut n, mut filled, mut long) = (0, 0, false);
         // Cells as `area_cells` gives them, without trimming their ends: a
         // cell is filled when anything but whitespace starts it after its
         // leading whitespace, long only when its whole text is.
         let mut cell_start = area.start;
-        for cell_end in memchr::memchr_iter(sep, &text.as_bytes()[area.clone()])
+        for cell_end in std::iter::once(first)
+            .chain(seps)
             .map(|i| area.start + i)
             .chain([area.end])
         {
@@ -518,9 +524,9 @@ impl Block {
             long |= cell.len() > MAX_GRID_CELL_BYTES
                 && trim_end_space(cell).len() > MAX_GRID_CELL_BYTES;
         }
-        // A row of one cell is no row. One of more cells than any template
-        // row has, or with a cell longer than any label, is a whole table (or
-        // page) flattened onto one line: read cell by cell as text.
+        // A row of more cells than any template row has, or with a cell
+        // longer than any label, is a whole table (or page) flattened onto
+        // one line: read cell by cell as text.
         if !(2..=MAX_GRID_COLUMNS).contains(&n) || long {
             return false;
         }
