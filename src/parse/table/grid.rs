@@ -8,11 +8,13 @@
 //! blank cell in a header row or in the label area is structure; a blank cell
 //! under a data column is an empty data cell.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::document::{Grid, GridCell};
 use crate::normalize::key;
+use crate::template::{self, ColumnKey};
 
 use super::tokens::{
     self, is_blank_marker, is_markdown_rule, is_numeric, is_space, trim_end_space, trim_space,
@@ -29,8 +31,21 @@ pub enum Content {
 }
 
 /// Column spans found for a header block: its first row, the expected
-/// columns, and the spans (`None` when the header does not name them).
-type Mapping = (usize, Vec<String>, Option<Vec<Range<usize>>>);
+/// columns (with the address of the list they were given as, so that the
+/// same template list is recognised without comparing its strings), and the
+/// spans (`None` when the header does not name them).
+type Mapping = (
+    usize,
+    (usize, usize),
+    Vec<String>,
+    Option<Vec<Range<usize>>>,
+);
+
+/// The address and length of a column list: a template's list is the same
+/// slice on every call.
+fn list_id(expected: &[String]) -> (usize, usize) {
+    (expected.as_ptr() as usize, expected.len())
+}
 
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
@@ -73,7 +88,11 @@ impl<'g> Layout<'g> {
             .iter()
             .zip(&content)
             .map(|(c, k)| match *k {
-                Content::Label => key(&text[c.range.clone()]),
+                // Most label cells are a template's text verbatim, whose key is known.
+                Content::Label => {
+                    let t = &text[c.range.clone()];
+                    template::label_key(t).map_or_else(|| key(t), str::to_owned)
+                }
                 Content::Number | Content::Blank => String::new(),
             })
             .collect();
@@ -125,26 +144,23 @@ impl<'g> Layout<'g> {
     }
 
     /// The header rows that name the columns of data row `r`: the non-data
-    /// rows directly above it (none when `r` follows another data row).
-    fn header_rows_above(&self, r: usize) -> Vec<usize> {
-        let mut rows = Vec::new();
+    /// rows directly above it (empty when `r` follows another data row).
+    fn header_rows_above(&self, r: usize) -> Range<usize> {
         let mut h = r;
         while h > 0 && !self.is_data_row(h - 1) {
             h -= 1;
-            rows.push(h);
         }
-        rows.reverse();
-        rows
+        h..r
     }
 
     /// Per column, the header labels above it from top to bottom (as cell
     /// indices), with the span rules of the module documentation.
-    fn header_paths(&self, header_rows: &[usize]) -> Vec<Vec<usize>> {
+    fn header_paths(&self, header_rows: Range<usize>) -> Vec<Vec<usize>> {
         let n = self.grid.n_cols;
         let mut paths: Vec<Vec<usize>> = vec![Vec::new(); n];
         // Segments of columns that share a parent label, refined row by row.
         let mut segments: Vec<Range<usize>> = std::iter::once(0..n).collect();
-        for &h in header_rows {
+        for h in header_rows {
             let mut next: Vec<Range<usize>> = Vec::new();
             for seg in &segments {
                 // The label currently spanning to the right, with its first column.
@@ -264,24 +280,28 @@ fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Optio
     let mut at = r;
     loop {
         let headers = layout.header_rows_above(at);
-        if let Some(&first) = headers.first() {
+        if !headers.is_empty() {
+            let first = headers.start;
+            let id = list_id(expected);
             let cached = layout
                 .mappings
                 .borrow()
                 .iter()
-                .position(|(row, cols, _)| *row == first && cols == expected);
+                .position(|(row, list, cols, _)| {
+                    *row == first && (*list == id || cols == expected)
+                });
             let at_cache = cached.unwrap_or_else(|| {
-                let m = map_columns(layout, &headers, expected);
+                let m = map_columns(layout, headers.clone(), expected);
                 let mut mappings = layout.mappings.borrow_mut();
-                mappings.push((first, expected.to_vec(), m));
+                mappings.push((first, id, expected.to_vec(), m));
                 mappings.len() - 1
             });
-            if let Some(spans) = &layout.mappings.borrow()[at_cache].2 {
+            if let Some(spans) = &layout.mappings.borrow()[at_cache].3 {
                 return place(layout, r, spans);
             }
         }
         // Look further up: past this header block and the data rows above it.
-        let mut top = at - headers.len();
+        let mut top = headers.start;
         while top > 0 && layout.is_data_row(top - 1) {
             top -= 1;
         }
@@ -330,7 +350,7 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
 /// names one).
 fn map_columns(
     layout: &Layout,
-    headers: &[usize],
+    headers: Range<usize>,
     expected: &[String],
 ) -> Option<Vec<Range<usize>>> {
     let paths = layout.header_paths(headers);
@@ -342,27 +362,25 @@ fn map_columns(
             _ => spans.push((c..c + 1, p)),
         }
     }
+    // The template's lists carry their keys; another list (a test's) is keyed here.
+    let wanted: Cow<[ColumnKey]> = match template::column_keys(expected) {
+        Some(keys) => Cow::Borrowed(keys),
+        None => Cow::Owned(expected.iter().map(|w| ColumnKey::of(w)).collect()),
+    };
     // The template's column groups (表四: 行政复议, 未经复议直接起诉, 复议后起诉).
-    let groups: Vec<String> = expected
-        .iter()
-        .filter_map(|w| w.split_once('·').map(|(g, _)| key(g)))
-        .collect();
+    let groups: Vec<&String> = wanted.iter().filter_map(|w| w.group.as_ref()).collect();
     let mut out = Vec::with_capacity(expected.len());
     let mut next = 0;
-    for want in expected {
-        let (group, leaf) = want
-            .split_once('·')
-            .map_or((None, want.as_str()), |(g, l)| (Some(g), l));
-        let (leaf, group) = (key(leaf), group.map(key));
+    for ColumnKey { leaf, group } in wanted.iter() {
         let found = spans[next..].iter().position(|(_, p)| {
             let Some(&last) = p.last() else { return false };
-            layout.keys[last] == leaf
+            layout.keys[last] == *leaf
                 && group.as_ref().is_none_or(|g| {
                     // The header names the group, or names no group at all.
                     p.iter().any(|&i| &layout.keys[i] == g)
                         || !p[..p.len() - 1]
                             .iter()
-                            .any(|&i| groups.contains(&layout.keys[i]))
+                            .any(|&i| groups.contains(&&layout.keys[i]))
                 })
         })?;
         out.push(spans[next + found].0.clone());
