@@ -31,18 +31,19 @@ pub enum Content {
 }
 
 /// Column spans found for a header block: its first row, the expected
-/// columns (with the address of the list they were given as, so that the
-/// same template list is recognised without comparing its strings), and the
+/// columns (with the address of the list when it is a template's, so that
+/// the same list is recognised without comparing its strings), and the
 /// spans (`None` when the header does not name them).
 type Mapping = (
     usize,
-    (usize, usize),
+    Option<(usize, usize)>,
     Vec<String>,
     Option<Vec<Range<usize>>>,
 );
 
-/// The address and length of a column list: a template's list is the same
-/// slice on every call.
+/// The address and length of a column list. A template's list lives as long
+/// as the program, so no other list can share its address: the same address
+/// is the same list.
 fn list_id(expected: &[String]) -> (usize, usize) {
     (expected.as_ptr() as usize, expected.len())
 }
@@ -51,8 +52,9 @@ fn list_id(expected: &[String]) -> (usize, usize) {
 pub struct Layout<'g> {
     text: &'g str,
     pub grid: &'g Grid,
-    /// `matrix[row][col]`: index into `grid.cells` of the cell covering the position.
-    pub matrix: Vec<Vec<Option<usize>>>,
+    /// `matrix[row * n_cols + col]`: index into `grid.cells` of the cell
+    /// covering the position (one vector for the whole grid, not one per row).
+    matrix: Vec<Option<usize>>,
     pub content: Vec<Content>,
     /// Matching key of every label cell's text (empty for numbers and
     /// blanks: no label's key is a number, and numbers are compared by
@@ -67,14 +69,16 @@ pub struct Layout<'g> {
 
 impl<'g> Layout<'g> {
     pub fn new(text: &'g str, grid: &'g Grid) -> Self {
-        let mut matrix = vec![vec![None; grid.n_cols]; grid.n_rows];
+        let n_cols = grid.n_cols;
+        let mut matrix = vec![None; grid.n_rows * n_cols];
         for (i, cell) in grid.cells.iter().enumerate() {
             let rows = cell.row..(cell.row + cell.row_span.max(1)).min(grid.n_rows);
-            let cols = cell.col..(cell.col + cell.col_span.max(1)).min(grid.n_cols);
-            for row in matrix.get_mut(rows).into_iter().flatten() {
-                for slot in row.get_mut(cols.clone()).into_iter().flatten() {
-                    *slot = Some(i);
-                }
+            let cols = cell.col..(cell.col + cell.col_span.max(1)).min(n_cols);
+            if cols.is_empty() {
+                continue;
+            }
+            for r in rows {
+                matrix[r * n_cols + cols.start..r * n_cols + cols.end].fill(Some(i));
             }
         }
         let content: Vec<Content> = grid
@@ -117,7 +121,11 @@ impl<'g> Layout<'g> {
     }
 
     fn at(&self, r: usize, c: usize) -> Option<usize> {
-        self.matrix.get(r)?.get(c).copied().flatten()
+        let n_cols = self.grid.n_cols;
+        if r >= self.grid.n_rows || c >= n_cols {
+            return None;
+        }
+        self.matrix[r * n_cols + c]
     }
 
     fn content_at(&self, r: usize, c: usize) -> Content {
@@ -288,12 +296,13 @@ fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Optio
                 .borrow()
                 .iter()
                 .position(|(row, list, cols, _)| {
-                    *row == first && (*list == id || cols == expected)
+                    *row == first && (*list == Some(id) || cols == expected)
                 });
             let at_cache = cached.unwrap_or_else(|| {
                 let m = map_columns(layout, headers.clone(), expected);
+                let from_template = template::column_keys(expected).is_some();
                 let mut mappings = layout.mappings.borrow_mut();
-                mappings.push((first, id, expected.to_vec(), m));
+                mappings.push((first, from_template.then_some(id), expected.to_vec(), m));
                 mappings.len() - 1
             });
             if let Some(spans) = &layout.mappings.borrow()[at_cache].3 {
@@ -338,11 +347,23 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
         out.push(found.or(blank));
     }
     // Every number of the row must stand under a named column, or the header
-    // does not describe this row (a row shifted by a missing span cell).
-    let covered = |c: usize| spans.iter().any(|s| s.contains(&c));
-    let stray =
-        (0..layout.grid.n_cols).any(|c| !covered(c) && layout.content_at(r, c) == Content::Number);
-    (!stray).then_some(out)
+    // does not describe this row (a row shifted by a missing span cell). The
+    // spans are in column order and disjoint (`map_columns`): the columns
+    // under none are the gaps between them.
+    debug_assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+    let n = layout.grid.n_cols;
+    let number_in = |cols: Range<usize>| {
+        cols.into_iter()
+            .any(|c| layout.content_at(r, c) == Content::Number)
+    };
+    let mut from = 0;
+    for span in spans {
+        if number_in(from..span.start.min(n)) {
+            return None;
+        }
+        from = from.max(span.end);
+    }
+    (!number_in(from..n)).then_some(out)
 }
 
 /// Map the expected columns, in order, to spans of grid columns whose header
@@ -476,6 +497,8 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
 struct Block {
     /// Per row: its line, its separator and the span of its cells.
     rows: Vec<(Range<usize>, u8, Range<usize>)>,
+    /// The cells of all rows.
+    n_cells: usize,
     /// Rows with two or more filled cells.
     filled_rows: usize,
 }
@@ -552,13 +575,14 @@ impl Block {
             self.filled_rows += 1;
         }
         self.rows.push((line, sep, area));
+        self.n_cells += n;
         true
     }
 
     /// End the block: a grid when two of its rows have two filled cells.
     fn flush(&mut self, text: &str, out: &mut Vec<Grid>) {
         if self.filled_rows >= 2 {
-            let mut cells = Vec::new();
+            let mut cells = Vec::with_capacity(self.n_cells);
             let mut n_cols = 0;
             for (r, (_, sep, area)) in self.rows.iter().enumerate() {
                 for (c, range) in area_cells(text, *sep, area.clone()).enumerate() {
@@ -584,6 +608,7 @@ impl Block {
         }
         self.rows.clear();
         self.filled_rows = 0;
+        self.n_cells = 0;
     }
 }
 
@@ -694,6 +719,40 @@ mod tests {
             row_cells(&layout, 2, &columns),
             RowCells::Placed(_)
         ));
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // lists of one span
+    fn stray_numbers_are_found_between_spans() {
+        // `place` looks for numbers in the gaps between the spans; the general
+        // rule is any number in a column under no span.
+        let text = "| 甲 | 1 | 乙 | 2 | 𠮷 | ３ |  |\n| 丙 | 4 | 5 |  | 6 | 丁 | 7 |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        let n = layout.grid.n_cols;
+        let span_lists: [&[Range<usize>]; 6] = [
+            &[],
+            &[1..2],
+            &[1..2, 3..4],
+            &[0..3, 5..7],
+            &[1..2, 3..5, 6..7],
+            &[0..7],
+        ];
+        for r in 0..layout.grid.n_rows {
+            for spans in span_lists {
+                let covered = |c: usize| spans.iter().any(|s| s.contains(&c));
+                let stray =
+                    (0..n).any(|c| !covered(c) && layout.content_at(r, c) == Content::Number);
+                let labels = spans
+                    .iter()
+                    .flat_map(|s| s.clone())
+                    .any(|c| layout.content_at(r, c) == Content::Label);
+                let placed = place(&layout, r, spans).is_some();
+                if !labels {
+                    assert_eq!(placed, !stray, "row {r}, spans {spans:?}");
+                }
+            }
+        }
     }
 
     #[test]
