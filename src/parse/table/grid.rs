@@ -299,8 +299,10 @@ fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Optio
                     *row == first && (*list == Some(id) || cols == expected)
                 });
             let at_cache = cached.unwrap_or_else(|| {
-                let m = map_columns(layout, headers.clone(), expected);
-                let from_template = template::column_keys(expected).is_some();
+                // The template's lists carry their keys; another list (a test's) is keyed here.
+                let template_keys = template::column_keys(expected);
+                let m = map_columns(layout, headers.clone(), expected, template_keys);
+                let from_template = template_keys.is_some();
                 let mut mappings = layout.mappings.borrow_mut();
                 mappings.push((first, from_template.then_some(id), expected.to_vec(), m));
                 mappings.len() - 1
@@ -368,11 +370,13 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
 
 /// Map the expected columns, in order, to spans of grid columns whose header
 /// path ends in the expected label (and contains its group, when the header
-/// names one).
+/// names one). `template_keys` are the keys of `expected` when it is a
+/// template's list.
 fn map_columns(
     layout: &Layout,
     headers: Range<usize>,
     expected: &[String],
+    template_keys: Option<&[ColumnKey]>,
 ) -> Option<Vec<Range<usize>>> {
     let paths = layout.header_paths(headers);
     // Consecutive columns with the same path form one span.
@@ -383,8 +387,7 @@ fn map_columns(
             _ => spans.push((c..c + 1, p)),
         }
     }
-    // The template's lists carry their keys; another list (a test's) is keyed here.
-    let wanted: Cow<[ColumnKey]> = match template::column_keys(expected) {
+    let wanted: Cow<[ColumnKey]> = match template_keys {
         Some(keys) => Cow::Borrowed(keys),
         None => Cow::Owned(expected.iter().map(|w| ColumnKey::of(w)).collect()),
     };
