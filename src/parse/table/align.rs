@@ -19,7 +19,7 @@ use crate::template::{self, Item, Role, RowTpl, TableTpl};
 use super::grid::{self, Layout, RowCells};
 use super::solve::{self, RowInput, Tok};
 use super::tokens::{CellPos, Kind, Token};
-use crate::parse::fuzzy::{plausible, similarity};
+use crate::parse::fuzzy::{plausible, similarity, similarity_bound};
 
 /// How far (in key characters) past the previous anchor a row label is looked for.
 const ANCHOR_WINDOW: usize = 1200;
@@ -380,8 +380,16 @@ impl<'a> Stream<'a> {
         // Pieces, and whether each joins the next one.
         let mut pieces: Vec<(Range<usize>, bool)> = Vec::new();
         let mut start: Option<usize> = None;
+        // Which positions of the window other labels took: one pass over
+        // `used`, not one per position.
+        let mut taken = vec![false; to.saturating_sub(from)];
+        for u in used {
+            for k in u.start.max(from)..u.end.min(to) {
+                taken[k - from] = true;
+            }
+        }
         for k in from..to {
-            let free = !used.iter().any(|u| u.start <= k && k < u.end);
+            let free = !taken[k - from];
             if free {
                 start.get_or_insert(k);
             }
@@ -393,10 +401,7 @@ impl<'a> Stream<'a> {
                     // Pieces join when nothing stands between them (a label
                     // wrapped onto the next line joins; fragments of other
                     // labels mixed in are told apart by `typo_like`).
-                    let joins = free && !last && !self.broken_after(k) && {
-                        let n = k + 1;
-                        !used.iter().any(|u| u.start <= n && n < u.end)
-                    };
+                    let joins = free && !last && !self.broken_after(k) && !taken[k + 1 - from];
                     pieces.push((s..end, joins));
                 }
             }
@@ -771,8 +776,11 @@ fn extend_prefix(
     used: &[Range<usize>],
 ) -> (Range<usize>, bool) {
     let short_len = span.len();
-    let rest: String = full.chars().skip(short_len).collect();
-    let rest_len = char_len(&rest);
+    let rest = full
+        .char_indices()
+        .nth(short_len)
+        .map_or("", |(i, _)| &full[i..]);
+    let rest_len = char_len(rest);
     if rest_len < 3 || !full.starts_with(s.key_str(&span)) {
         return (span, false);
     }
@@ -785,8 +793,14 @@ fn extend_prefix(
     {
         end += 1;
     }
-    let hay: Vec<char> = s.keys[span.end..end].iter().map(|k| k.c).collect();
-    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, &rest) else {
+    // The common case, the rest written out exactly, is what `title_prefix`
+    // finds (all of `rest`, similarity 1.0), without its table.
+    let after = &s.keys[span.end..end];
+    if after.len() >= rest_len && rest.chars().zip(after).all(|(c, k)| k.c == c) {
+        return (span.start..span.end + rest_len, false);
+    }
+    let hay: Vec<char> = after.iter().map(|k| k.c).collect();
+    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, rest) else {
         return (span, false);
     };
     let extended = span.start..span.end + len;
@@ -866,19 +880,28 @@ fn near_miss(
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
         let k = s.key_str(&span);
-        if k == target || !plausible(target, k) || !typo_like(target, k) {
+        // The cheap tests first; `similarity_bound` is never below the
+        // similarity, so a bound under the threshold rules the diff out.
+        if k == target
+            || !plausible(target, k)
+            || similarity_bound(target, k) < NEAR_MISS
+            || !typo_like(target, k)
+        {
             continue;
         }
         let score = similarity(target, k);
         if score < NEAR_MISS {
             continue;
         }
-        let rival = rivals
-            .iter()
-            .filter(|a| **a != target && plausible(a, k))
-            .map(|a| similarity(a, k))
-            .fold(0.0_f32, f32::max);
-        if rival >= score {
+        // Some rival as close as the target takes the candidate away (the
+        // bound skips the diff of a rival that cannot be).
+        let rival_as_close = rivals.iter().any(|a| {
+            *a != target
+                && plausible(a, k)
+                && similarity_bound(a, k) >= score
+                && similarity(a, k) >= score
+        });
+        if rival_as_close {
             continue;
         }
         let better = match &best {
@@ -916,18 +939,27 @@ fn near_miss(
 /// neighbouring cell run into the label, or a label cut and mixed with
 /// another, differs by more.
 fn typo_like(label: &str, found: &str) -> bool {
+    let (n, m) = (char_len(label), char_len(found));
+    // Each place costs at least the difference of its two sides, and those
+    // differences add up to the difference of the lengths: a length
+    // difference over the budget rules the pair out without the table.
+    if n.abs_diff(m) * 3 > (2 * 3).max(n) {
+        return false;
+    }
     let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    // One flat table: lcs[i * w + j] is the LCS of a[i..] and b[j..].
+    let w = m + 1;
+    let mut lcs = vec![0u32; (n + 1) * w];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
             } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
             };
         }
     }
+    let lcs = |i: usize, j: usize| lcs[i * w + j];
     // Walk one alignment; each place where the two differ costs its longer side.
     let (mut i, mut j) = (0, 0);
     let (mut gaps, mut cost) = (0, 0);
@@ -945,7 +977,7 @@ fn typo_like(label: &str, found: &str) -> bool {
             close(&mut del, &mut ins, &mut gaps, &mut cost);
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+        } else if j < m && (i == n || lcs(i, j + 1) >= lcs(i + 1, j)) {
             ins += 1;
             j += 1;
         } else {
@@ -998,7 +1030,8 @@ impl HeaderCtx<'_, '_> {
         let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
         // Longest first, the note last: other headers written into the note's
         // lines (PDF text) must be taken before the note is read to its end.
-        order.sort_by_key(|h| (h.role == Role::Note, std::cmp::Reverse(char_len(&h.key))));
+        // (A stable sort; the key is counted once per header, not per comparison.)
+        order.sort_by_cached_key(|h| (h.role == Role::Note, std::cmp::Reverse(char_len(&h.key))));
         let mut found = 0;
         let mut first: Option<usize> = None;
         let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
@@ -1006,7 +1039,7 @@ impl HeaderCtx<'_, '_> {
             let k = h.key.as_str();
             let span = match h.role {
                 // The note is often cut short; its opening words are enough.
-                Role::Note => s.find(&k.chars().take(8).collect::<String>(), lo, hi, self.used),
+                Role::Note => s.find(char_prefix(k, 8), lo, hi, self.used),
                 _ => s.find(k, lo, hi, self.used),
             };
             match span {
@@ -1162,6 +1195,11 @@ impl HeaderCtx<'_, '_> {
             .next()
             .map_or(s.region.start..s.region.start, |a| a.src.clone())
     }
+}
+
+/// The first `n` characters of `s` (all of it when shorter).
+fn char_prefix(s: &str, n: usize) -> &str {
+    &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
 }
 
 /// Whether an explicitly empty cell stands in key positions `lo..=hi`.
@@ -1446,4 +1484,86 @@ fn glued_toks(text: &str, range: &Range<usize>) -> Vec<Tok> {
             blank: false,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `typo_like` as first written: nested tables, no early exit.
+    fn typo_like_reference(label: &str, found: &str) -> bool {
+        let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
+        let (n, m) = (a.len(), b.len());
+        let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i][j] = if a[i] == b[j] {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        let (mut gaps, mut cost, mut del, mut ins) = (0, 0, 0, 0);
+        let mut close = |del: &mut usize, ins: &mut usize| {
+            if *del + *ins > 0 {
+                gaps += 1;
+                cost += (*del).max(*ins);
+                *del = 0;
+                *ins = 0;
+            }
+        };
+        while i < n || j < m {
+            if i < n && j < m && a[i] == b[j] {
+                close(&mut del, &mut ins);
+                i += 1;
+                j += 1;
+            } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                ins += 1;
+                j += 1;
+            } else {
+                del += 1;
+                i += 1;
+            }
+        }
+        close(&mut del, &mut ins);
+        gaps <= 2 && cost * 3 <= (2 * 3).max(n)
+    }
+
+    #[test]
+    fn typo_like_agrees_with_its_reference() {
+        let words = [
+            "",
+            "废止",
+            "撤销",
+            "结果维持",
+            "结果维护",
+            "本年度处理决定数量",
+            "本年处理决定数量",
+            "本年度处理决定数量其他",
+            "行政规范性文件",
+            "规范性文件",
+            "𠮷𠮷行政",
+            "行政𠮷",
+            "１２３４５６７",
+            "1234567",
+            "（一）予以公开",
+            "予与公开",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(typo_like(a, b), typo_like_reference(a, b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn char_prefix_counts_characters() {
+        assert_eq!(char_prefix("", 8), "");
+        assert_eq!(char_prefix("𠮷a１２", 2), "𠮷a");
+        assert_eq!(char_prefix("𠮷a１２", 8), "𠮷a１２");
+        assert_eq!(char_prefix("注：本表中收到申请数", 8), "注：本表中收到申");
+        assert_eq!(char_prefix("abc", 0), "");
+    }
 }
