@@ -298,20 +298,31 @@ impl<'a> Stream<'a> {
         let n = char_len(needle);
         let limit = n * 10 + 20;
         let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
-        let wanted: Vec<char> = needle.chars().collect();
+        let mut wanted: Vec<char> = Vec::with_capacity(n);
+        wanted.extend(needle.chars());
         let first = *wanted.first()?;
+        // One buffer for every start tried; returned when one succeeds.
+        let mut took: Vec<Range<usize>> = Vec::with_capacity(n);
         for start in self.positions_of(first, from, to) {
             if !free(start) {
                 continue;
             }
-            #[allow(clippy::single_range_in_vec_init)]
-            let mut took = vec![start..start + 1];
+            took.clear();
+            took.push(start..start + 1);
             let mut w = 1;
-            for i in start + 1..to.min(start + limit) {
+            let end = to.min(start + limit);
+            let mut i = start + 1;
+            while i < end {
                 if w == wanted.len() {
                     break;
                 }
                 let prev = took[took.len() - 1].start;
+                if i != prev + 1 && !self.token_start(i) {
+                    // Past the token read, only a token's first character can
+                    // join: the rest of this one is skipped whole.
+                    i = self.lspan[self.ktok[i]].end;
+                    continue;
+                }
                 let joins = i == prev + 1
                     || (self.ktok[prev] != self.ktok[i]
                         && self.token_end(prev)
@@ -322,10 +333,12 @@ impl<'a> Stream<'a> {
                 } else if self.ktok[i] == self.ktok[prev] && i > prev {
                     // Skipping a character inside the token we are reading: not this way.
                     if self.token_end(prev) {
+                        i += 1;
                         continue;
                     }
                     break;
                 }
+                i += 1;
             }
             if w == wanted.len() {
                 return Some(took);
@@ -477,8 +490,10 @@ pub struct Aligned {
 pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     let rows: Vec<&'static RowTpl> = tpl.rows().collect();
     let mut score = 0;
-    let mut used: Vec<Range<usize>> = Vec::new();
-    let mut labels = Vec::new();
+    // Sized for the usual case (every label found, a few taken in pieces),
+    // so that they are not regrown label by label.
+    let mut used: Vec<Range<usize>> = Vec::with_capacity(2 * tpl.items.len());
+    let mut labels = Vec::with_capacity(tpl.items.len());
     let mut missing = Vec::new();
 
     // 1. Row anchors, exact, in template order.
@@ -593,7 +608,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
 
     // 3. Header groups, between the rows around them.
     let rows_used = used.len();
-    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::new();
+    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::with_capacity(tpl.items.len());
     let mut row_idx = 0;
     let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
     let mut first_header: Option<usize> = None;
@@ -879,6 +894,10 @@ fn near_miss(
     let n = char_len(target);
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
+        // A span's length in key characters is its length as a string.
+        if typo_length_out(n, span.len()) {
+            continue;
+        }
         let k = s.key_str(&span);
         // The cheap tests first; `similarity_bound` is never below the
         // similarity, so a bound under the threshold rules the diff out.
@@ -940,10 +959,7 @@ fn near_miss(
 /// another, differs by more.
 fn typo_like(label: &str, found: &str) -> bool {
     let (n, m) = (char_len(label), char_len(found));
-    // Each place costs at least the difference of its two sides, and those
-    // differences add up to the difference of the lengths: a length
-    // difference over the budget rules the pair out without the table.
-    if n.abs_diff(m) * 3 > (2 * 3).max(n) {
+    if typo_length_out(n, m) {
         return false;
     }
     let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
@@ -987,6 +1003,14 @@ fn typo_like(label: &str, found: &str) -> bool {
     }
     close(&mut del, &mut ins, &mut gaps, &mut cost);
     gaps <= 2 && cost * 3 <= (2 * 3).max(n)
+}
+
+/// Whether a label of `n` characters and a text of `m` differ in length by
+/// more than [`typo_like`] allows: each place where they differ costs at
+/// least the difference of its two sides, and those differences add up to
+/// the difference of the lengths, so this rules the pair out without the table.
+fn typo_length_out(n: usize, m: usize) -> bool {
+    n.abs_diff(m) * 3 > (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.
@@ -1556,6 +1580,90 @@ mod tests {
                 assert_eq!(typo_like(a, b), typo_like_reference(a, b), "{a} {b}");
             }
         }
+    }
+
+    /// `Stream::take_loose` as first written: every position read, none skipped.
+    fn take_loose_reference(
+        s: &Stream,
+        needle: &str,
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<Vec<Range<usize>>> {
+        let to = to.min(s.keys.len());
+        let limit = char_len(needle) * 10 + 20;
+        let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
+        let wanted: Vec<char> = needle.chars().collect();
+        let first = *wanted.first()?;
+        for start in s.positions_of(first, from, to) {
+            if !free(start) {
+                continue;
+            }
+            let mut took = vec![start..start + 1];
+            let mut w = 1;
+            for i in start + 1..to.min(start + limit) {
+                if w == wanted.len() {
+                    break;
+                }
+                let prev = took[took.len() - 1].start;
+                let joins = i == prev + 1
+                    || (s.ktok[prev] != s.ktok[i] && s.token_end(prev) && s.token_start(i));
+                if s.keys[i].c == wanted[w] && free(i) && joins {
+                    took.push(i..i + 1);
+                    w += 1;
+                } else if s.ktok[i] == s.ktok[prev] && i > prev {
+                    if s.token_end(prev) {
+                        continue;
+                    }
+                    break;
+                }
+            }
+            if w == wanted.len() {
+                return Some(took);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn take_loose_agrees_with_its_reference() {
+        let texts = [
+            "商业\n企业 科研机构 本年度处理 决定数量 12 本年处理决定数量",
+            "本年度 处理 决定 数量 其他 𠮷 行政 复议 １２ 行政复议",
+            "（一）予以 公开 ３ 予以公开 𠮷𠮷 公开",
+            "",
+        ];
+        let needles = [
+            "商业企业",
+            "本年度处理决定数量",
+            "本年处理决定数量",
+            "行政复议",
+            "𠮷行政",
+            "予以公开",
+            "一予以公开",
+            "公开",
+        ];
+        let mut found = 0;
+        for text in texts {
+            let tokens = super::super::tokens::tokenize(text, 0..text.len(), &[]);
+            let s = Stream::new(text, 0..text.len(), tokens);
+            let len = s.len();
+            for needle in needles {
+                for used in [vec![], vec![0..2], vec![3..3, 5..9]] {
+                    for (from, to) in [(0, len), (2, len), (0, len / 2)] {
+                        let took = s.take_loose(needle, from, to, &used);
+                        found += usize::from(took.as_ref().is_some_and(|t| t.len() > 2));
+                        assert_eq!(
+                            took,
+                            take_loose_reference(&s, needle, from, to, &used),
+                            "{text} {needle} {used:?} {from} {to}"
+                        );
+                    }
+                }
+            }
+        }
+        // Labels taken across tokens were among them.
+        assert!(found > 10, "{found}");
     }
 
     #[test]
