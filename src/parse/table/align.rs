@@ -164,13 +164,20 @@ impl<'a> Stream<'a> {
         None
     }
 
-    /// Every occurrence of `needle`, left to right, not overlapping.
+    /// Every occurrence of `needle`, left to right, not overlapping (each
+    /// found after the last: one pass over the positions of its first character).
     fn find_all(&self, needle: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
+        let Some(first) = needle.chars().next() else {
+            return out;
+        };
+        let n = char_len(needle);
         let mut at = 0;
-        while let Some(span) = self.find(needle, at, self.keys.len(), &[]) {
-            at = span.end;
-            out.push(span);
+        for p in self.positions_of(first, 0, self.keys.len()) {
+            if p >= at && self.lstr[self.lbyte[p]..].starts_with(needle) {
+                at = p + n;
+                out.push(p..at);
+            }
         }
         out
     }
@@ -229,48 +236,41 @@ impl<'a> Stream<'a> {
     /// The first stretch holding the characters of `needle` in order, close
     /// together (as [`Stream::find_loose`]).
     fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
-        let n = char_len(needle);
-        let limit = n * 8 + 16;
+        let limit = char_len(needle) * 8 + 16;
         let first = needle.chars().next()?;
-        (0..self.keys.len())
-            .filter(|&start| self.keys[start].c == first)
+        self.positions_of(first, 0, self.keys.len())
             .find_map(|start| {
-                let mut it = needle.chars().peekable();
-                let mut end = start;
-                for (i, k) in self.keys[start..self.keys.len().min(start + limit)]
-                    .iter()
-                    .enumerate()
-                {
-                    if it.peek() == Some(&k.c) {
-                        it.next();
-                        end = start + i + 1;
-                    }
-                }
-                it.peek().is_none().then_some(start..end)
+                let window = &self.keys[start..self.keys.len().min(start + limit)];
+                in_order_end(needle, window).map(|end| start..start + end)
             })
     }
 
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
     /// (labels that PDF extraction scattered between rows).
     fn find_loose(&self, needle: &str, from: usize, to: usize) -> bool {
-        let n = char_len(needle);
-        let first = needle.chars().next();
-        let limit = n * 8 + 16;
-        for start in from..to.min(self.keys.len()) {
-            if Some(self.keys[start].c) != first {
-                continue;
-            }
-            let mut it = needle.chars().peekable();
-            for k in &self.keys[start..to.min(self.keys.len()).min(start + limit)] {
-                if it.peek() == Some(&k.c) {
-                    it.next();
-                }
-            }
-            if it.peek().is_none() {
-                return true;
-            }
-        }
-        false
+        let limit = char_len(needle) * 8 + 16;
+        let Some(first) = needle.chars().next() else {
+            return false;
+        };
+        let to = to.min(self.keys.len());
+        self.positions_of(first, from, to)
+            .any(|start| in_order_end(needle, &self.keys[start..to.min(start + limit)]).is_some())
+    }
+
+    /// The label token whose key characters are exactly `key`, not
+    /// overlapping `used`: the first in reading order. Only the positions
+    /// of the key's first character are looked at.
+    fn whole_cell(&self, key: &str, used: &[Range<usize>]) -> Option<Range<usize>> {
+        let first = key.chars().next()?;
+        let len = char_len(key);
+        self.positions_of(first, 0, self.keys.len()).find_map(|p| {
+            let span = &self.lspan[self.ktok[p]];
+            (span.start == p
+                && span.len() == len
+                && self.key_str(span) == key
+                && !overlaps(used, span))
+            .then(|| span.clone())
+        })
     }
 
     /// Whether the characters of `needle` appear in order anywhere in the stream.
@@ -435,7 +435,22 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// Whether `span` overlaps any of `used`.
+/// Where the characters of `needle`, each taken at its first chance, end
+/// in `window` (an index into it); `None` when they are not all there.
+fn in_order_end(needle: &str, window: &[KeyChar]) -> Option<usize> {
+    let mut rest = needle.chars();
+    let mut want = rest.next()?;
+    for (i, k) in window.iter().enumerate() {
+        if k.c == want {
+            match rest.next() {
+                Some(c) => want = c,
+                None => return Some(i + 1),
+            }
+        }
+    }
+    None
+}
+
 /// A key character and its position, as one sortable number: ordered by
 /// character, then by position.
 #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
@@ -450,6 +465,7 @@ fn char_and_position(e: u64) -> (char, usize) {
     (c, (e & 0xFFFF_FFFF) as usize)
 }
 
+/// Whether `span` overlaps any of `used`.
 fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
     used.iter()
         .any(|u| u.start < span.end && span.start < u.end)
@@ -517,18 +533,11 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
         if anchors[i].is_some() || row.label.is_empty() {
             continue;
         }
-        let whole_cell = row.keys.iter().enumerate().find_map(|(n, k)| {
-            let len = char_len(k);
-            (0..s.tokens.len())
-                .find(|&t| {
-                    let span = &s.lspan[t];
-                    s.tokens[t].kind == Kind::Label
-                        && span.len() == len
-                        && s.key_str(span) == k
-                        && !overlaps(&used, span)
-                })
-                .map(|t| (n, s.lspan[t].clone()))
-        });
+        let whole_cell = row
+            .keys
+            .iter()
+            .enumerate()
+            .find_map(|(n, k)| s.whole_cell(k, &used).map(|span| (n, span)));
         if let Some((n, span)) = whole_cell {
             anchors[i] = Some(exact(s, row, n, span, &mut used));
             score += 1;
@@ -1665,6 +1674,94 @@ mod tests {
         }
         // Labels taken across tokens were among them.
         assert!(found > 10, "{found}");
+    }
+
+    /// Streams and needles for comparing the indexed searches with plain scans.
+    const TEXTS: &[&str] = &[
+        "商业\n企业 科研机构 本年度处理 决定数量 12 本年处理决定数量",
+        "本年度 处理 决定 数量 其他 𠮷 行政 复议 １２ 行政复议",
+        "（一）予以 公开 ３ 予以公开 𠮷𠮷 公开 公开公开",
+        "",
+    ];
+    const NEEDLES: &[&str] = &[
+        "商业企业",
+        "本年度处理决定数量",
+        "本年处理决定数量",
+        "行政复议",
+        "𠮷行政",
+        "予以公开",
+        "一予以公开",
+        "公开",
+        "公开公开",
+        "",
+    ];
+
+    fn streams() -> Vec<Stream<'static>> {
+        TEXTS
+            .iter()
+            .map(|text| {
+                let tokens = super::super::tokens::tokenize(text, 0..text.len(), &[]);
+                Stream::new(text, 0..text.len(), tokens)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexed_searches_agree_with_plain_scans() {
+        for s in streams() {
+            let len = s.len();
+            let chars: Vec<char> = s.keys.iter().map(|k| k.c).collect();
+            for &needle in NEEDLES {
+                let n = char_len(needle);
+                let first = needle.chars().next();
+                // loose_span and find_loose: every start, the whole window read.
+                let loose = |start: usize, end: usize| {
+                    let mut it = needle.chars().peekable();
+                    let mut last = start;
+                    for (i, c) in chars[start..end].iter().enumerate() {
+                        if it.peek() == Some(c) {
+                            it.next();
+                            last = start + i + 1;
+                        }
+                    }
+                    it.peek().is_none().then_some(start..last)
+                };
+                let starts = (0..len).filter(|&p| Some(chars[p]) == first);
+                let span = starts
+                    .clone()
+                    .find_map(|p| loose(p, len.min(p + n * 8 + 16)));
+                assert_eq!(s.loose_span(needle), span, "{needle}");
+                for (from, to) in [(0, len), (2, len), (0, len / 2)] {
+                    let found = starts
+                        .clone()
+                        .filter(|&p| p >= from && p < to)
+                        .any(|p| loose(p, to.min(p + n * 8 + 16)).is_some());
+                    assert_eq!(s.find_loose(needle, from, to), found, "{needle}");
+                }
+                // whole_cell: every token.
+                for used in [&[][..], &[0..2, 4..4], &[3..3, 5..9]] {
+                    let cell = (0..s.tokens.len())
+                        .find(|&t| {
+                            let span = &s.lspan[t];
+                            s.tokens[t].kind == Kind::Label
+                                && !needle.is_empty()
+                                && span.len() == n
+                                && s.key_str(span) == needle
+                                && !overlaps(used, span)
+                        })
+                        .map(|t| s.lspan[t].clone());
+                    assert_eq!(s.whole_cell(needle, used), cell, "{needle} {used:?}");
+                }
+                // find_all: one find after another.
+                let mut all = Vec::new();
+                let mut at = 0;
+                while let Some(span) = s.find(needle, at, len, &[]) {
+                    at = span.end;
+                    all.push(span);
+                }
+                assert_eq!(s.find_all(needle), all, "{needle}");
+            }
+        }
     }
 
     #[test]
