@@ -1402,8 +1402,12 @@ fn value_toks(
     label_end: Option<usize>,
     with_grids: bool,
 ) -> Vec<Tok> {
-    let mut toks = Vec::new();
-    for (j, t) in s.tokens.iter().enumerate().skip(s.first_at(start + 1)) {
+    let first = s.first_at(start + 1);
+    // Room for the tokens of the window (a row's few values, the last row's
+    // window running on through the text): not regrown value by value.
+    let window = s.first_at(end.saturating_add(1)).saturating_sub(first);
+    let mut toks = Vec::with_capacity(window.min(32));
+    for (j, t) in s.tokens.iter().enumerate().skip(first) {
         let p = s.lpos(j);
         if p > end {
             break;
