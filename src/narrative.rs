@@ -67,7 +67,7 @@ impl Stream {
                 line_starts: Vec::new(),
             },
             next_src: usize::MAX,
-            stops: ideograph_stops(),
+            stops: normalize::ideograph_stops(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
@@ -203,7 +203,7 @@ struct Builder<'t> {
     /// The source offset where the last plain segment ends, so text copied
     /// from there extends it (`usize::MAX` after a folded segment).
     next_src: usize,
-    /// [`ideograph_stops`], looked up once.
+    /// [`normalize::ideograph_stops`], looked up once.
     stops: &'static [u64; 384],
 }
 
@@ -302,6 +302,7 @@ impl Builder<'_> {
     }
 
     /// Append the source bytes `src` unchanged.
+    #[inline]
     fn copy(&mut self, src: Range<usize>) {
         if src.is_empty() {
             return;
@@ -332,31 +333,6 @@ impl Builder<'_> {
     }
 }
 
-/// The CJK Unified Ideographs block (U+4E00–U+9FFF): nearly every
-/// character of a report, all of them CJK for [`normalize::is_cjk`].
-const URO_FIRST: u32 = 0x4E00;
-
-/// One bit per code point of U+4000–U+9FFF — the three-byte characters
-/// with lead bytes E4–E9 —, set unless it is an ideograph of the block
-/// that [`normalize::simplified`] leaves alone. Row `(lead - E4) * 64 +
-/// (second byte & 3F)`, bit `third byte & 3F`: the UTF-8 bytes index it
-/// without decoding. Built once, so the common case of a report — an
-/// ideograph that stays — costs one bit test.
-fn ideograph_stops() -> &'static [u64; 384] {
-    static TABLE: OnceLock<[u64; 384]> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = [0; 384];
-        for u in 0x4000..=0x9FFF_u32 {
-            let c = char::from_u32(u).expect("U+4000–U+9FFF are chars");
-            if u < URO_FIRST || normalize::simplified(c) != c {
-                let i = (u - 0x4000) as usize;
-                table[i / 64] |= 1 << (i % 64);
-            }
-        }
-        table
-    })
-}
-
 /// The offset of the first character from `at` (before `stop`) that the
 /// stream does not simply keep, or `stop`: this skips ASCII other than
 /// whitespace and `(`, and ideographs of the block that simplification
@@ -370,29 +346,32 @@ fn skip_kept(
     stops: &[u64; 384],
     after_cjk: &mut bool,
 ) -> usize {
-    while at < stop {
-        let b = bytes[at];
-        if b < 0x80 {
-            if b.is_ascii_whitespace() || b == b'(' {
+    // `stop` is a character boundary: a character starting before it ends
+    // by it, so the bytes up to it hold every character looked at.
+    let bytes = &bytes[..stop.min(bytes.len())];
+    let mut cjk = *after_cjk;
+    loop {
+        // A run of ideographs, the bulk of a report, in a loop of its own.
+        // (A character not kept, or one of another length, ends the run;
+        // whatever it is, it is looked at below.)
+        while let Some(&[lead, b1, b2, ..]) = bytes.get(at..) {
+            if !normalize::kept_ideograph(stops, lead, b1, b2) {
                 break;
             }
-            *after_cjk = false;
-            at += 1;
-            continue;
+            cjk = true;
+            at += 3;
         }
-        // `bytes` is valid UTF-8: a lead byte E4–E9 is followed by two
-        // continuation bytes (10xxxxxx).
-        let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) else {
-            break;
-        };
-        let row = usize::from(lead - 0xE4) * 64 + usize::from(b1 & 0x3F);
-        if stops[row] >> (b2 & 0x3F) & 1 == 1 {
-            break;
+        match bytes.get(at) {
+            Some(&b) if b < 0x80 && !b.is_ascii_whitespace() && b != b'(' => {
+                cjk = false;
+                at += 1;
+            }
+            _ => {
+                *after_cjk = cjk;
+                return at;
+            }
         }
-        *after_cjk = true;
-        at += 3;
     }
-    at
 }
 
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
@@ -792,17 +771,29 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
     out
 }
 
-/// Four-digit years written before `年` in `s`.
+/// Four-digit years written before `年` in `s`, as successive matches of
+/// `(?:^|[^0-9])((?:19|20)[0-9]{2})年` find them: a year stands at the
+/// start or after a character that is no digit and not the `年` of the year
+/// before (`2020年2021年` holds one).
 pub fn years_in(s: &str) -> Vec<i32> {
-    static YEAR: OnceLock<Regex> = OnceLock::new();
-    // Most sentences name no year: every match holds `年`.
-    if !s.contains('年') {
-        return Vec::new();
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    // Where the last year found ends: the character before a year is part
+    // of its match, so it cannot be part of the last one.
+    let mut free_from = 0;
+    for (k, _) in s.match_indices('年') {
+        let Some(y) = k.checked_sub(4) else { continue };
+        let digits = &b[y..k];
+        let plausible = digits.iter().all(u8::is_ascii_digit)
+            && (digits.starts_with(b"19") || digits.starts_with(b"20"));
+        // (The last byte of a character that is no ASCII digit is none.)
+        let stands = y == 0 || (y > free_from && !b[y - 1].is_ascii_digit());
+        if plausible && stands {
+            out.extend(s[y..k].parse::<i32>().ok());
+            free_from = k + '年'.len_utf8();
+        }
     }
-    re(&YEAR, r"(?:^|[^0-9])((?:19|20)[0-9]{2})年")
-        .captures_iter(s)
-        .filter_map(|c| c.get(1)?.as_str().parse().ok())
-        .collect()
+    out
 }
 
 /// A short text and the characters in it, to tell at once that a word is
@@ -1043,6 +1034,29 @@ mod tests {
             line_start = line_end + 1;
         }
         (s, out)
+    }
+
+    #[test]
+    fn years_in_reads_as_the_regex() {
+        let regex = Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})年").unwrap();
+        for s in [
+            "",
+            "年",
+            "2023年",
+            "12023年",
+            "x2023年2024年",
+            "2020年,2021年与1999年",
+            "20２3年 2023年度",
+            "𠮷2023年３2022年1899年2100年",
+            "年2023年年2024年",
+            "203年 2023 年 \n2023年",
+        ] {
+            let want: Vec<i32> = regex
+                .captures_iter(s)
+                .map(|c| c[1].parse().unwrap())
+                .collect();
+            assert_eq!(years_in(s), want, "{s}");
+        }
     }
 
     #[test]
