@@ -193,16 +193,38 @@ pub fn key(s: &str) -> String {
 /// Calls `f(offset, key character, source length)` for each key character
 /// of `s`: pinyin residue after a CJK character is skipped, other characters
 /// are folded or dropped (see [`fold`]).
+#[inline]
 fn each_key_char(s: &str, mut f: impl FnMut(usize, char, usize)) {
+    let bytes = s.as_bytes();
+    let stops = ideograph_stops();
     let mut prev_cjk = false;
-    let mut skip_until = 0;
-    for (i, c) in s.char_indices() {
-        if i < skip_until {
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        // The characters of nearly every label and line, without decoding
+        // through `chars`: an ideograph simplification keeps is its own key
+        // (and CJK); ASCII other than `(` folds on its own (and is not CJK).
+        if let [lead, b1, b2, ..] = bytes[i..] {
+            if kept_ideograph(stops, lead, b1, b2) {
+                let u =
+                    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+                f(i, char::from_u32(u).unwrap_or_default(), 3);
+                prev_cjk = true;
+                i += 3;
+                continue;
+            }
+        }
+        if lead < 0x80 && lead != b'(' {
+            if let Some(k) = fold(char::from(lead)) {
+                f(i, k, 1);
+            }
+            prev_cjk = false;
+            i += 1;
             continue;
         }
+        let c = s[i..].chars().next().unwrap_or_default();
         if prev_cjk && (c == '(' || c == '（') {
             if let Some(n) = pinyin_residue_len(&s[i..]) {
-                skip_until = i + n;
+                i += n;
                 continue;
             }
         }
@@ -210,6 +232,7 @@ fn each_key_char(s: &str, mut f: impl FnMut(usize, char, usize)) {
         if let Some(k) = fold(c) {
             f(i, k, c.len_utf8());
         }
+        i += c.len_utf8();
     }
 }
 
@@ -332,6 +355,48 @@ mod tests {
         assert_eq!(k.len(), 2);
         assert_eq!(&text[k[0].src.clone()], "規");
         assert_eq!(&text[k[1].src.clone()], "章");
+    }
+
+    /// [`each_key_char`] as it reads without its fast paths: every
+    /// character through `char_indices`.
+    fn key_chars_one_by_one(s: &str) -> Vec<(usize, char, usize)> {
+        let mut out = Vec::new();
+        let mut prev_cjk = false;
+        let mut skip_until = 0;
+        for (i, c) in s.char_indices() {
+            if i < skip_until {
+                continue;
+            }
+            if prev_cjk && (c == '(' || c == '（') {
+                if let Some(n) = pinyin_residue_len(&s[i..]) {
+                    skip_until = i + n;
+                    continue;
+                }
+            }
+            prev_cjk = is_cjk(c);
+            if let Some(k) = fold(c) {
+                out.push((i, k, c.len_utf8()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn key_chars_fast_paths_agree_with_one_by_one() {
+        for s in [
+            "",
+            "a",
+            "(",
+            "規(guī)章(gui)规(guī)章（zhāng）A(b)",
+            "本年度發(fā)件數(shù) １２３ＡＢ，“公开”、𠮷(jí)㐀(a)䶵（x）",
+            "(一) 予以公开\t\r\n3.危及\"三安全一稳定\"",
+            "开(kāi",
+            "豈更車〇々ー\u{3000}\u{200B}",
+        ] {
+            let mut fast = Vec::new();
+            each_key_char(s, |i, c, len| fast.push((i, c, len)));
+            assert_eq!(fast, key_chars_one_by_one(s), "{s}");
+        }
     }
 
     #[test]
