@@ -335,10 +335,11 @@ impl Builder<'_> {
 
 /// The offset of the first character from `at` (before `stop`) that the
 /// stream does not simply keep, or `stop`: this skips ASCII other than
-/// whitespace and `(`, and ideographs of the block that simplification
-/// leaves alone — exactly the characters [`Builder::push_run`] would copy
-/// unchanged without looking further. `after_cjk` becomes whether the last
-/// character skipped is CJK (left as is when none is).
+/// whitespace and `(`, ideographs of the block that simplification leaves
+/// alone, and the common punctuation that stays as it is: characters
+/// [`Builder::push_run`] would copy unchanged after looking at each.
+/// `after_cjk` becomes whether the last character skipped is CJK (left as
+/// is when none is).
 fn skip_kept(
     bytes: &[u8],
     mut at: usize,
@@ -361,10 +362,17 @@ fn skip_kept(
             cjk = true;
             at += 3;
         }
-        match bytes.get(at) {
-            Some(&b) if b < 0x80 && !b.is_ascii_whitespace() && b != b'(' => {
+        match bytes.get(at..).unwrap_or_default() {
+            &[b, ..] if b < 0x80 && !b.is_ascii_whitespace() && b != b'(' => {
                 cjk = false;
                 at += 1;
+            }
+            // The punctuation of Chinese prose that stays as it is (and is
+            // not CJK): `、。《》〔〕“”`.
+            [0xE3, 0x80, 0x81 | 0x82 | 0x8A | 0x8B | 0x94 | 0x95, ..]
+            | [0xE2, 0x80, 0x9C | 0x9D, ..] => {
+                cjk = false;
+                at += 3;
             }
             _ => {
                 *after_cjk = cjk;
@@ -1072,7 +1080,7 @@ mod tests {
 
     #[test]
     fn segments_map_like_a_map_per_character() {
-        let text = "全市 共受理（含上年）䶵䷀一政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
+        let text = "全市 共受理（含上年）䶵䷀“一”、《政府》〔信息〕公開申請。 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
         let table = text.find("表格").unwrap();
         let second_line = text.find('\n').unwrap() + 1;
         let lines = second_line..text.find("展 A").unwrap();
