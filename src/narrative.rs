@@ -354,7 +354,19 @@ fn skip_kept(
     loop {
         // A run of ideographs, the bulk of a report, in a loop of its own.
         // (A character not kept, or one of another length, ends the run;
-        // whatever it is, it is looked at below.)
+        // whatever it is, it is looked at below.) Two characters a turn
+        // while six bytes are left, then one.
+        while let Some(&[l0, a0, b0, l1, a1, b1, ..]) = bytes.get(at..) {
+            if !normalize::kept_ideograph(stops, l0, a0, b0) {
+                break;
+            }
+            cjk = true;
+            if !normalize::kept_ideograph(stops, l1, a1, b1) {
+                at += 3;
+                break;
+            }
+            at += 6;
+        }
         while let Some(&[lead, b1, b2, ..]) = bytes.get(at..) {
             if !normalize::kept_ideograph(stops, lead, b1, b2) {
                 break;
