@@ -121,12 +121,15 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// The offset of the first `\n` in `bytes`, eight bytes at a time: most
-/// lines are short, too short for `memchr`'s setup to pay off.
+/// The offset of the first `\n` in `bytes`: eight bytes at a time at
+/// first, since most lines are short, too short for `memchr`'s setup to pay
+/// off; past [`SHORT_LINE`] bytes, by `memchr` (a page flattened onto a few
+/// long lines).
 fn find_newline(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
+    let head = &bytes[..bytes.len().min(SHORT_LINE)];
+    let mut chunks = head.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
@@ -140,12 +143,11 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
         }
         offset += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| offset + i)
+    memchr::memchr(b'\n', &bytes[offset..]).map(|i| offset + i)
 }
+
+/// Bytes searched eight at a time for a line break (a multiple of eight).
+const SHORT_LINE: usize = 128;
 
 /// Keys of every table label of both templates: lines that are table rows
 /// (`四、结转下年度继续办理`) are not headings.
@@ -849,12 +851,21 @@ mod tests {
 
     #[test]
     fn lines_are_those_of_split_inclusive() {
+        // Lines longer than `SHORT_LINE`, up to it, and just past it.
+        let long = format!(
+            "{}\n{}\r\n{}\n{}",
+            "一".repeat(100),
+            "x".repeat(SHORT_LINE - 1),
+            "y".repeat(SHORT_LINE),
+            "z".repeat(SHORT_LINE + 3)
+        );
         for text in [
             "",
             "a",
             "\n",
             "一、总体情况\r\n2023年\n\n\r\r\nend",
             "0123456789abcdef\n0123456\n01234567\n012345678\nx\n",
+            &long,
         ] {
             let mut start = 0;
             let expected: Vec<Range<usize>> = text
