@@ -1641,28 +1641,12 @@ mod tests {
 
     #[test]
     fn take_loose_agrees_with_its_reference() {
-        let texts = [
-            "商业\n企业 科研机构 本年度处理 决定数量 12 本年处理决定数量",
-            "本年度 处理 决定 数量 其他 𠮷 行政 复议 １２ 行政复议",
-            "（一）予以 公开 ３ 予以公开 𠮷𠮷 公开",
-            "",
-        ];
-        let needles = [
-            "商业企业",
-            "本年度处理决定数量",
-            "本年处理决定数量",
-            "行政复议",
-            "𠮷行政",
-            "予以公开",
-            "一予以公开",
-            "公开",
-        ];
         let mut found = 0;
-        for text in texts {
+        for &text in TEXTS {
             let tokens = super::super::tokens::tokenize(text, 0..text.len(), &[]);
             let s = Stream::new(text, 0..text.len(), tokens);
             let len = s.len();
-            for needle in needles {
+            for &needle in NEEDLES {
                 for used in [&[][..], &[0..2, 4..4], &[3..3, 5..9]] {
                     for (from, to) in [(0, len), (2, len), (0, len / 2)] {
                         let took = s.take_loose(needle, from, to, used);
