@@ -15,6 +15,10 @@ use std::time::Duration;
 
 use gov_report_lsp::{analyze, Settings};
 
+/// The binary's allocator (src/main.rs), so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Seconds per analysis of `text`: median of `runs` runs, each repeating the
 /// analysis for at least `min_time`.
 fn measure(text: &str, runs: usize, min_time: Duration) -> f64 {

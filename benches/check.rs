@@ -17,6 +17,10 @@ use std::time::Instant;
 use gov_report_lsp::series::{self, Facts};
 use gov_report_lsp::{analyze, Settings};
 
+/// The binary's allocator (src/main.rs), so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BIN: &str = env!("CARGO_BIN_EXE_gov-report-lsp");
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+/// An analysis makes hundreds of short-lived vectors; mimalloc serves them
+/// faster than the system allocator (glibc's took about a tenth of the time).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     if args.is_empty() || (args.len() == 1 && args[0] == "--stdio") {

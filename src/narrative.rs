@@ -67,7 +67,7 @@ impl Stream {
                 line_starts: Vec::new(),
             },
             next_src: usize::MAX,
-            stops: ideograph_stops(),
+            stops: normalize::ideograph_stops(),
         };
         let mut crossing: Vec<Range<usize>> = Vec::new();
         let mut line_start = range.start;
@@ -203,7 +203,7 @@ struct Builder<'t> {
     /// The source offset where the last plain segment ends, so text copied
     /// from there extends it (`usize::MAX` after a folded segment).
     next_src: usize,
-    /// [`ideograph_stops`], looked up once.
+    /// [`normalize::ideograph_stops`], looked up once.
     stops: &'static [u64; 384],
 }
 
@@ -302,6 +302,7 @@ impl Builder<'_> {
     }
 
     /// Append the source bytes `src` unchanged.
+    #[inline]
     fn copy(&mut self, src: Range<usize>) {
         if src.is_empty() {
             return;
@@ -332,37 +333,13 @@ impl Builder<'_> {
     }
 }
 
-/// The CJK Unified Ideographs block (U+4E00–U+9FFF): nearly every
-/// character of a report, all of them CJK for [`normalize::is_cjk`].
-const URO_FIRST: u32 = 0x4E00;
-
-/// One bit per code point of U+4000–U+9FFF — the three-byte characters
-/// with lead bytes E4–E9 —, set unless it is an ideograph of the block
-/// that [`normalize::simplified`] leaves alone. Row `(lead - E4) * 64 +
-/// (second byte & 3F)`, bit `third byte & 3F`: the UTF-8 bytes index it
-/// without decoding. Built once, so the common case of a report — an
-/// ideograph that stays — costs one bit test.
-fn ideograph_stops() -> &'static [u64; 384] {
-    static TABLE: OnceLock<[u64; 384]> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = [0; 384];
-        for u in 0x4000..=0x9FFF_u32 {
-            let c = char::from_u32(u).expect("U+4000–U+9FFF are chars");
-            if u < URO_FIRST || normalize::simplified(c) != c {
-                let i = (u - 0x4000) as usize;
-                table[i / 64] |= 1 << (i % 64);
-            }
-        }
-        table
-    })
-}
-
 /// The offset of the first character from `at` (before `stop`) that the
 /// stream does not simply keep, or `stop`: this skips ASCII other than
-/// whitespace and `(`, and ideographs of the block that simplification
-/// leaves alone — exactly the characters [`Builder::push_run`] would copy
-/// unchanged without looking further. `after_cjk` becomes whether the last
-/// character skipped is CJK (left as is when none is).
+/// whitespace and `(`, ideographs of the block that simplification leaves
+/// alone, and the common punctuation that stays as it is: characters
+/// [`Builder::push_run`] would copy unchanged after looking at each.
+/// `after_cjk` becomes whether the last character skipped is CJK (left as
+/// is when none is).
 fn skip_kept(
     bytes: &[u8],
     mut at: usize,
@@ -370,29 +347,51 @@ fn skip_kept(
     stops: &[u64; 384],
     after_cjk: &mut bool,
 ) -> usize {
-    while at < stop {
-        let b = bytes[at];
-        if b < 0x80 {
-            if b.is_ascii_whitespace() || b == b'(' {
+    // `stop` is a character boundary: a character starting before it ends
+    // by it, so the bytes up to it hold every character looked at.
+    let bytes = &bytes[..stop.min(bytes.len())];
+    let mut cjk = *after_cjk;
+    loop {
+        // A run of ideographs, the bulk of a report, in a loop of its own.
+        // (A character not kept, or one of another length, ends the run;
+        // whatever it is, it is looked at below.) Two characters a turn
+        // while six bytes are left, then one.
+        while let Some(&[l0, a0, b0, l1, a1, b1, ..]) = bytes.get(at..) {
+            if !normalize::kept_ideograph(stops, l0, a0, b0) {
                 break;
             }
-            *after_cjk = false;
-            at += 1;
-            continue;
+            cjk = true;
+            if !normalize::kept_ideograph(stops, l1, a1, b1) {
+                at += 3;
+                break;
+            }
+            at += 6;
         }
-        // `bytes` is valid UTF-8: a lead byte E4–E9 is followed by two
-        // continuation bytes (10xxxxxx).
-        let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) else {
-            break;
-        };
-        let row = usize::from(lead - 0xE4) * 64 + usize::from(b1 & 0x3F);
-        if stops[row] >> (b2 & 0x3F) & 1 == 1 {
-            break;
+        while let Some(&[lead, b1, b2, ..]) = bytes.get(at..) {
+            if !normalize::kept_ideograph(stops, lead, b1, b2) {
+                break;
+            }
+            cjk = true;
+            at += 3;
         }
-        *after_cjk = true;
-        at += 3;
+        match bytes.get(at..).unwrap_or_default() {
+            &[b, ..] if b < 0x80 && !b.is_ascii_whitespace() && b != b'(' => {
+                cjk = false;
+                at += 1;
+            }
+            // The punctuation of Chinese prose that stays as it is (and is
+            // not CJK): `、。《》〔〕“”`.
+            [0xE3, 0x80, 0x81 | 0x82 | 0x8A | 0x8B | 0x94 | 0x95, ..]
+            | [0xE2, 0x80, 0x9C | 0x9D, ..] => {
+                cjk = false;
+                at += 3;
+            }
+            _ => {
+                *after_cjk = cjk;
+                return at;
+            }
+        }
     }
-    at
 }
 
 /// Whitespace is dropped; full-width ASCII is folded; other characters are
@@ -611,12 +610,20 @@ pub fn claims(stream: &Stream, range: Range<usize>, year: Option<i32>) -> Vec<Cl
     let floor = range.start;
     let mut from = range.start;
     // Every phrase ends in `N件`: the phrasings are looked for only in a
-    // window before each such `件` (longer than any phrase), not in the
-    // whole text.
-    for (k, _) in s[range.start..].match_indices('件') {
-        let k = range.start + k;
-        let end = k + '件'.len_utf8();
-        if k < from || !s[..k].ends_with(|c: char| c.is_ascii_digit()) {
+    // window before each `件` after a digit (longer than any phrase), not
+    // in the whole text. Those are found by a regex for its vectorised
+    // literal search; the digit may be just before `range`.
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let digit_before = range.start > 0 && s.as_bytes()[range.start - 1].is_ascii_digit();
+    let search = if digit_before {
+        range.start - 1
+    } else {
+        range.start
+    };
+    for unit in re(&UNIT, "[0-9]件").find_iter(&s[search..]) {
+        let end = search + unit.end();
+        let k = end - '件'.len_utf8();
+        if k < from {
             continue;
         }
         let mut start = k.saturating_sub(PHRASE_WINDOW).max(from);
@@ -752,48 +759,61 @@ pub fn lead_in(stream: &Stream, floor: usize, at: usize) -> String {
     let s = &stream.s[stream.sentence_start(at).max(floor)..at];
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
-    let mut aside = String::new();
-    for c in s.chars() {
+    // Text outside asides is copied a stretch at a time: from `kept` to the
+    // next aside. `aside` is where the last aside's text starts.
+    let mut kept = 0;
+    let mut aside = 0;
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '〔' | '[' => {
                 depth += 1;
                 if depth == 1 {
-                    aside.clear();
-                    continue;
+                    out.push_str(&s[kept..i]);
+                    aside = i + c.len_utf8();
                 }
             }
             ')' | '〕' | ']' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    continue;
+                    kept = i + c.len_utf8();
                 }
             }
             _ => {}
         }
-        if depth > 0 {
-            aside.push(c);
-        } else {
-            out.push(c);
-        }
     }
-    // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`).
-    if depth > 0 {
-        out.push_str(&aside);
+    if depth == 0 {
+        out.push_str(&s[kept..]);
+    } else {
+        // An aside still open at `at` is the claim's own context (`（含上年结转 189 件`):
+        // all of it, nested brackets included.
+        out.push_str(&s[aside..]);
     }
     out
 }
 
-/// Four-digit years written before `年` in `s`.
+/// Four-digit years written before `年` in `s`, as successive matches of
+/// `(?:^|[^0-9])((?:19|20)[0-9]{2})年` find them: a year stands at the
+/// start or after a character that is no digit and not the `年` of the year
+/// before (`2020年2021年` holds one).
 pub fn years_in(s: &str) -> Vec<i32> {
-    static YEAR: OnceLock<Regex> = OnceLock::new();
-    // Most sentences name no year: every match holds `年`.
-    if !s.contains('年') {
-        return Vec::new();
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    // Where the last year found ends: the character before a year is part
+    // of its match, so it cannot be part of the last one.
+    let mut free_from = 0;
+    for (k, _) in s.match_indices('年') {
+        let Some(y) = k.checked_sub(4) else { continue };
+        let digits = &b[y..k];
+        let plausible = digits.iter().all(u8::is_ascii_digit)
+            && (digits.starts_with(b"19") || digits.starts_with(b"20"));
+        // (The last byte of a character that is no ASCII digit is none.)
+        let stands = y == 0 || (y > free_from && !b[y - 1].is_ascii_digit());
+        if plausible && stands {
+            out.extend(s[y..k].parse::<i32>().ok());
+            free_from = k + '年'.len_utf8();
+        }
     }
-    re(&YEAR, r"(?:^|[^0-9])((?:19|20)[0-9]{2})年")
-        .captures_iter(s)
-        .filter_map(|c| c.get(1)?.as_str().parse().ok())
-        .collect()
+    out
 }
 
 /// A short text and the characters in it, to tell at once that a word is
@@ -1037,8 +1057,42 @@ mod tests {
     }
 
     #[test]
+    fn years_in_reads_as_the_regex() {
+        let regex = Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})年").unwrap();
+        for s in [
+            "",
+            "年",
+            "2023年",
+            "12023年",
+            "x2023年2024年",
+            "2020年,2021年与1999年",
+            "20２3年 2023年度",
+            "𠮷2023年３2022年1899年2100年",
+            "年2023年年2024年",
+            "203年 2023 年 \n2023年",
+        ] {
+            let want: Vec<i32> = regex
+                .captures_iter(s)
+                .map(|c| c[1].parse().unwrap())
+                .collect();
+            assert_eq!(years_in(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn lead_in_drops_closed_asides_and_keeps_an_open_one() {
+        let lead = |text: &str| {
+            let stream = Stream::new(text, 0..text.len(), &[]);
+            lead_in(&stream, 0, stream.s.len())
+        };
+        assert_eq!(lead("上句。A(B)C〔D(E)F〕G[H"), "ACGH");
+        assert_eq!(lead("A)B(C(D)E"), "A)BC(D)E");
+        assert_eq!(lead("共（含上年结转 189 件"), "共含上年结转189件");
+    }
+
+    #[test]
     fn segments_map_like_a_map_per_character() {
-        let text = "全市 共受理（含上年）䶵䷀一政府信息公開申請 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
+        let text = "全市 共受理（含上年）䶵䷀“一”、《政府》〔信息〕公開申請。 3119 件，答\n   - 3 -\n復 3050 件；\u{200B}𠮷２５件開(kāi)展 A\tB\r\n表格 1 2 3\n尾句（kāi）。";
         let table = text.find("表格").unwrap();
         let second_line = text.find('\n').unwrap() + 1;
         let lines = second_line..text.find("展 A").unwrap();

@@ -12,6 +12,74 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("built-in regex is valid"))
 }
 
+/// Where the literals that the period, publication-date and citation
+/// patterns cannot match without stand in the text. One literal scan finds
+/// them all; each pattern then starts at the first place a match could
+/// begin, and not at all in a text without its literals. (The patterns'
+/// own scans stop at every `政` or `公` their prefixes start with, which
+/// these texts are full of.)
+pub struct Anchors {
+    /// First `日期`, `时间` or `時間`: a publication date's label ends with one.
+    date_label: Option<usize>,
+    /// First `统计` or `所列数据`: a period sentence starts with one, or with
+    /// `数据` right before `统计`.
+    period: Option<usize>,
+    /// Where a citation may start: before each `办函` (`国办公开办函`) and
+    /// `报告格式` (`政府信息公开工作年度报告格式`), in text order.
+    citations: Vec<usize>,
+}
+
+/// The literals of [`Anchors`]. No two can overlap (none ends with a
+/// character another starts with), so a scan finds every occurrence.
+const ANCHOR_LITERALS: &str = "日期|时间|時間|统计|所列数据|办函|报告格式";
+
+impl Anchors {
+    pub fn find(text: &str) -> Self {
+        static ANCHORS: OnceLock<Regex> = OnceLock::new();
+        let r = re(&ANCHORS, ANCHOR_LITERALS);
+        let mut anchors = Anchors {
+            date_label: None,
+            period: None,
+            citations: Vec::new(),
+        };
+        for m in r.find_iter(text) {
+            let at = m.start();
+            match m.as_str() {
+                "日期" | "时间" | "時間" => {
+                    anchors.date_label.get_or_insert(at);
+                }
+                "统计" | "所列数据" => {
+                    anchors.period.get_or_insert(at);
+                }
+                "办函" => anchors.citations.extend(before(text, at, "国办公开")),
+                _ => anchors
+                    .citations
+                    .extend(before(text, at, "政府信息公开工作年度")),
+            }
+        }
+        // `报告格式` comes 30 bytes into its citation, `办函` 12: a later
+        // `报告格式` may start a citation before an earlier `办函`.
+        anchors.citations.sort_unstable();
+        anchors
+    }
+}
+
+/// The start of `prefix` when it stands right before byte `at` of `text`.
+fn before(text: &str, at: usize, prefix: &str) -> Option<usize> {
+    let start = at.checked_sub(prefix.len())?;
+    (text.get(start..at) == Some(prefix)).then_some(start)
+}
+
+/// `at` less `back` bytes, moved down to a character boundary (a search
+/// may start anywhere before the first possible match).
+fn back_off(text: &str, at: usize, back: usize) -> usize {
+    let mut start = at.saturating_sub(back);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    start
+}
+
 /// How far into the text a title may stand when no section heading bounds it.
 const TITLE_SEARCH_BYTES: usize = 4096;
 
@@ -89,7 +157,7 @@ fn without_markup(line: &str) -> (usize, usize) {
 }
 
 /// The statistical-period sentence (统计期限).
-pub fn period(text: &str) -> Option<Period> {
+pub fn period(text: &str, anchors: &Anchors) -> Option<Period> {
     static PERIOD: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &PERIOD,
@@ -106,7 +174,8 @@ pub fn period(text: &str) -> Option<Period> {
           (?P<open>今|目前|现在|发稿|截至目前)
         )",
     );
-    let caps = r.captures(text)?;
+    // A match starts at `统计` or `所列数据`, or at `数据` (6 bytes) before `统计`.
+    let caps = r.captures_at(text, back_off(text, anchors.period?, "数据".len()))?;
     // The digits of a number, a line break inside it dropped.
     let digits =
         |m: regex::Match| -> String { m.as_str().chars().filter(char::is_ascii_digit).collect() };
@@ -159,13 +228,14 @@ fn day_suffix(text: &str, at: usize) -> usize {
 }
 
 /// The publication date in page furniture (发布日期, 公开日期, 成文日期).
-pub fn published(text: &str) -> Option<DateAt> {
+pub fn published(text: &str, anchors: &Anchors) -> Option<DateAt> {
     static PUBLISHED: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &PUBLISHED,
         r"(?:发布|公开|成文|印发|發布|公開)(?:日期|时间|時間)\s*[:：]?\s*([12][0-9]{3})\s*[-年/.]\s*([0-9]{1,2})\s*[-月/.]\s*([0-9]{1,2})",
     );
-    let caps = r.captures(text)?;
+    // A match starts with a two-character word (6 bytes) before its date label.
+    let caps = r.captures_at(text, back_off(text, anchors.date_label?, "发布".len()))?;
     let y = caps.get(1)?;
     Some(DateAt {
         year: y.as_str().parse().ok()?,
@@ -178,25 +248,40 @@ pub fn published(text: &str) -> Option<DateAt> {
 
 /// Citations of the format notices: by number (国办公开办函〔2021〕30号), or
 /// the 2019 format by its title, which alone says 试行.
-pub fn citations(text: &str) -> Vec<Citation> {
+pub fn citations(text: &str, anchors: &Anchors) -> Vec<Citation> {
     static CITE: OnceLock<Regex> = OnceLock::new();
+    // Anchored: tried only where a citation can start (`anchors`). Every
+    // match starts at one of those places, so trying them in order, each
+    // after the last match's end, finds what an unanchored search for
+    // successive matches finds.
     let r = re(
         &CITE,
-        r"国办公开办函\s*[〔\[（(【]?\s*(2019|2021)\s*[〕\]）)】]?\s*(60|30)\s*号|政府信息公开工作年度报告格式\s*[（(]\s*试行\s*[）)]",
+        r"^(?:国办公开办函\s*[〔\[（(【]?\s*(2019|2021)\s*[〕\]）)】]?\s*(60|30)\s*号|政府信息公开工作年度报告格式\s*[（(]\s*试行\s*[）)])",
     );
-    r.captures_iter(text)
-        .filter_map(|c| {
-            let format = match (c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str())) {
-                (Some("2019"), Some("60")) | (None, None) => Format::F2019,
-                (Some("2021"), Some("30")) => Format::F2021,
-                _ => return None,
-            };
-            Some(Citation {
-                format,
-                range: c.get(0)?.range(),
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut searched_to = 0;
+    for &start in &anchors.citations {
+        if start < searched_to {
+            continue;
+        }
+        let Some(c) = r.captures(&text[start..]) else {
+            continue;
+        };
+        let Some(whole) = c.get(0) else {
+            continue;
+        };
+        searched_to = start + whole.end();
+        let format = match (c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str())) {
+            (Some("2019"), Some("60")) | (None, None) => Format::F2019,
+            (Some("2021"), Some("30")) => Format::F2021,
+            _ => continue,
+        };
+        out.push(Citation {
+            format,
+            range: start..searched_to,
+        });
+    }
+    out
 }
 
 /// Years the report states as its own outside the title: a preface naming

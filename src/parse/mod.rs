@@ -23,9 +23,10 @@ pub fn parse_document(doc: &Document) -> Report {
     };
     report.sections = sections::find(text);
     report.title = meta::title(text, &report.sections);
-    report.period = meta::period(text);
-    report.published = meta::published(text);
-    report.citations = meta::citations(text);
+    let anchors = meta::Anchors::find(text);
+    report.period = meta::period(text, &anchors);
+    report.published = meta::published(text, &anchors);
+    report.citations = meta::citations(text, &anchors);
     report.stated_years = meta::stated_years(text, &report.sections);
     report.tables = table::find(text, &report.sections, &doc.grids);
     report

@@ -56,8 +56,8 @@ pub fn find(text: &str) -> Vec<Section> {
         if !has_ordinal {
             continue;
         }
-        let marks = heading_marks(text, range, &seps, |_| true);
-        for s in inline_headings(text, &marks) {
+        let mut marks = heading_marks(text, range, &seps, |_| true);
+        for s in inline_headings(text, &mut marks) {
             if missing.contains(&s.number) && !found.iter().any(|f| f.number == s.number) {
                 found.push(s);
             }
@@ -74,8 +74,8 @@ pub fn find(text: &str) -> Vec<Section> {
         .count();
     if distinct <= 3 && text.contains('\n') {
         let seps = ordinal_seps(text, 0..text.len());
-        let marks = heading_marks(text, 0..text.len(), &seps, |_| true);
-        for s in inline_headings(text, &marks) {
+        let mut marks = heading_marks(text, 0..text.len(), &seps, |_| true);
+        for s in inline_headings(text, &mut marks) {
             if !found.iter().any(|f| f.number == s.number) {
                 found.push(s);
             }
@@ -101,10 +101,6 @@ pub fn find(text: &str) -> Vec<Section> {
     found
 }
 
-/// Lines up to this many bytes are scanned byte by byte; longer ones by
-/// `str::find` (memchr), whose setup costs more than a short line.
-const SHORT_LINE: usize = 64;
-
 /// The byte range of each line of `text`, without its line break (`\n`,
 /// `\r\n`, or more `\r`s): the lines of `split_inclusive('\n')`.
 fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -114,13 +110,7 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         if start >= bytes.len() {
             return None;
         }
-        let head = &bytes[start..bytes.len().min(start + SHORT_LINE)];
-        let newline = match head.iter().position(|&b| b == b'\n') {
-            Some(i) => Some(i),
-            None if head.len() < SHORT_LINE => None,
-            None => text[start..].find('\n'),
-        };
-        let next = newline.map_or(bytes.len(), |i| start + i + 1);
+        let next = find_newline(&bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
         let mut end = next;
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -130,6 +120,34 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         Some(line)
     })
 }
+
+/// The offset of the first `\n` in `bytes`: eight bytes at a time at
+/// first, since most lines are short, too short for `memchr`'s setup to pay
+/// off; past [`SHORT_LINE`] bytes, by `memchr` (a page flattened onto a few
+/// long lines).
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let head = &bytes[..bytes.len().min(SHORT_LINE)];
+    let mut chunks = head.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Bytes equal to `\n` become zero; `(x - ONES) & !x & HIGH` flags
+        // zero bytes. A borrow can flag a byte above a zero byte too, but
+        // never one below the first, so the lowest flag is the first `\n`.
+        let x = word ^ (ONES * u64::from(b'\n'));
+        let zeros = x.wrapping_sub(ONES) & !x & HIGH;
+        if zeros != 0 {
+            return Some(offset + (zeros.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    memchr::memchr(b'\n', &bytes[offset..]).map(|i| offset + i)
+}
+
+/// Bytes searched eight at a time for a line break (a multiple of eight).
+const SHORT_LINE: usize = 128;
 
 /// Keys of every table label of both templates: lines that are table rows
 /// (`四、结转下年度继续办理`) are not headings.
@@ -160,11 +178,13 @@ fn starts_with_table_label(key: &str, table_keys: &[String]) -> bool {
         .any(|k| k.as_bytes().first() == first && key.starts_with(k.as_str()))
 }
 
-/// Per section: its number, the key of its title, and the keys of its acceptable wordings.
+/// Per section: its number, the key of its title, and the keys of its
+/// acceptable wordings; and all of them as characters, the title first.
 struct SectionKeys {
     number: u8,
     title: String,
     acceptable: Vec<String>,
+    wordings: Vec<(Vec<char>, Wording)>,
 }
 
 fn section_keys() -> &'static [SectionKeys] {
@@ -172,10 +192,22 @@ fn section_keys() -> &'static [SectionKeys] {
     KEYS.get_or_init(|| {
         template::sections()
             .iter()
-            .map(|s| SectionKeys {
-                number: s.number,
-                title: key(&s.title),
-                acceptable: s.acceptable.iter().map(|a| key(a)).collect(),
+            .map(|s| {
+                let title = key(&s.title);
+                let acceptable: Vec<String> = s.acceptable.iter().map(|a| key(a)).collect();
+                let wordings = std::iter::once((title.chars().collect(), Wording::Canonical))
+                    .chain(
+                        acceptable
+                            .iter()
+                            .map(|a| (a.chars().collect(), Wording::Acceptable)),
+                    )
+                    .collect();
+                SectionKeys {
+                    number: s.number,
+                    title,
+                    acceptable,
+                    wordings,
+                }
             })
             .collect()
     })
@@ -184,11 +216,22 @@ fn section_keys() -> &'static [SectionKeys] {
 fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Option<Section> {
     let s = &text[line.clone()];
     // Skip indentation and Markdown decoration.
-    let lead = s.len()
-        - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '>' | '_'))
-            .len();
+    let lead = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_whitespace() || matches!(c, '#' | '*' | '>' | '_')))
+        .map_or(s.len(), |(i, _)| i);
+    let content = &s[lead..];
+    // Most lines (table cells, prose) are rejected here, before trimming
+    // and parsing: a line not starting with an ordinal has none, and then
+    // its first key character must be able to start a title. (The decoration
+    // trimmed at the end has no key characters, so the test reads the same
+    // first key character as the one below.)
+    let first = content.chars().next()?;
+    // (An ASCII letter or digit is its own key, and no title starts with one.)
+    if first.is_ascii_alphanumeric() || !ORDINALS.contains(&first) && !could_start_title(content) {
+        return None;
+    }
     let content_start = line.start + lead;
-    let content = &text[content_start..line.end];
     let content_trimmed =
         content.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '#' | '_'));
     let content_end = content_start + content_trimmed.len();
@@ -208,6 +251,9 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
     }
     let title_text =
         text[title_start..content_end].trim_end_matches([':', '：', '。', ' ', '\u{3000}']);
+    if ordinal.is_none() && !could_end_title(title_text) {
+        return None;
+    }
     let title_end = title_start + title_text.len();
     let title_key = key(title_text);
     if title_key.is_empty() {
@@ -229,7 +275,22 @@ fn heading_at_line(text: &str, line: Range<usize>, table_keys: &[String]) -> Opt
             return Some(s);
         }
     }
-    let content_key = key(content_trimmed);
+    // The key of the whole content is the ordinal's key followed by the
+    // title's: the separator and white space between have no key, and
+    // cannot open a pinyin residue; and the trimmed end has no key and closes none.
+    let content_key = match &ordinal {
+        Some(_) => {
+            let mut content_key = String::with_capacity(title_key.len() + 4);
+            let ordinal_key = text[content_start..]
+                .chars()
+                .next()
+                .and_then(crate::normalize::key_char);
+            content_key.extend(ordinal_key);
+            content_key.push_str(&title_key);
+            content_key
+        }
+        None => title_key.clone(),
+    };
     if starts_with_table_label(&title_key, table_keys)
         || starts_with_table_label(&content_key, table_keys)
     {
@@ -264,16 +325,35 @@ fn more_chars_than(s: &str, n: usize) -> bool {
 /// must be able to start some section title (after traditional → simplified).
 fn could_start_title(s: &str) -> bool {
     static FIRST: OnceLock<Vec<char>> = OnceLock::new();
-    let first = FIRST.get_or_init(|| {
-        section_keys()
-            .iter()
-            .flat_map(|k| std::iter::once(&k.title).chain(&k.acceptable))
-            .filter_map(|t| t.chars().next())
-            .collect()
-    });
+    let first = FIRST.get_or_init(|| wording_chars(|t| t.chars().next()));
     s.chars()
         .find_map(crate::normalize::key_char)
         .is_some_and(|c| first.contains(&c))
+}
+
+/// Cheap filter for a title without an ordinal, which must be a wording
+/// exactly: its last character's key must end some wording. A closing
+/// parenthesis may end a pinyin residue the key skips, and a character
+/// without a key is skipped too: then the filter cannot tell and passes.
+fn could_end_title(title: &str) -> bool {
+    static LAST: OnceLock<Vec<char>> = OnceLock::new();
+    let last = LAST.get_or_init(|| wording_chars(|t| t.chars().next_back()));
+    match title.chars().next_back() {
+        Some(')' | '）') | None => true,
+        Some(c) => crate::normalize::key_char(c).is_none_or(|k| last.contains(&k)),
+    }
+}
+
+/// The distinct characters `pick` takes from each wording of each section.
+fn wording_chars(pick: impl Fn(&str) -> Option<char>) -> Vec<char> {
+    let mut chars: Vec<char> = section_keys()
+        .iter()
+        .flat_map(|k| std::iter::once(&k.title).chain(&k.acceptable))
+        .filter_map(|t| pick(t))
+        .collect();
+    chars.sort_unstable();
+    chars.dedup();
+    chars
 }
 
 /// A numbered line that starts with a section title word for word and goes on
@@ -289,6 +369,12 @@ fn prefix_heading(
     let mut window_end = line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4));
     while !text.is_char_boundary(window_end) {
         window_end -= 1;
+    }
+    // The key must start as a wording starts (its first key character is
+    // the one `could_start_title` reads: a pinyin residue is skipped only
+    // after a CJK character, itself a key character).
+    if !could_start_title(&text[title_start..window_end]) {
+        return None;
     }
     let chars = key_chars(text, title_start..window_end);
     let head: String = chars.iter().map(|k| k.c).collect();
@@ -397,12 +483,69 @@ fn mark_keys() -> usize {
 
 /// An ordinal written as a heading (`四、`, not `（四）`, `四是`, `第四`, nor
 /// the `四、结转下年度继续办理` of a table): the section number it writes, and
-/// the key characters from it on, at most [`mark_keys`] and not past the
-/// searched range, as the range's own key characters give them.
+/// the key characters from it on as the searched range's own key
+/// characters give them. They are read as comparisons need them: most
+/// comparisons fail within the first few.
 struct Mark {
     number: u8,
+    /// From the ordinal to the end of the searched range.
+    src: Range<usize>,
     chars: Vec<KeyChar>,
     keys: Vec<char>,
+    /// Every key character up to `src.end` is read.
+    exhausted: bool,
+}
+
+/// Key characters read for a mark at first.
+const MARK_FIRST_KEYS: usize = 8;
+
+impl Mark {
+    fn new(text: &str, number: u8, src: Range<usize>) -> Self {
+        let mut mark = Mark {
+            number,
+            src,
+            chars: Vec::new(),
+            keys: Vec::new(),
+            exhausted: false,
+        };
+        mark.read(text, MARK_FIRST_KEYS);
+        mark
+    }
+
+    /// Reads key characters until `n` are known, or all there are.
+    fn read(&mut self, text: &str, n: usize) {
+        if self.chars.len() >= n || self.exhausted {
+            return;
+        }
+        // Go on from the last key character read: every one read is exact
+        // (see `key_window`), and from a key character's own position on a
+        // window continues the range's key characters (it is no parenthesis
+        // and lies in no pinyin residue).
+        let from = self.chars.pop().map_or(self.src.start, |k| k.src.start);
+        self.keys.truncate(self.chars.len());
+        let want = n - self.chars.len();
+        let more = key_window(text, from..self.src.end, want);
+        self.exhausted = more.len() < want;
+        self.keys.extend(more.iter().map(|k| k.c));
+        self.chars.extend(more);
+    }
+
+    /// Whether the key characters from the `at`-th on start with `w`,
+    /// reading more only while those read agree with it.
+    fn keys_start_with(&mut self, text: &str, at: usize, w: &[char]) -> bool {
+        let known = self.keys.get(at..).unwrap_or_default();
+        if !known.iter().zip(w).all(|(k, c)| k == c) {
+            return false;
+        }
+        self.read(text, at + w.len());
+        self.keys.get(at..at + w.len()) == Some(w)
+    }
+
+    /// The key characters from the ordinal on, as many as [`mark_keys`].
+    fn all_keys(&mut self, text: &str) -> &[char] {
+        self.read(text, mark_keys());
+        &self.keys
+    }
 }
 
 /// The ordinals `一`…`六`: a literal set, which the regex crate finds by its
@@ -451,7 +594,19 @@ fn heading_marks(
     seps: &[OrdinalSep],
     wanted: impl Fn(u8) -> bool,
 ) -> Vec<Mark> {
-    let table_keys = table_label_keys();
+    // A table row starts with a label's key, compared over at most
+    // `TABLE_ROW_KEYS` key characters (a longer label never matches); a
+    // mark's keys start with its ordinal, so only labels starting with it can.
+    static ROW_LABELS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    let row_labels = ROW_LABELS.get_or_init(|| {
+        table_label_keys()
+            .iter()
+            .map(|k| k.chars().collect::<Vec<char>>())
+            .filter(|k| {
+                k.len() <= TABLE_ROW_KEYS && k.first().is_some_and(|c| ORDINALS[..6].contains(c))
+            })
+            .collect()
+    });
     seps.iter()
         .filter_map(|m| {
             let ordinal = text[m.at..].chars().next()?;
@@ -461,18 +616,11 @@ fn heading_marks(
             if !wanted(number) || matches!(before, Some('（' | '(' | '第')) {
                 return None;
             }
-            let chars = key_window(text, m.at..range.end, mark_keys());
-            let keys: Vec<char> = chars.iter().map(|k| k.c).collect();
-            // A label longer than the keys kept is longer than
-            // `TABLE_ROW_KEYS` (see `mark_keys`) or runs past the range:
-            // it could not match either way.
-            let rest: String = keys.iter().take(TABLE_ROW_KEYS).collect();
-            let table_row = starts_with_table_label(&rest, table_keys);
-            (!table_row).then_some(Mark {
-                number,
-                chars,
-                keys,
-            })
+            let mut mark = Mark::new(text, number, m.at..range.end);
+            let table_row = row_labels
+                .iter()
+                .any(|k| k.first() == Some(&ordinal) && mark.keys_start_with(text, 0, k));
+            (!table_row).then_some(mark)
         })
         .collect()
 }
@@ -544,8 +692,8 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
     let seps = ordinal_seps(text, from..to);
     heading_marks(text, from..to, &seps, |m| m == n)
         .into_iter()
-        .find_map(|m| {
-            let (len, sim, _) = closest_wording(&m.keys[1..], sec)?;
+        .find_map(|mut m| {
+            let (len, sim, _) = closest_wording(&m.all_keys(text)[1..], sec)?;
             if sim < threshold {
                 return None;
             }
@@ -647,38 +795,35 @@ fn heading(
 /// section's exact title (under any ordinal, for `section-order`), else by
 /// wording close to the title of the section that ordinal numbers
 /// (off-template, for `section-title`).
-fn inline_headings(text: &str, marks: &[Mark]) -> Vec<Section> {
+fn inline_headings(text: &str, marks: &mut [Mark]) -> Vec<Section> {
     let mut out = Vec::new();
     for sec in section_keys() {
-        let wordings: Vec<(&String, Wording)> = std::iter::once((&sec.title, Wording::Canonical))
-            .chain(sec.acceptable.iter().map(|a| (a, Wording::Acceptable)))
-            .collect();
-        // (mark, title length, wording, end a guess)
-        let exact = marks.iter().find_map(|m| {
-            wordings.iter().find_map(|(w, wording)| {
-                let len = w.chars().count();
-                let at = m.keys.get(1..=len)?;
-                at.iter()
-                    .copied()
-                    .eq(w.chars())
-                    .then(|| (m, len, wording.clone(), false))
+        // (mark index, title length, wording, end a guess)
+        let exact = marks.iter_mut().enumerate().find_map(|(at, m)| {
+            sec.wordings.iter().find_map(|(w, wording)| {
+                m.keys_start_with(text, 1, w)
+                    .then(|| (at, w.len(), wording.clone(), false))
             })
         });
         let fuzzy = || {
-            let mut best: Option<(f32, &Mark, usize, bool)> = None;
-            for m in marks.iter().filter(|m| m.number == sec.number) {
-                let Some((len, sim, ends_as)) = closest_wording(&m.keys[1..], sec) else {
+            let mut best: Option<(f32, usize, usize, bool)> = None;
+            for (at, m) in marks.iter_mut().enumerate() {
+                if m.number != sec.number {
+                    continue;
+                }
+                let Some((len, sim, ends_as)) = closest_wording(&m.all_keys(text)[1..], sec) else {
                     continue;
                 };
                 if sim >= OFF_TEMPLATE && best.is_none_or(|b| sim > b.0) {
-                    best = Some((sim, m, len, ends_as));
+                    best = Some((sim, at, len, ends_as));
                 }
             }
-            best.map(|(_, m, len, ends_as)| (m, len, Wording::OffTemplate, !ends_as))
+            best.map(|(_, at, len, ends_as)| (at, len, Wording::OffTemplate, !ends_as))
         };
-        let Some((m, len, wording, run_on)) = exact.or_else(fuzzy) else {
+        let Some((at, len, wording, run_on)) = exact.or_else(fuzzy) else {
             continue;
         };
+        let m = &marks[at];
         out.push(heading(
             text, &m.chars, 0, len, sec.number, m.number, wording, run_on,
         ));
@@ -701,6 +846,54 @@ mod tests {
         }
         for k in table_label_keys() {
             assert!(k.chars().count() <= mark_keys(), "{k}");
+        }
+    }
+
+    #[test]
+    fn lines_are_those_of_split_inclusive() {
+        // Lines longer than `SHORT_LINE`, up to it, and just past it.
+        let long = format!(
+            "{}\n{}\r\n{}\n{}",
+            "一".repeat(100),
+            "x".repeat(SHORT_LINE - 1),
+            "y".repeat(SHORT_LINE),
+            "z".repeat(SHORT_LINE + 3)
+        );
+        for text in [
+            "",
+            "a",
+            "\n",
+            "一、总体情况\r\n2023年\n\n\r\r\nend",
+            "0123456789abcdef\n0123456\n01234567\n012345678\nx\n",
+            &long,
+        ] {
+            let mut start = 0;
+            let expected: Vec<Range<usize>> = text
+                .split_inclusive('\n')
+                .map(|l| {
+                    let r = start..start + l.trim_end_matches(['\n', '\r']).len();
+                    start += l.len();
+                    r
+                })
+                .collect();
+            assert_eq!(lines(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn marks_read_on_as_the_whole_key() {
+        let text =
+            "四、政府信息公开行政(xíng)复议、行政诉讼情况 （zhèng）一二三（ 四  ) 五六七八九十"
+                .repeat(4);
+        let whole = key_chars(&text, 0..text.len());
+        let mut mark = Mark::new(&text, 4, 0..text.len());
+        for n in [3, 9, 10, 17, 40, 41, 90, 500] {
+            mark.read(&text, n);
+            assert!(mark.chars.len() >= n.min(whole.len()), "{n}");
+            assert_eq!(mark.exhausted, mark.chars.len() == whole.len(), "{n}");
+            let expected = &whole[..mark.chars.len()];
+            assert_eq!(mark.chars, expected, "{n}");
+            assert!(mark.keys.iter().copied().eq(expected.iter().map(|k| k.c)));
         }
     }
 

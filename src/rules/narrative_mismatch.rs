@@ -59,14 +59,44 @@ struct Source {
     related: Vec<Related>,
 }
 
+/// The tables a claim is compared with, each used only when its sums hold
+/// (see [`Table::consistent`]). That is checked on first use: most claims
+/// need one table, and many reports state none.
+struct Tables<'a> {
+    report: &'a crate::model::Report,
+    consistent: [std::cell::OnceCell<Option<&'a Table>>; 3],
+}
+
+impl<'a> Tables<'a> {
+    const IDS: [&'static str; 3] = ["t2", "t3", "t4"];
+
+    fn get(&self, i: usize) -> Option<&'a Table> {
+        let report = self.report;
+        *self.consistent[i].get_or_init(|| report.table(Self::IDS[i]).filter(|t| t.consistent()))
+    }
+
+    fn t2(&self) -> Option<&'a Table> {
+        self.get(0)
+    }
+
+    fn t3(&self) -> Option<&'a Table> {
+        self.get(1)
+    }
+
+    fn t4(&self) -> Option<&'a Table> {
+        self.get(2)
+    }
+}
+
 fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
     let report = ctx.report;
-    let t2 = report.table("t2").filter(|t| t.consistent());
-    let t3 = report.table("t3").filter(|t| t.consistent());
-    let t4 = report.table("t4").filter(|t| t.consistent());
-    if t2.is_none() && t3.is_none() && t4.is_none() {
+    if Tables::IDS.iter().all(|id| report.table(id).is_none()) {
         return;
     }
+    let tables = Tables {
+        report,
+        consistent: Default::default(),
+    };
     let prose = ctx.prose();
     for section in report
         .sections
@@ -82,29 +112,23 @@ fn check(ctx: &Context, acc: &mut Vec<Diagnostic>) {
                 Quantity::Received | Quantity::Accepted => received_said = Some(claim.value),
                 _ => {}
             }
-            compare(&claim, t2, t3, t4, acc);
-            if let (Some(pct), Quantity::Outcomes(_), Some(t3)) =
-                (&claim.percent, &claim.quantity, t3)
-            {
-                check_percent(&claim, pct, t3, handled_said, received_said, acc);
+            compare(&claim, &tables, acc);
+            if let (Some(pct), Quantity::Outcomes(_)) = (&claim.percent, &claim.quantity) {
+                if let Some(t3) = tables.t3() {
+                    check_percent(&claim, pct, t3, handled_said, received_said, acc);
+                }
             }
         }
     }
 }
 
-fn compare(
-    claim: &Claim,
-    t2: Option<&Table>,
-    t3: Option<&Table>,
-    t4: Option<&Table>,
-    acc: &mut Vec<Diagnostic>,
-) {
+fn compare(claim: &Claim, tables: &Tables<'_>, acc: &mut Vec<Diagnostic>) {
     let what = said(&claim.quantity);
     let found = match &claim.quantity {
         // Some reports count last year's carried-over applications in what
         // they "received" or "accepted" this year.
         Quantity::Received | Quantity::Accepted => {
-            let Some(t3) = t3 else { return };
+            let Some(t3) = tables.t3() else { return };
             let (Some(new), Some(carried)) = (total(t3, "R1"), total(t3, "R2")) else {
                 return;
             };
@@ -127,14 +151,16 @@ fn compare(
             acc.push(Diagnostic::new(RULE.id, claim.range.clone(), message).with_related(related));
             return;
         }
-        Quantity::Handled => t3.and_then(|t| total(t, "R3.7")),
-        Quantity::CarriedIn => t3.and_then(|t| total(t, "R2")),
-        Quantity::CarriedOut => t3.and_then(|t| total(t, "R4")),
-        Quantity::Outcomes(outcomes) => t3.and_then(|t| outcomes_total(t, outcomes)),
-        Quantity::Review => t4.and_then(|t| cases(t, &[4])),
-        Quantity::Lawsuit => t4.and_then(|t| cases(t, &[9, 14])),
-        Quantity::ReviewAndLawsuit => t4.and_then(|t| cases(t, &[4, 9, 14])),
-        Quantity::Documents { kind, column } => t2.and_then(|t| documents(t, *kind, *column)),
+        Quantity::Handled => tables.t3().and_then(|t| total(t, "R3.7")),
+        Quantity::CarriedIn => tables.t3().and_then(|t| total(t, "R2")),
+        Quantity::CarriedOut => tables.t3().and_then(|t| total(t, "R4")),
+        Quantity::Outcomes(outcomes) => tables.t3().and_then(|t| outcomes_total(t, outcomes)),
+        Quantity::Review => tables.t4().and_then(|t| cases(t, &[4])),
+        Quantity::Lawsuit => tables.t4().and_then(|t| cases(t, &[9, 14])),
+        Quantity::ReviewAndLawsuit => tables.t4().and_then(|t| cases(t, &[4, 9, 14])),
+        Quantity::Documents { kind, column } => {
+            tables.t2().and_then(|t| documents(t, *kind, *column))
+        }
     };
     let Some(source) = found else { return };
     if source.value == claim.value {

@@ -82,29 +82,28 @@ fn start_of_sentence(stream: &Stream, floor: usize, at: usize) -> usize {
 
 fn overview(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Diagnostic>) {
     static YEAR_START: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &YEAR_START,
-        r"((?:19|20)[0-9]{2})年(?:度)?(?:,|我|本|全|共)",
-    );
+    // No capture group: a match is found by the regex's DFA alone, and the
+    // year is its first four bytes.
+    let r = re(&YEAR_START, r"(?:19|20)[0-9]{2}年(?:度)?(?:,|我|本|全|共)");
     let s = &stream.s[..section.end];
     let mut from = section.start;
-    while let Some(caps) = r.captures_at(s, from) {
-        from = caps.get(0).expect("match").end();
-        let y = caps.get(1).expect("year group");
-        let Ok(found) = y.as_str().parse::<i32>() else {
+    while let Some(m) = r.find_at(s, from) {
+        from = m.end();
+        let y = m.start()..m.start() + 4;
+        let Ok(found) = s[y.clone()].parse::<i32>() else {
             continue;
         };
         if !(year - 10..year).contains(&found) {
             continue;
         }
-        let start = start_of_sentence(stream, section.start, y.start());
-        if !is_ordinal(&s[start..y.start()]) {
+        let start = start_of_sentence(stream, section.start, y.start);
+        if !is_ordinal(&s[start..y.start]) {
             continue;
         }
-        let end = s[y.end()..]
+        let end = s[y.end..]
             .find(['。', ';', '!', '?'])
-            .map_or(s.len(), |i| y.end() + i);
-        let sentence = &s[y.end()..end];
+            .map_or(s.len(), |i| y.end + i);
+        let sentence = &s[y.end..end];
         let compares = ["较", "同比", "以来", "相比", "比上年"]
             .iter()
             .any(|w| sentence.contains(w));
@@ -113,7 +112,7 @@ fn overview(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Dia
         }
         acc.push(Diagnostic::new(
             RULE.id,
-            stream.source(y.range()),
+            stream.source(y),
             format!(
                 "“一、总体情况”中这句话以“{found}年”开头报告工作，但这是 {year} 年度的报告（是否沿用了往年的报告？）。请核对这句话是否为 {year} 年的情况，并改正年份或内容。"
             ),
@@ -123,27 +122,33 @@ fn overview(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Dia
 
 fn plans(stream: &Stream, section: Range<usize>, year: i32, acc: &mut Vec<Diagnostic>) {
     static PLAN: OnceLock<Regex> = OnceLock::new();
+    // No capture group (a match is found by the DFA alone): the year is
+    // the first four bytes of the first branch's match, and comes right
+    // after `将于` / `将在` in the second's.
     let r = re(
         &PLAN,
         r"(?x)
-        (?P<a>(?:19|20)[0-9]{2})年(?:度)?,?
+        (?:19|20)[0-9]{2}年(?:度)?,?
             (?:我局|我们|我区|我县|我市|我委|我办|我中心|本机关|本单位|本部门|全区|全市|全县)?(?:将|拟)
-      | 将(?:于|在)(?P<b>(?:19|20)[0-9]{2})年",
+      | 将(?:于|在)(?:19|20)[0-9]{2}年",
     );
     let s = &stream.s[..section.end];
     let mut from = section.start;
-    while let Some(caps) = r.captures_at(s, from) {
-        from = caps.get(0).expect("match").end();
-        let Some(y) = caps.name("a").or_else(|| caps.name("b")) else {
-            continue;
+    while let Some(m) = r.find_at(s, from) {
+        from = m.end();
+        let at = if s[m.start()..].starts_with('将') {
+            m.start() + "将于".len()
+        } else {
+            m.start()
         };
-        let Ok(found) = y.as_str().parse::<i32>() else {
+        let y = at..at + 4;
+        let Ok(found) = s[y.clone()].parse::<i32>() else {
             continue;
         };
         if !(year - 10..=year).contains(&found) {
             continue;
         }
-        let range = stream.source(y.range());
+        let range = stream.source(y);
         let next = year + 1;
         acc.push(
             Diagnostic::new(

@@ -48,16 +48,16 @@ fn check_table(table: &Table, acc: &mut Vec<Diagnostic>) {
         let (Some(actual), Some(range)) = (total.value.as_i64(), total.range.clone()) else {
             continue;
         };
-        let parts: Option<Vec<i64>> = id
-            .right
-            .iter()
-            .map(|&i| table.cells[i].value.as_i64())
-            .collect();
-        let Some(parts) = parts else { continue };
-        let expected: i64 = parts.iter().sum();
+        let part = |&i: &usize| table.cells[i].value.as_i64();
+        // Summed without collecting the parts: nearly every total holds, and
+        // then they are not needed (a vector per identity cost more than the check).
+        let Some(expected) = id.right.iter().map(part).sum::<Option<i64>>() else {
+            continue;
+        };
         if expected == actual {
             continue;
         }
+        let parts: Vec<i64> = id.right.iter().filter_map(part).collect();
         let related = id
             .right
             .iter()

@@ -2,6 +2,7 @@
 //! beside this module. The Rust code knows how to check a sum; which sums
 //! exist, like every label, lives in the data.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -44,9 +45,19 @@ pub struct TableTpl {
     /// whole table is one part.
     #[serde(default)]
     pub parts: Vec<PartTpl>,
+    /// The parts as (name, row indices into `rows()`): `parts`, or the
+    /// whole table as one part named after it (filled in at load time).
+    #[serde(skip)]
+    pub part_rows: Vec<(String, Vec<usize>)>,
+    /// Per row index: the first part of `part_rows` holding the row.
+    #[serde(skip)]
+    pub row_part: Vec<Option<usize>>,
     /// Default data columns for rows that name none.
     #[serde(default)]
     pub columns: Vec<String>,
+    /// Matching keys of `columns` (filled in at load time).
+    #[serde(skip)]
+    pub column_keys: Vec<ColumnKey>,
     /// Default cell kind for rows that name none.
     #[serde(default)]
     pub kind: Option<CellKind>,
@@ -116,8 +127,35 @@ pub struct RowTpl {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub columns: Vec<String>,
+    /// Matching keys of `columns` (filled in at load time).
+    #[serde(skip)]
+    pub column_keys: Vec<ColumnKey>,
     #[serde(default)]
     pub kinds: Vec<CellKind>,
+}
+
+/// The matching keys of a column name `group·leaf` (or `leaf`): a grid's
+/// header cells are compared with them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnKey {
+    pub leaf: String,
+    pub group: Option<String>,
+}
+
+impl ColumnKey {
+    pub fn of(column: &str) -> Self {
+        use crate::normalize::key;
+        match column.split_once('·') {
+            Some((g, l)) => ColumnKey {
+                leaf: key(l),
+                group: Some(key(g)),
+            },
+            None => ColumnKey {
+                leaf: key(column),
+                group: None,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +242,10 @@ struct SectionsFile {
 struct Data {
     sections: Vec<SectionTpl>,
     templates: [Template; 2],
+    /// The matching key of every text of the templates (labels, aliases,
+    /// headers, column names and their parts), by text: a grid cell usually
+    /// holds one of them verbatim.
+    label_keys: HashMap<String, String>,
 }
 
 fn data() -> &'static Data {
@@ -215,9 +257,12 @@ fn data() -> &'static Data {
         let mut t2019: Template = toml::from_str(T2019_TOML).expect("2019.toml is valid");
         fill_keys(&mut t2021);
         fill_keys(&mut t2019);
+        let templates = [t2021, t2019];
+        let label_keys = label_keys(&templates);
         Data {
             sections: sections.sections,
-            templates: [t2021, t2019],
+            templates,
+            label_keys,
         }
     })
 }
@@ -292,12 +337,38 @@ fn resolve_checks(table: &TableTpl) -> Vec<Check> {
     out
 }
 
+/// The parts of a table as (name, row indices).
+fn resolve_parts(table: &TableTpl) -> Vec<(String, Vec<usize>)> {
+    let rows: Vec<&RowTpl> = table.rows().collect();
+    if table.parts.is_empty() {
+        return vec![(table.name.clone(), (0..rows.len()).collect())];
+    }
+    table
+        .parts
+        .iter()
+        .map(|p| {
+            let idx = p
+                .rows
+                .iter()
+                .filter_map(|k| rows.iter().position(|r| &r.row == k))
+                .collect();
+            (p.name.clone(), idx)
+        })
+        .collect()
+}
+
 /// Precompute the matching keys of every label and the checks of every table.
 fn fill_keys(tpl: &mut Template) {
     use crate::normalize::{key, key_without_ordinal};
     for table in &mut tpl.tables {
         table.checks = resolve_checks(table);
+        table.part_rows = resolve_parts(table);
+        let n_rows = table.rows().count();
+        table.row_part = (0..n_rows)
+            .map(|i| table.part_rows.iter().position(|(_, idx)| idx.contains(&i)))
+            .collect();
         table.start_keys = table.starts.iter().map(|s| key(s)).collect();
+        table.column_keys = table.columns.iter().map(|c| ColumnKey::of(c)).collect();
         for item in &mut table.items {
             match item {
                 Item::Header(h) => h.key = key(&h.header),
@@ -310,15 +381,70 @@ fn fill_keys(tpl: &mut Template) {
                     keys.extend(r.aliases.iter().map(|a| key(a)));
                     keys.retain(|k| !k.is_empty());
                     r.keys = keys;
+                    r.column_keys = r.columns.iter().map(|c| ColumnKey::of(c)).collect();
                 }
             }
         }
     }
 }
 
+/// The key of every text of the templates, by text.
+fn label_keys(templates: &[Template]) -> HashMap<String, String> {
+    let mut texts: Vec<&str> = Vec::new();
+    for table in templates.iter().flat_map(|t| &t.tables) {
+        texts.extend(table.starts.iter().map(String::as_str));
+        texts.extend(table.parts.iter().map(|p| p.name.as_str()));
+        let mut columns: Vec<&String> = table.columns.iter().collect();
+        for item in &table.items {
+            match item {
+                Item::Header(h) => texts.push(&h.header),
+                Item::Row(r) => {
+                    texts.push(&r.label);
+                    texts.extend(r.aliases.iter().map(String::as_str));
+                    columns.extend(&r.columns);
+                }
+            }
+        }
+        for c in columns {
+            texts.push(c);
+            if let Some((g, l)) = c.split_once('·') {
+                texts.extend([g, l]);
+            }
+        }
+    }
+    texts
+        .into_iter()
+        .map(|t| (t.to_string(), crate::normalize::key(t)))
+        .collect()
+}
+
+/// The matching key of `text` when it is a text of the templates (a label,
+/// header or column name as the template writes it), without computing it.
+pub fn label_key(text: &str) -> Option<&'static str> {
+    data().label_keys.get(text).map(String::as_str)
+}
+
 /// Both templates, newest first.
 pub fn all() -> &'static [Template] {
     &data().templates
+}
+
+/// The precomputed keys of a column list of the templates (a table's or a
+/// row's `columns`, as [`TableTpl::columns_of`] gives it), found by identity:
+/// `None` for any other list.
+pub fn column_keys(columns: &[String]) -> Option<&'static [ColumnKey]> {
+    if columns.is_empty() {
+        return Some(&[]);
+    }
+    let same = |v: &Vec<String>| std::ptr::eq(v.as_slice(), columns);
+    all().iter().flat_map(|t| &t.tables).find_map(|t| {
+        if same(&t.columns) {
+            return Some(t.column_keys.as_slice());
+        }
+        t.rows()
+            .find(|r| same(&r.columns))
+            .map(|r| r.column_keys.as_slice())
+    })
 }
 
 /// The template of `format`.
@@ -403,4 +529,41 @@ pub fn has_label(format: Format, id: &str, label: &str) -> bool {
 /// wrong one is detectable).
 pub fn formats_differ(id: &str) -> bool {
     labels(Format::F2019, id).ne(labels(Format::F2021, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::key;
+
+    #[test]
+    fn label_keys_are_the_keys_of_their_texts() {
+        assert!(!data().label_keys.is_empty());
+        for (text, k) in &data().label_keys {
+            assert_eq!(label_key(text), Some(key(text).as_str()), "{text}");
+            assert_eq!(k, &key(text));
+        }
+        // Texts that are no template's are left to the caller (the empty
+        // label of 表四's one row is a template's).
+        for text in ["𠮷", "１２３", "(一) 予以公开", "信息内容 "] {
+            assert_eq!(label_key(text), None, "{text}");
+        }
+        assert!(label_key("").is_none_or(str::is_empty));
+    }
+
+    #[test]
+    fn column_keys_are_found_by_identity() {
+        for table in all().iter().flat_map(|t| &t.tables) {
+            for row in table.rows() {
+                let columns = table.columns_of(row);
+                let found = column_keys(columns).expect("a template list");
+                let want: Vec<ColumnKey> = columns.iter().map(|c| ColumnKey::of(c)).collect();
+                assert_eq!(found, want.as_slice());
+            }
+        }
+        // A copy of a template list is another list.
+        let copy = all()[0].tables[0].columns.clone();
+        assert!(copy.is_empty() || column_keys(&copy).is_none());
+        assert_eq!(column_keys(&[]), Some(&[][..]));
+    }
 }

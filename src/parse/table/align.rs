@@ -19,7 +19,7 @@ use crate::template::{self, Item, Role, RowTpl, TableTpl};
 use super::grid::{self, Layout, RowCells};
 use super::solve::{self, RowInput, Tok};
 use super::tokens::{CellPos, Kind, Token};
-use crate::parse::fuzzy::{plausible, similarity};
+use crate::parse::fuzzy::{plausible, similarity, similarity_bound};
 
 /// How far (in key characters) past the previous anchor a row label is looked for.
 const ANCHOR_WINDOW: usize = 1200;
@@ -164,13 +164,20 @@ impl<'a> Stream<'a> {
         None
     }
 
-    /// Every occurrence of `needle`, left to right, not overlapping.
+    /// Every occurrence of `needle`, left to right, not overlapping (each
+    /// found after the last: one pass over the positions of its first character).
     fn find_all(&self, needle: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
+        let Some(first) = needle.chars().next() else {
+            return out;
+        };
+        let n = char_len(needle);
         let mut at = 0;
-        while let Some(span) = self.find(needle, at, self.keys.len(), &[]) {
-            at = span.end;
-            out.push(span);
+        for p in self.positions_of(first, 0, self.keys.len()) {
+            if p >= at && self.lstr[self.lbyte[p]..].starts_with(needle) {
+                at = p + n;
+                out.push(p..at);
+            }
         }
         out
     }
@@ -229,48 +236,41 @@ impl<'a> Stream<'a> {
     /// The first stretch holding the characters of `needle` in order, close
     /// together (as [`Stream::find_loose`]).
     fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
-        let n = char_len(needle);
-        let limit = n * 8 + 16;
+        let limit = char_len(needle) * 8 + 16;
         let first = needle.chars().next()?;
-        (0..self.keys.len())
-            .filter(|&start| self.keys[start].c == first)
+        self.positions_of(first, 0, self.keys.len())
             .find_map(|start| {
-                let mut it = needle.chars().peekable();
-                let mut end = start;
-                for (i, k) in self.keys[start..self.keys.len().min(start + limit)]
-                    .iter()
-                    .enumerate()
-                {
-                    if it.peek() == Some(&k.c) {
-                        it.next();
-                        end = start + i + 1;
-                    }
-                }
-                it.peek().is_none().then_some(start..end)
+                let window = &self.keys[start..self.keys.len().min(start + limit)];
+                in_order_end(needle, window).map(|end| start..start + end)
             })
     }
 
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
     /// (labels that PDF extraction scattered between rows).
     fn find_loose(&self, needle: &str, from: usize, to: usize) -> bool {
-        let n = char_len(needle);
-        let first = needle.chars().next();
-        let limit = n * 8 + 16;
-        for start in from..to.min(self.keys.len()) {
-            if Some(self.keys[start].c) != first {
-                continue;
-            }
-            let mut it = needle.chars().peekable();
-            for k in &self.keys[start..to.min(self.keys.len()).min(start + limit)] {
-                if it.peek() == Some(&k.c) {
-                    it.next();
-                }
-            }
-            if it.peek().is_none() {
-                return true;
-            }
-        }
-        false
+        let limit = char_len(needle) * 8 + 16;
+        let Some(first) = needle.chars().next() else {
+            return false;
+        };
+        let to = to.min(self.keys.len());
+        self.positions_of(first, from, to)
+            .any(|start| in_order_end(needle, &self.keys[start..to.min(start + limit)]).is_some())
+    }
+
+    /// The label token whose key characters are exactly `key`, not
+    /// overlapping `used`: the first in reading order. Only the positions
+    /// of the key's first character are looked at.
+    fn whole_cell(&self, key: &str, used: &[Range<usize>]) -> Option<Range<usize>> {
+        let first = key.chars().next()?;
+        let len = char_len(key);
+        self.positions_of(first, 0, self.keys.len()).find_map(|p| {
+            let span = &self.lspan[self.ktok[p]];
+            (span.start == p
+                && span.len() == len
+                && self.key_str(span) == key
+                && !overlaps(used, span))
+            .then(|| span.clone())
+        })
     }
 
     /// Whether the characters of `needle` appear in order anywhere in the stream.
@@ -298,20 +298,31 @@ impl<'a> Stream<'a> {
         let n = char_len(needle);
         let limit = n * 10 + 20;
         let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
-        let wanted: Vec<char> = needle.chars().collect();
+        let mut wanted: Vec<char> = Vec::with_capacity(n);
+        wanted.extend(needle.chars());
         let first = *wanted.first()?;
+        // One buffer for every start tried; returned when one succeeds.
+        let mut took: Vec<Range<usize>> = Vec::with_capacity(n);
         for start in self.positions_of(first, from, to) {
             if !free(start) {
                 continue;
             }
-            #[allow(clippy::single_range_in_vec_init)]
-            let mut took = vec![start..start + 1];
+            took.clear();
+            took.push(start..start + 1);
             let mut w = 1;
-            for i in start + 1..to.min(start + limit) {
+            let end = to.min(start + limit);
+            let mut i = start + 1;
+            while i < end {
                 if w == wanted.len() {
                     break;
                 }
                 let prev = took[took.len() - 1].start;
+                if i != prev + 1 && !self.token_start(i) {
+                    // Past the token read, only a token's first character can
+                    // join: the rest of this one is skipped whole.
+                    i = self.lspan[self.ktok[i]].end;
+                    continue;
+                }
                 let joins = i == prev + 1
                     || (self.ktok[prev] != self.ktok[i]
                         && self.token_end(prev)
@@ -322,10 +333,12 @@ impl<'a> Stream<'a> {
                 } else if self.ktok[i] == self.ktok[prev] && i > prev {
                     // Skipping a character inside the token we are reading: not this way.
                     if self.token_end(prev) {
+                        i += 1;
                         continue;
                     }
                     break;
                 }
+                i += 1;
             }
             if w == wanted.len() {
                 return Some(took);
@@ -380,8 +393,16 @@ impl<'a> Stream<'a> {
         // Pieces, and whether each joins the next one.
         let mut pieces: Vec<(Range<usize>, bool)> = Vec::new();
         let mut start: Option<usize> = None;
+        // Which positions of the window other labels took: one pass over
+        // `used`, not one per position.
+        let mut taken = vec![false; to.saturating_sub(from)];
+        for u in used {
+            for k in u.start.max(from)..u.end.min(to) {
+                taken[k - from] = true;
+            }
+        }
         for k in from..to {
-            let free = !used.iter().any(|u| u.start <= k && k < u.end);
+            let free = !taken[k - from];
             if free {
                 start.get_or_insert(k);
             }
@@ -393,10 +414,7 @@ impl<'a> Stream<'a> {
                     // Pieces join when nothing stands between them (a label
                     // wrapped onto the next line joins; fragments of other
                     // labels mixed in are told apart by `typo_like`).
-                    let joins = free && !last && !self.broken_after(k) && {
-                        let n = k + 1;
-                        !used.iter().any(|u| u.start <= n && n < u.end)
-                    };
+                    let joins = free && !last && !self.broken_after(k) && !taken[k + 1 - from];
                     pieces.push((s..end, joins));
                 }
             }
@@ -417,7 +435,22 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// Whether `span` overlaps any of `used`.
+/// Where the characters of `needle`, each taken at its first chance, end
+/// in `window` (an index into it); `None` when they are not all there.
+fn in_order_end(needle: &str, window: &[KeyChar]) -> Option<usize> {
+    let mut rest = needle.chars();
+    let mut want = rest.next()?;
+    for (i, k) in window.iter().enumerate() {
+        if k.c == want {
+            match rest.next() {
+                Some(c) => want = c,
+                None => return Some(i + 1),
+            }
+        }
+    }
+    None
+}
+
 /// A key character and its position, as one sortable number: ordered by
 /// character, then by position.
 #[allow(clippy::cast_possible_truncation)] // texts are capped far below 4 GB
@@ -432,6 +465,7 @@ fn char_and_position(e: u64) -> (char, usize) {
     (c, (e & 0xFFFF_FFFF) as usize)
 }
 
+/// Whether `span` overlaps any of `used`.
 fn overlaps(used: &[Range<usize>], span: &Range<usize>) -> bool {
     used.iter()
         .any(|u| u.start < span.end && span.start < u.end)
@@ -472,8 +506,10 @@ pub struct Aligned {
 pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
     let rows: Vec<&'static RowTpl> = tpl.rows().collect();
     let mut score = 0;
-    let mut used: Vec<Range<usize>> = Vec::new();
-    let mut labels = Vec::new();
+    // Sized for the usual case (every label found, a few taken in pieces),
+    // so that they are not regrown label by label.
+    let mut used: Vec<Range<usize>> = Vec::with_capacity(2 * tpl.items.len());
+    let mut labels = Vec::with_capacity(tpl.items.len());
     let mut missing = Vec::new();
 
     // 1. Row anchors, exact, in template order.
@@ -497,18 +533,11 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
         if anchors[i].is_some() || row.label.is_empty() {
             continue;
         }
-        let whole_cell = row.keys.iter().enumerate().find_map(|(n, k)| {
-            let len = char_len(k);
-            (0..s.tokens.len())
-                .find(|&t| {
-                    let span = &s.lspan[t];
-                    s.tokens[t].kind == Kind::Label
-                        && span.len() == len
-                        && s.key_str(span) == k
-                        && !overlaps(&used, span)
-                })
-                .map(|t| (n, s.lspan[t].clone()))
-        });
+        let whole_cell = row
+            .keys
+            .iter()
+            .enumerate()
+            .find_map(|(n, k)| s.whole_cell(k, &used).map(|span| (n, span)));
         if let Some((n, span)) = whole_cell {
             anchors[i] = Some(exact(s, row, n, span, &mut used));
             score += 1;
@@ -588,7 +617,7 @@ pub fn align(s: &Stream, tpl: &'static TableTpl) -> Option<Aligned> {
 
     // 3. Header groups, between the rows around them.
     let rows_used = used.len();
-    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::new();
+    let mut header_found: Vec<(&'static str, Range<usize>)> = Vec::with_capacity(tpl.items.len());
     let mut row_idx = 0;
     let mut group: Vec<&'static template::HeaderTpl> = Vec::new();
     let mut first_header: Option<usize> = None;
@@ -771,8 +800,11 @@ fn extend_prefix(
     used: &[Range<usize>],
 ) -> (Range<usize>, bool) {
     let short_len = span.len();
-    let rest: String = full.chars().skip(short_len).collect();
-    let rest_len = char_len(&rest);
+    let rest = full
+        .char_indices()
+        .nth(short_len)
+        .map_or("", |(i, _)| &full[i..]);
+    let rest_len = char_len(rest);
     if rest_len < 3 || !full.starts_with(s.key_str(&span)) {
         return (span, false);
     }
@@ -785,8 +817,14 @@ fn extend_prefix(
     {
         end += 1;
     }
-    let hay: Vec<char> = s.keys[span.end..end].iter().map(|k| k.c).collect();
-    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, &rest) else {
+    // The common case, the rest written out exactly, is what `title_prefix`
+    // finds (all of `rest`, similarity 1.0), without its table.
+    let after = &s.keys[span.end..end];
+    if after.len() >= rest_len && rest.chars().zip(after).all(|(c, k)| k.c == c) {
+        return (span.start..span.end + rest_len, false);
+    }
+    let hay: Vec<char> = after.iter().map(|k| k.c).collect();
+    let Some((len, sim)) = crate::parse::fuzzy::title_prefix(&hay, rest) else {
         return (span, false);
     };
     let extended = span.start..span.end + len;
@@ -865,20 +903,33 @@ fn near_miss(
     let n = char_len(target);
     let mut best: Option<(f32, Range<usize>)> = None;
     for span in s.candidates(from, to, used) {
+        // A span's length in key characters is its length as a string.
+        if typo_length_out(n, span.len()) {
+            continue;
+        }
         let k = s.key_str(&span);
-        if k == target || !plausible(target, k) || !typo_like(target, k) {
+        // The cheap tests first; `similarity_bound` is never below the
+        // similarity, so a bound under the threshold rules the diff out.
+        if k == target
+            || !plausible(target, k)
+            || similarity_bound(target, k) < NEAR_MISS
+            || !typo_like(target, k)
+        {
             continue;
         }
         let score = similarity(target, k);
         if score < NEAR_MISS {
             continue;
         }
-        let rival = rivals
-            .iter()
-            .filter(|a| **a != target && plausible(a, k))
-            .map(|a| similarity(a, k))
-            .fold(0.0_f32, f32::max);
-        if rival >= score {
+        // Some rival as close as the target takes the candidate away (the
+        // bound skips the diff of a rival that cannot be).
+        let rival_as_close = rivals.iter().any(|a| {
+            *a != target
+                && plausible(a, k)
+                && similarity_bound(a, k) >= score
+                && similarity(a, k) >= score
+        });
+        if rival_as_close {
             continue;
         }
         let better = match &best {
@@ -916,18 +967,24 @@ fn near_miss(
 /// neighbouring cell run into the label, or a label cut and mixed with
 /// another, differs by more.
 fn typo_like(label: &str, found: &str) -> bool {
+    let (n, m) = (char_len(label), char_len(found));
+    if typo_length_out(n, m) {
+        return false;
+    }
     let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    // One flat table: lcs[i * w + j] is the LCS of a[i..] and b[j..].
+    let w = m + 1;
+    let mut lcs = vec![0u32; (n + 1) * w];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
             } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
             };
         }
     }
+    let lcs = |i: usize, j: usize| lcs[i * w + j];
     // Walk one alignment; each place where the two differ costs its longer side.
     let (mut i, mut j) = (0, 0);
     let (mut gaps, mut cost) = (0, 0);
@@ -945,7 +1002,7 @@ fn typo_like(label: &str, found: &str) -> bool {
             close(&mut del, &mut ins, &mut gaps, &mut cost);
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+        } else if j < m && (i == n || lcs(i, j + 1) >= lcs(i + 1, j)) {
             ins += 1;
             j += 1;
         } else {
@@ -955,6 +1012,14 @@ fn typo_like(label: &str, found: &str) -> bool {
     }
     close(&mut del, &mut ins, &mut gaps, &mut cost);
     gaps <= 2 && cost * 3 <= (2 * 3).max(n)
+}
+
+/// Whether a label of `n` characters and a text of `m` differ in length by
+/// more than [`typo_like`] allows: each place where they differ costs at
+/// least the difference of its two sides, and those differences add up to
+/// the difference of the lengths, so this rules the pair out without the table.
+fn typo_length_out(n: usize, m: usize) -> bool {
+    n.abs_diff(m) * 3 > (2 * 3).max(n)
 }
 
 /// What header matching needs to know about its surroundings.
@@ -998,7 +1063,8 @@ impl HeaderCtx<'_, '_> {
         let mut order: Vec<&&template::HeaderTpl> = group.iter().collect();
         // Longest first, the note last: other headers written into the note's
         // lines (PDF text) must be taken before the note is read to its end.
-        order.sort_by_key(|h| (h.role == Role::Note, std::cmp::Reverse(char_len(&h.key))));
+        // (A stable sort; the key is counted once per header, not per comparison.)
+        order.sort_by_cached_key(|h| (h.role == Role::Note, std::cmp::Reverse(char_len(&h.key))));
         let mut found = 0;
         let mut first: Option<usize> = None;
         let mut unfound: Vec<&'static template::HeaderTpl> = Vec::new();
@@ -1006,7 +1072,7 @@ impl HeaderCtx<'_, '_> {
             let k = h.key.as_str();
             let span = match h.role {
                 // The note is often cut short; its opening words are enough.
-                Role::Note => s.find(&k.chars().take(8).collect::<String>(), lo, hi, self.used),
+                Role::Note => s.find(char_prefix(k, 8), lo, hi, self.used),
                 _ => s.find(k, lo, hi, self.used),
             };
             match span {
@@ -1162,6 +1228,11 @@ impl HeaderCtx<'_, '_> {
             .next()
             .map_or(s.region.start..s.region.start, |a| a.src.clone())
     }
+}
+
+/// The first `n` characters of `s` (all of it when shorter).
+fn char_prefix(s: &str, n: usize) -> &str {
+    &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
 }
 
 /// Whether an explicitly empty cell stands in key positions `lo..=hi`.
@@ -1331,8 +1402,12 @@ fn value_toks(
     label_end: Option<usize>,
     with_grids: bool,
 ) -> Vec<Tok> {
-    let mut toks = Vec::new();
-    for (j, t) in s.tokens.iter().enumerate().skip(s.first_at(start + 1)) {
+    let first = s.first_at(start + 1);
+    // Room for the tokens of the window (a row's few values, the last row's
+    // window running on through the text): not regrown value by value.
+    let window = s.first_at(end.saturating_add(1)).saturating_sub(first);
+    let mut toks = Vec::with_capacity(window.min(32));
+    for (j, t) in s.tokens.iter().enumerate().skip(first) {
         let p = s.lpos(j);
         if p > end {
             break;
@@ -1446,4 +1521,243 @@ fn glued_toks(text: &str, range: &Range<usize>) -> Vec<Tok> {
             blank: false,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `typo_like` as first written: nested tables, no early exit.
+    fn typo_like_reference(label: &str, found: &str) -> bool {
+        let (a, b): (Vec<char>, Vec<char>) = (label.chars().collect(), found.chars().collect());
+        let (n, m) = (a.len(), b.len());
+        let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i][j] = if a[i] == b[j] {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        let (mut gaps, mut cost, mut del, mut ins) = (0, 0, 0, 0);
+        let mut close = |del: &mut usize, ins: &mut usize| {
+            if *del + *ins > 0 {
+                gaps += 1;
+                cost += (*del).max(*ins);
+                *del = 0;
+                *ins = 0;
+            }
+        };
+        while i < n || j < m {
+            if i < n && j < m && a[i] == b[j] {
+                close(&mut del, &mut ins);
+                i += 1;
+                j += 1;
+            } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                ins += 1;
+                j += 1;
+            } else {
+                del += 1;
+                i += 1;
+            }
+        }
+        close(&mut del, &mut ins);
+        gaps <= 2 && cost * 3 <= (2 * 3).max(n)
+    }
+
+    #[test]
+    fn typo_like_agrees_with_its_reference() {
+        let words = [
+            "",
+            "废止",
+            "撤销",
+            "结果维持",
+            "结果维护",
+            "本年度处理决定数量",
+            "本年处理决定数量",
+            "本年度处理决定数量其他",
+            "行政规范性文件",
+            "规范性文件",
+            "𠮷𠮷行政",
+            "行政𠮷",
+            "１２３４５６７",
+            "1234567",
+            "（一）予以公开",
+            "予与公开",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(typo_like(a, b), typo_like_reference(a, b), "{a} {b}");
+            }
+        }
+    }
+
+    /// `Stream::take_loose` as first written: every position read, none skipped.
+    fn take_loose_reference(
+        s: &Stream,
+        needle: &str,
+        from: usize,
+        to: usize,
+        used: &[Range<usize>],
+    ) -> Option<Vec<Range<usize>>> {
+        let to = to.min(s.keys.len());
+        let limit = char_len(needle) * 10 + 20;
+        let free = |i: usize| !used.iter().any(|u| u.start <= i && i < u.end);
+        let wanted: Vec<char> = needle.chars().collect();
+        let first = *wanted.first()?;
+        for start in s.positions_of(first, from, to) {
+            if !free(start) {
+                continue;
+            }
+            #[allow(clippy::single_range_in_vec_init)]
+            let mut took = vec![start..start + 1];
+            let mut w = 1;
+            for i in start + 1..to.min(start + limit) {
+                if w == wanted.len() {
+                    break;
+                }
+                let prev = took[took.len() - 1].start;
+                let joins = i == prev + 1
+                    || (s.ktok[prev] != s.ktok[i] && s.token_end(prev) && s.token_start(i));
+                if s.keys[i].c == wanted[w] && free(i) && joins {
+                    took.push(i..i + 1);
+                    w += 1;
+                } else if s.ktok[i] == s.ktok[prev] && i > prev {
+                    if s.token_end(prev) {
+                        continue;
+                    }
+                    break;
+                }
+            }
+            if w == wanted.len() {
+                return Some(took);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn take_loose_agrees_with_its_reference() {
+        let mut found = 0;
+        for &text in TEXTS {
+            let tokens = super::super::tokens::tokenize(text, 0..text.len(), &[]);
+            let s = Stream::new(text, 0..text.len(), tokens);
+            let len = s.len();
+            for &needle in NEEDLES {
+                for used in [&[][..], &[0..2, 4..4], &[3..3, 5..9]] {
+                    for (from, to) in [(0, len), (2, len), (0, len / 2)] {
+                        let took = s.take_loose(needle, from, to, used);
+                        found += usize::from(took.as_ref().is_some_and(|t| t.len() > 2));
+                        assert_eq!(
+                            took,
+                            take_loose_reference(&s, needle, from, to, used),
+                            "{text} {needle} {used:?} {from} {to}"
+                        );
+                    }
+                }
+            }
+        }
+        // Labels taken across tokens were among them.
+        assert!(found > 10, "{found}");
+    }
+
+    /// Streams and needles for comparing the indexed searches with plain scans.
+    const TEXTS: &[&str] = &[
+        "商业\n企业 科研机构 本年度处理 决定数量 12 本年处理决定数量",
+        "本年度 处理 决定 数量 其他 𠮷 行政 复议 １２ 行政复议",
+        "（一）予以 公开 ３ 予以公开 𠮷𠮷 公开 公开公开",
+        "",
+    ];
+    const NEEDLES: &[&str] = &[
+        "商业企业",
+        "本年度处理决定数量",
+        "本年处理决定数量",
+        "行政复议",
+        "𠮷行政",
+        "予以公开",
+        "一予以公开",
+        "公开",
+        "公开公开",
+        "",
+    ];
+
+    fn streams() -> Vec<Stream<'static>> {
+        TEXTS
+            .iter()
+            .map(|text| {
+                let tokens = super::super::tokens::tokenize(text, 0..text.len(), &[]);
+                Stream::new(text, 0..text.len(), tokens)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexed_searches_agree_with_plain_scans() {
+        for s in streams() {
+            let len = s.len();
+            let chars: Vec<char> = s.keys.iter().map(|k| k.c).collect();
+            for &needle in NEEDLES {
+                let n = char_len(needle);
+                let first = needle.chars().next();
+                // loose_span and find_loose: every start, the whole window read.
+                let loose = |start: usize, end: usize| {
+                    let mut it = needle.chars().peekable();
+                    let mut last = start;
+                    for (i, c) in chars[start..end].iter().enumerate() {
+                        if it.peek() == Some(c) {
+                            it.next();
+                            last = start + i + 1;
+                        }
+                    }
+                    it.peek().is_none().then_some(start..last)
+                };
+                let starts = (0..len).filter(|&p| Some(chars[p]) == first);
+                let span = starts
+                    .clone()
+                    .find_map(|p| loose(p, len.min(p + n * 8 + 16)));
+                assert_eq!(s.loose_span(needle), span, "{needle}");
+                for (from, to) in [(0, len), (2, len), (0, len / 2)] {
+                    let found = starts
+                        .clone()
+                        .filter(|&p| p >= from && p < to)
+                        .any(|p| loose(p, to.min(p + n * 8 + 16)).is_some());
+                    assert_eq!(s.find_loose(needle, from, to), found, "{needle}");
+                }
+                // whole_cell: every token.
+                for used in [&[][..], &[0..2, 4..4], &[3..3, 5..9]] {
+                    let cell = (0..s.tokens.len())
+                        .find(|&t| {
+                            let span = &s.lspan[t];
+                            s.tokens[t].kind == Kind::Label
+                                && !needle.is_empty()
+                                && span.len() == n
+                                && s.key_str(span) == needle
+                                && !overlaps(used, span)
+                        })
+                        .map(|t| s.lspan[t].clone());
+                    assert_eq!(s.whole_cell(needle, used), cell, "{needle} {used:?}");
+                }
+                // find_all: one find after another.
+                let mut all = Vec::new();
+                let mut at = 0;
+                while let Some(span) = s.find(needle, at, len, &[]) {
+                    at = span.end;
+                    all.push(span);
+                }
+                assert_eq!(s.find_all(needle), all, "{needle}");
+            }
+        }
+    }
+
+    #[test]
+    fn char_prefix_counts_characters() {
+        assert_eq!(char_prefix("", 8), "");
+        assert_eq!(char_prefix("𠮷a１２", 2), "𠮷a");
+        assert_eq!(char_prefix("𠮷a１２", 8), "𠮷a１２");
+        assert_eq!(char_prefix("注：本表中收到申请数", 8), "注：本表中收到申");
+        assert_eq!(char_prefix("abc", 0), "");
+    }
 }

@@ -8,11 +8,13 @@
 //! blank cell in a header row or in the label area is structure; a blank cell
 //! under a data column is an empty data cell.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::document::{Grid, GridCell};
 use crate::normalize::key;
+use crate::template::{self, ColumnKey};
 
 use super::tokens::{
     self, is_blank_marker, is_markdown_rule, is_numeric, is_space, trim_end_space, trim_space,
@@ -29,16 +31,34 @@ pub enum Content {
 }
 
 /// Column spans found for a header block: its first row, the expected
-/// columns, and the spans (`None` when the header does not name them).
-type Mapping = (usize, Vec<String>, Option<Vec<Range<usize>>>);
+/// columns (with the address of the list when it is a template's, so that
+/// the same list is recognised without comparing its strings), and the
+/// spans (`None` when the header does not name them).
+type Mapping = (
+    usize,
+    Option<(usize, usize)>,
+    Vec<String>,
+    Option<Vec<Range<usize>>>,
+);
+
+/// The address and length of a column list. A template's list lives as long
+/// as the program, so no other list can share its address: the same address
+/// is the same list.
+fn list_id(expected: &[String]) -> (usize, usize) {
+    (expected.as_ptr() as usize, expected.len())
+}
 
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
+    text: &'g str,
     pub grid: &'g Grid,
-    /// `matrix[row][col]`: index into `grid.cells` of the cell covering the position.
-    pub matrix: Vec<Vec<Option<usize>>>,
+    /// `matrix[row * n_cols + col]`: index into `grid.cells` of the cell
+    /// covering the position (one vector for the whole grid, not one per row).
+    matrix: Vec<Option<usize>>,
     pub content: Vec<Content>,
-    /// Matching key of every cell's text.
+    /// Matching key of every label cell's text (empty for numbers and
+    /// blanks: no label's key is a number, and numbers are compared by
+    /// their text, [`Layout::number_text`]).
     pub keys: Vec<String>,
     /// Rows holding at least one number.
     data_rows: Vec<bool>,
@@ -48,15 +68,17 @@ pub struct Layout<'g> {
 }
 
 impl<'g> Layout<'g> {
-    pub fn new(text: &str, grid: &'g Grid) -> Self {
-        let mut matrix = vec![vec![None; grid.n_cols]; grid.n_rows];
+    pub fn new(text: &'g str, grid: &'g Grid) -> Self {
+        let n_cols = grid.n_cols;
+        let mut matrix = vec![None; grid.n_rows * n_cols];
         for (i, cell) in grid.cells.iter().enumerate() {
             let rows = cell.row..(cell.row + cell.row_span.max(1)).min(grid.n_rows);
-            let cols = cell.col..(cell.col + cell.col_span.max(1)).min(grid.n_cols);
-            for row in matrix.get_mut(rows).into_iter().flatten() {
-                for slot in row.get_mut(cols.clone()).into_iter().flatten() {
-                    *slot = Some(i);
-                }
+            let cols = cell.col..(cell.col + cell.col_span.max(1)).min(n_cols);
+            if cols.is_empty() {
+                continue;
+            }
+            for r in rows {
+                matrix[r * n_cols + cols.start..r * n_cols + cols.end].fill(Some(i));
             }
         }
         let content: Vec<Content> = grid
@@ -70,12 +92,16 @@ impl<'g> Layout<'g> {
             .iter()
             .zip(&content)
             .map(|(c, k)| match *k {
-                Content::Label => key(&text[c.range.clone()]),
-                Content::Number => text[c.range.clone()].trim().to_string(),
-                Content::Blank => String::new(),
+                // Most label cells are a template's text verbatim, whose key is known.
+                Content::Label => {
+                    let t = &text[c.range.clone()];
+                    template::label_key(t).map_or_else(|| key(t), str::to_owned)
+                }
+                Content::Number | Content::Blank => String::new(),
             })
             .collect();
         let mut layout = Layout {
+            text,
             grid,
             matrix,
             content,
@@ -89,8 +115,17 @@ impl<'g> Layout<'g> {
         layout
     }
 
+    /// The text of cell `i`, a number, without surrounding whitespace.
+    fn number_text(&self, i: usize) -> &str {
+        self.text[self.grid.cells[i].range.clone()].trim()
+    }
+
     fn at(&self, r: usize, c: usize) -> Option<usize> {
-        self.matrix.get(r)?.get(c).copied().flatten()
+        let n_cols = self.grid.n_cols;
+        if r >= self.grid.n_rows || c >= n_cols {
+            return None;
+        }
+        self.matrix[r * n_cols + c]
     }
 
     fn content_at(&self, r: usize, c: usize) -> Content {
@@ -117,26 +152,23 @@ impl<'g> Layout<'g> {
     }
 
     /// The header rows that name the columns of data row `r`: the non-data
-    /// rows directly above it (none when `r` follows another data row).
-    fn header_rows_above(&self, r: usize) -> Vec<usize> {
-        let mut rows = Vec::new();
+    /// rows directly above it (empty when `r` follows another data row).
+    fn header_rows_above(&self, r: usize) -> Range<usize> {
         let mut h = r;
         while h > 0 && !self.is_data_row(h - 1) {
             h -= 1;
-            rows.push(h);
         }
-        rows.reverse();
-        rows
+        h..r
     }
 
     /// Per column, the header labels above it from top to bottom (as cell
     /// indices), with the span rules of the module documentation.
-    fn header_paths(&self, header_rows: &[usize]) -> Vec<Vec<usize>> {
+    fn header_paths(&self, header_rows: Range<usize>) -> Vec<Vec<usize>> {
         let n = self.grid.n_cols;
         let mut paths: Vec<Vec<usize>> = vec![Vec::new(); n];
         // Segments of columns that share a parent label, refined row by row.
         let mut segments: Vec<Range<usize>> = std::iter::once(0..n).collect();
-        for &h in header_rows {
+        for h in header_rows {
             let mut next: Vec<Range<usize>> = Vec::new();
             for seg in &segments {
                 // The label currently spanning to the right, with its first column.
@@ -205,8 +237,20 @@ impl<'g> Layout<'g> {
 
 fn classify(s: &str) -> Content {
     let t = trim_space(s);
-    if t.is_empty() || is_blank_marker(t) {
+    if t.is_empty() {
         return Content::Blank;
+    }
+    // The commonest number: plain digits (no blank marker; `is_numeric`).
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return Content::Number;
+    }
+    if is_blank_marker(t) {
+        return Content::Blank;
+    }
+    // A number holds a digit, ASCII or full-width (EF BC 90–99): most labels
+    // hold none, and need not be split into words.
+    if !t.bytes().any(|b| b.is_ascii_digit() || b == 0xEF) {
+        return Content::Label;
     }
     let numeric = |w: &str| is_numeric(w) || tokens::number_with_unit(w).is_some();
     if t.split(is_space).filter(|w| !w.is_empty()).all(numeric) {
@@ -244,30 +288,31 @@ fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Optio
     let mut at = r;
     loop {
         let headers = layout.header_rows_above(at);
-        if let Some(&first) = headers.first() {
+        if !headers.is_empty() {
+            let first = headers.start;
+            let id = list_id(expected);
             let cached = layout
                 .mappings
                 .borrow()
                 .iter()
-                .find(|(row, cols, _)| *row == first && cols == expected)
-                .map(|(_, _, m)| m.clone());
-            let mapped = match cached {
-                Some(m) => m,
-                None => {
-                    let m = map_columns(layout, &headers, expected);
-                    layout
-                        .mappings
-                        .borrow_mut()
-                        .push((first, expected.to_vec(), m.clone()));
-                    m
-                }
-            };
-            if let Some(spans) = mapped {
-                return place(layout, r, &spans);
+                .position(|(row, list, cols, _)| {
+                    *row == first && (*list == Some(id) || cols == expected)
+                });
+            let at_cache = cached.unwrap_or_else(|| {
+                // The template's lists carry their keys; another list (a test's) is keyed here.
+                let template_keys = template::column_keys(expected);
+                let m = map_columns(layout, headers.clone(), expected, template_keys);
+                let from_template = template_keys.is_some();
+                let mut mappings = layout.mappings.borrow_mut();
+                mappings.push((first, from_template.then_some(id), expected.to_vec(), m));
+                mappings.len() - 1
+            });
+            if let Some(spans) = &layout.mappings.borrow()[at_cache].3 {
+                return place(layout, r, spans);
             }
         }
         // Look further up: past this header block and the data rows above it.
-        let mut top = at - headers.len();
+        let mut top = headers.start;
         while top > 0 && layout.is_data_row(top - 1) {
             top -= 1;
         }
@@ -293,7 +338,9 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
                     blank.get_or_insert(i);
                 }
                 Content::Number => match found {
-                    Some(j) if j != i && layout.keys[j] != layout.keys[i] => return None,
+                    Some(j) if j != i && layout.number_text(j) != layout.number_text(i) => {
+                        return None
+                    }
                     Some(_) => {}
                     None => found = Some(i),
                 },
@@ -302,20 +349,34 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
         out.push(found.or(blank));
     }
     // Every number of the row must stand under a named column, or the header
-    // does not describe this row (a row shifted by a missing span cell).
-    let covered = |c: usize| spans.iter().any(|s| s.contains(&c));
-    let stray =
-        (0..layout.grid.n_cols).any(|c| !covered(c) && layout.content_at(r, c) == Content::Number);
-    (!stray).then_some(out)
+    // does not describe this row (a row shifted by a missing span cell). The
+    // spans are in column order and disjoint (`map_columns`): the columns
+    // under none are the gaps between them.
+    debug_assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+    let n = layout.grid.n_cols;
+    let number_in = |cols: Range<usize>| {
+        cols.into_iter()
+            .any(|c| layout.content_at(r, c) == Content::Number)
+    };
+    let mut from = 0;
+    for span in spans {
+        if number_in(from..span.start.min(n)) {
+            return None;
+        }
+        from = from.max(span.end);
+    }
+    (!number_in(from..n)).then_some(out)
 }
 
 /// Map the expected columns, in order, to spans of grid columns whose header
 /// path ends in the expected label (and contains its group, when the header
-/// names one).
+/// names one). `template_keys` are the keys of `expected` when it is a
+/// template's list.
 fn map_columns(
     layout: &Layout,
-    headers: &[usize],
+    headers: Range<usize>,
     expected: &[String],
+    template_keys: Option<&[ColumnKey]>,
 ) -> Option<Vec<Range<usize>>> {
     let paths = layout.header_paths(headers);
     // Consecutive columns with the same path form one span.
@@ -326,27 +387,24 @@ fn map_columns(
             _ => spans.push((c..c + 1, p)),
         }
     }
+    let wanted: Cow<[ColumnKey]> = match template_keys {
+        Some(keys) => Cow::Borrowed(keys),
+        None => Cow::Owned(expected.iter().map(|w| ColumnKey::of(w)).collect()),
+    };
     // The template's column groups (表四: 行政复议, 未经复议直接起诉, 复议后起诉).
-    let groups: Vec<String> = expected
-        .iter()
-        .filter_map(|w| w.split_once('·').map(|(g, _)| key(g)))
-        .collect();
+    let groups: Vec<&String> = wanted.iter().filter_map(|w| w.group.as_ref()).collect();
     let mut out = Vec::with_capacity(expected.len());
     let mut next = 0;
-    for want in expected {
-        let (group, leaf) = want
-            .split_once('·')
-            .map_or((None, want.as_str()), |(g, l)| (Some(g), l));
-        let (leaf, group) = (key(leaf), group.map(key));
+    for ColumnKey { leaf, group } in wanted.iter() {
         let found = spans[next..].iter().position(|(_, p)| {
             let Some(&last) = p.last() else { return false };
-            layout.keys[last] == leaf
+            layout.keys[last] == *leaf
                 && group.as_ref().is_none_or(|g| {
                     // The header names the group, or names no group at all.
                     p.iter().any(|&i| &layout.keys[i] == g)
                         || !p[..p.len() - 1]
                             .iter()
-                            .any(|&i| groups.contains(&layout.keys[i]))
+                            .any(|&i| groups.contains(&&layout.keys[i]))
                 })
         })?;
         out.push(spans[next + found].0.clone());
@@ -417,14 +475,18 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
         pos += line.len();
         let body = crate::text::without_line_break(line);
         let range = start..start + body.len();
-        if !body.is_empty()
-            && !block.rows.is_empty()
-            && memchr::memchr(b'|', body.as_bytes()).is_some()
-            && is_markdown_rule(body)
-        {
+        // One search for either delimiter: most lines have neither. `|` and
+        // tab are ASCII, never inside a UTF-8 sequence.
+        let b = body.as_bytes();
+        let Some(first) = memchr::memchr2(b'|', b'\t', b) else {
+            block.flush(text, &mut out);
+            continue;
+        };
+        let bar = b[first] == b'|' || memchr::memchr(b'|', &b[first + 1..]).is_some();
+        if bar && !block.rows.is_empty() && is_markdown_rule(body) {
             continue;
         }
-        if !block.push_row(text, range) {
+        if !block.push_row(text, range, bar) {
             block.flush(text, &mut out);
         }
     }
@@ -438,32 +500,30 @@ pub fn text_grids(text: &str) -> Vec<Grid> {
 struct Block {
     /// Per row: its line, its separator and the span of its cells.
     rows: Vec<(Range<usize>, u8, Range<usize>)>,
+    /// The cells of all rows.
+    n_cells: usize,
     /// Rows with two or more filled cells.
     filled_rows: usize,
 }
 
-/// The separator of a pipe or tab row and the span of its cells (inside the
-/// outer bars), or `None` when `line` has neither.
-fn row_area(text: &str, line: &Range<usize>) -> Option<(u8, Range<usize>)> {
-    let s = &text[line.clone()];
-    // `|` and tab are ASCII: found by bytes, never inside a UTF-8 sequence.
-    if memchr::memchr(b'|', s.as_bytes()).is_some() {
-        let rest = trim_start_space(s);
-        let trimmed = trim_end_space(rest);
-        let mut a = line.start + (s.len() - rest.len());
-        let mut b = a + trimmed.len();
-        if trimmed.starts_with('|') {
-            a += 1;
-        }
-        if trimmed.ends_with('|') && b > a {
-            b -= 1;
-        }
-        Some((b'|', a..b))
-    } else if memchr::memchr(b'\t', s.as_bytes()).is_some() {
-        Some((b'\t', line.clone()))
-    } else {
-        None
+/// The separator of a pipe row (`bar`) or a tab row and the span of its
+/// cells (inside the outer bars).
+fn row_area(text: &str, line: &Range<usize>, bar: bool) -> (u8, Range<usize>) {
+    if !bar {
+        return (b'\t', line.clone());
     }
+    let s = &text[line.clone()];
+    let rest = trim_start_space(s);
+    let trimmed = trim_end_space(rest);
+    let mut a = line.start + (s.len() - rest.len());
+    let mut b = a + trimmed.len();
+    if trimmed.starts_with('|') {
+        a += 1;
+    }
+    if trimmed.ends_with('|') && b > a {
+        b -= 1;
+    }
+    (b'|', a..b)
 }
 
 /// The cells of a row area, trimmed, in order.
@@ -482,20 +542,35 @@ fn area_cells(text: &str, sep: u8, area: Range<usize>) -> impl Iterator<Item = R
 }
 
 impl Block {
-    /// Add `line` as a row when it is a pipe or tab row of two or more cells.
-    fn push_row(&mut self, text: &str, line: Range<usize>) -> bool {
-        let Some((sep, area)) = row_area(text, &line) else {
+    /// Add `line`, which holds a `|` (`bar`) or a tab, as a row when it is a
+    /// pipe or tab row of two or more cells.
+    fn push_row(&mut self, text: &str, line: Range<usize>, bar: bool) -> bool {
+        let (sep, area) = row_area(text, &line, bar);
+        let mut seps = memchr::memchr_iter(sep, &text.as_bytes()[area.clone()]);
+        // A row of one cell (`规章 |`, one cell per line) is no row.
+        let Some(first) = seps.next() else {
             return false;
         };
         let (mut n, mut filled, mut long) = (0, 0, false);
-        for cell in area_cells(text, sep, area.clone()) {
+        // Cells as `area_cells` gives them, without trimming their ends: a
+        // cell is filled when anything but whitespace starts it after its
+        // leading whitespace, long only when its whole text is.
+        let mut cell_start = area.start;
+        for cell_end in std::iter::once(first)
+            .chain(seps)
+            .map(|i| area.start + i)
+            .chain([area.end])
+        {
+            let cell = trim_start_space(&text[cell_start..cell_end]);
+            cell_start = cell_end + 1;
             n += 1;
             filled += usize::from(!cell.is_empty());
-            long |= cell.len() > MAX_GRID_CELL_BYTES;
+            long |= cell.len() > MAX_GRID_CELL_BYTES
+                && trim_end_space(cell).len() > MAX_GRID_CELL_BYTES;
         }
-        // A row of one cell is no row. One of more cells than any template
-        // row has, or with a cell longer than any label, is a whole table (or
-        // page) flattened onto one line: read cell by cell as text.
+        // A row of more cells than any template row has, or with a cell
+        // longer than any label, is a whole table (or page) flattened onto
+        // one line: read cell by cell as text.
         if !(2..=MAX_GRID_COLUMNS).contains(&n) || long {
             return false;
         }
@@ -503,13 +578,14 @@ impl Block {
             self.filled_rows += 1;
         }
         self.rows.push((line, sep, area));
+        self.n_cells += n;
         true
     }
 
     /// End the block: a grid when two of its rows have two filled cells.
     fn flush(&mut self, text: &str, out: &mut Vec<Grid>) {
         if self.filled_rows >= 2 {
-            let mut cells = Vec::new();
+            let mut cells = Vec::with_capacity(self.n_cells);
             let mut n_cols = 0;
             for (r, (_, sep, area)) in self.rows.iter().enumerate() {
                 for (c, range) in area_cells(text, *sep, area.clone()).enumerate() {
@@ -535,6 +611,7 @@ impl Block {
         }
         self.rows.clear();
         self.filled_rows = 0;
+        self.n_cells = 0;
     }
 }
 
@@ -624,6 +701,59 @@ mod tests {
                     assert_eq!(&text[layout.grid.cells[p[0].unwrap()].range.clone()], want);
                 }
                 _ => panic!("not placed"),
+            }
+        }
+    }
+
+    #[test]
+    fn different_numbers_under_one_column_are_not_placed() {
+        // Numbers are compared by their text: ` 4` and `4 ` are one value
+        // repeated over a merged cell, `3` and `5` are two.
+        let text =
+            "| 信息内容 | 本年处理决定数量 | | |\n| 行政许可 | 3 | 5 | |\n| 行政处罚 | 4 |4 | |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        let columns = ["本年处理决定数量".to_string()];
+        assert!(matches!(
+            row_cells(&layout, 1, &columns),
+            RowCells::Misfit(_)
+        ));
+        assert!(matches!(
+            row_cells(&layout, 2, &columns),
+            RowCells::Placed(_)
+        ));
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // lists of one span
+    fn stray_numbers_are_found_between_spans() {
+        // `place` looks for numbers in the gaps between the spans; the general
+        // rule is any number in a column under no span.
+        let text = "| 甲 | 1 | 乙 | 2 | 𠮷 | ３ |  |\n| 丙 | 4 | 5 |  | 6 | 丁 | 7 |\n";
+        let grids = text_grids(text);
+        let layout = Layout::new(text, &grids[0]);
+        let n = layout.grid.n_cols;
+        let span_lists: [&[Range<usize>]; 6] = [
+            &[],
+            &[1..2],
+            &[1..2, 3..4],
+            &[0..3, 5..7],
+            &[1..2, 3..5, 6..7],
+            &[0..7],
+        ];
+        for r in 0..layout.grid.n_rows {
+            for spans in span_lists {
+                let covered = |c: usize| spans.iter().any(|s| s.contains(&c));
+                let stray =
+                    (0..n).any(|c| !covered(c) && layout.content_at(r, c) == Content::Number);
+                let labels = spans
+                    .iter()
+                    .flat_map(|s| s.clone())
+                    .any(|c| layout.content_at(r, c) == Content::Label);
+                let placed = place(&layout, r, spans).is_some();
+                if !labels {
+                    assert_eq!(placed, !stray, "row {r}, spans {spans:?}");
+                }
             }
         }
     }

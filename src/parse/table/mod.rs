@@ -86,6 +86,7 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
 fn tokens_of(text: &str, region: &Range<usize>, grids: &[(usize, &Grid)]) -> Vec<Token> {
     let skip: Vec<Range<usize>> = grids.iter().map(|(_, g)| g.range.clone()).collect();
     let mut out = tokens::tokenize(text, region.clone(), &skip);
+    let text_tokens = out.len();
     for &(gi, g) in grids {
         for cell in &g.cells {
             if cell.range.is_empty() || !overlap(&cell.range, region) {
@@ -101,6 +102,9 @@ fn tokens_of(text: &str, region: &Range<usize>, grids: &[(usize, &Grid)]) -> Vec
             }
         }
     }
-    out.sort_by_key(|t| t.range.start);
+    // The text's tokens come in reading order; grid cells were appended.
+    if out.len() > text_tokens {
+        out.sort_by_key(|t| t.range.start);
+    }
     out
 }

@@ -143,6 +143,23 @@ impl Part {
     }
 }
 
+/// One reading of a row.
+#[derive(Clone, Copy)]
+enum Reading<'a> {
+    Read(&'a [Option<Piece>]),
+    Split(&'a [Part]),
+}
+
+impl Reading<'_> {
+    /// As [`Readings::int`].
+    fn int(self, c: usize) -> Option<Option<i64>> {
+        match self {
+            Reading::Read(cells) => Some(cells.get(c)?.as_ref().and_then(|(_, v)| v.as_i64())),
+            Reading::Split(parts) => Some(parts.get(c)?.int()),
+        }
+    }
+}
+
 impl Readings {
     fn len(&self) -> usize {
         match self {
@@ -160,11 +177,16 @@ impl Readings {
     /// The number in column `c` of reading `k`: `None` when the reading has
     /// no such column, `Some(None)` when the cell is not a whole number.
     fn int(&self, k: usize, c: usize) -> Option<Option<i64>> {
+        self.reading(k).int(c)
+    }
+
+    /// Reading `k`.
+    fn reading(&self, k: usize) -> Reading<'_> {
         match self {
-            Readings::None => None,
-            Readings::Read(cells) => Some(cells.get(c)?.as_ref().and_then(|(_, v)| v.as_i64())),
+            Readings::None => Reading::Read(&[]),
+            Readings::Read(cells) => Reading::Read(cells),
             Readings::Split { parts, width, .. } => {
-                (c < *width).then(|| parts[k * width + c].int())
+                Reading::Split(&parts[k * width..(k + 1) * width])
             }
         }
     }
@@ -218,6 +240,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
     let mut out: Vec<Option<RowOutcome>> = vec![None; inputs.len()];
     let mut cands: Vec<Readings> = vec![Readings::default(); inputs.len()];
     let mut kinds: Vec<CellKind> = Vec::new();
+    let mut bufs = SplitBufs::default();
     for (i, input) in inputs.into_iter().enumerate() {
         match input {
             RowInput::Absent => out[i] = Some(RowOutcome::Absent),
@@ -233,7 +256,7 @@ pub fn solve(text: &str, tpl: &TableTpl, inputs: Vec<RowInput>) -> Vec<RowOutcom
             RowInput::Tokens { toks, drop_item } => {
                 kinds.clear();
                 kinds.extend((0..tpl.columns_of(rows[i]).len()).map(|c| tpl.kind_of(rows[i], c)));
-                match row_candidates(text, &toks, &kinds, drop_item) {
+                match row_candidates(text, &toks, &kinds, drop_item, &mut bufs) {
                     Ok(c) => cands[i] = c,
                     Err(o) => out[i] = Some(o),
                 }
@@ -371,6 +394,7 @@ fn row_candidates(
     toks: &[Tok],
     kinds: &[CellKind],
     drop_item: bool,
+    bufs: &mut SplitBufs,
 ) -> Result<Readings, RowOutcome> {
     let n = kinds.len();
     let at = toks.first().map_or(0..0, |f| {
@@ -402,9 +426,10 @@ fn row_candidates(
     let mut split = Splitter {
         text,
         kinds,
-        info: Vec::with_capacity(toks.len()),
-        acc: Vec::with_capacity(n),
-        parts: Vec::new(),
+        info: std::mem::take(&mut bufs.info),
+        acc: std::mem::take(&mut bufs.acc),
+        // Room for one reading: most glued rows have one.
+        parts: Vec::with_capacity(n),
         count: 0,
         budget: MAX_SPLITS * 20,
     };
@@ -428,8 +453,11 @@ fn row_candidates(
         parts,
         count,
         budget,
+        info,
+        acc,
         ..
     } = split;
+    *bufs = SplitBufs { info, acc };
     if count >= MAX_SPLITS || budget == 0 {
         return Err(RowOutcome::Unreadable {
             reason: "数字粘连在一起，可能的拆分方式太多".into(),
@@ -536,6 +564,13 @@ struct TokInfo {
     whole: Option<Part>,
 }
 
+/// The buffers of the split search, kept from row to row.
+#[derive(Default)]
+struct SplitBufs {
+    info: Vec<TokInfo>,
+    acc: Vec<Part>,
+}
+
 /// The search for every way to read a row's tokens as the cells of `kinds`.
 /// The values of the pieces are made as the pieces are taken, so the
 /// readings sharing a piece share its parse.
@@ -639,18 +674,17 @@ impl Splitter<'_> {
         }
         // Take the whole rest as the last piece of this token.
         if len == 1 || (len > 1 && run[0] != b'0') {
-            let value = if len <= 18 {
-                Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
-            } else {
-                part(text, t, start..t.num.end).value
-            };
-            let whole = Part {
+            let whole = || Part {
                 start,
                 end: t.range.end,
-                value,
+                value: if len <= 18 {
+                    Num::Int(run.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+                } else {
+                    part(text, t, start..t.num.end).value
+                },
             };
             if ti + 1 < toks.len() {
-                self.acc.push(whole);
+                self.acc.push(whole());
                 self.rec(toks, ti + 1, None);
                 self.acc.pop();
             } else if !self.exhausted() {
@@ -658,7 +692,7 @@ impl Splitter<'_> {
                 self.budget -= 1;
                 if need == 1 {
                     self.parts.extend_from_slice(&self.acc);
-                    self.parts.push(whole);
+                    self.parts.push(whole());
                     self.count += 1;
                 }
             }
@@ -791,26 +825,26 @@ fn valid_part(s: &str, kind: CellKind) -> bool {
     int_ok && frac_ok
 }
 
-/// An identity on candidate indices: cells as (row, column).
-struct Ident<'c> {
-    check: &'c Check,
-    /// Rows it involves (sorted, once each).
-    rows: Vec<usize>,
+/// The rows of the cells of an identity, with repeats.
+fn rows_of(check: &Check) -> impl Iterator<Item = usize> + '_ {
+    check.left.iter().chain(&check.right).map(|&(r, _)| r)
+}
+
+/// The row all the cells of an identity are in, if they are in one.
+fn own_row(check: &Check) -> Option<usize> {
+    let mut rows = rows_of(check);
+    let first = rows.next()?;
+    rows.all(|r| r == first).then_some(first)
 }
 
 /// The joint reading: for every row with several candidates, the index of
 /// the forced one, or `None` when the identities do not force one.
 fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<usize>> {
     let n = cands.len();
-    let mut idents: Vec<Ident> = checks
+    let mut idents: Vec<&Check> = checks
         .iter()
-        .map(|c| {
-            let mut rows: Vec<usize> = c.left.iter().chain(&c.right).map(|&(r, _)| r).collect();
-            rows.sort_unstable();
-            rows.dedup();
-            Ident { check: c, rows }
-        })
-        .filter(|id| id.rows.iter().all(|&r| cands[r].len() > 0))
+        .copied()
+        .filter(|c| rows_of(c).all(|r| cands[r].len() > 0))
         .collect();
     let mut s = Search::new(cands, &idents);
     // Each row's readings that keep the row's own identities (its total).
@@ -821,7 +855,7 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
         .filter(|&r| cands[r].len() > MAX_WRONG_ROW_SPLITS && viable[r].is_empty())
         .collect();
     if !hopeless.is_empty() {
-        idents.retain(|id| !id.rows.iter().any(|r| hopeless.contains(r)));
+        idents.retain(|c| !rows_of(c).any(|r| hopeless.contains(&r)));
         s = Search::new(cands, &idents);
     }
     let rows: Vec<usize> = (0..n)
@@ -829,9 +863,9 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
         .collect();
     // The rows that are totals of others.
     let mut is_total = vec![false; n];
-    for id in &idents {
-        if id.check.kind == IdentityKind::Total && id.rows.len() > 1 {
-            for &(r, _) in &id.check.left {
+    for c in &idents {
+        if c.kind == IdentityKind::Total && own_row(c).is_none() && rows_of(c).next().is_some() {
+            for &(r, _) in &c.left {
                 is_total[r] = true;
             }
         }
@@ -843,9 +877,9 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
         order.sort_unstable_by_key(|&r| (choices[r].len() > 1, !is_total[r], choices[r].len(), r));
         order
     };
+    s.choices = viable;
     // 1. Every identity holds: only readings that keep their row's own identities.
-    if rows.iter().all(|&r| !viable[r].is_empty()) {
-        s.choices = viable.clone();
+    if rows.iter().all(|&r| !s.choices[r].is_empty()) {
         s.order = order(&s.choices);
         let mut sols: Vec<Vec<Option<usize>>> = Vec::new();
         s.satisfy(0, None, &mut sols);
@@ -863,15 +897,11 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
     // one wrong number explains every identity it breaks (so a real wrong total
     // in a glued table is reported, with the cells it summed), and which the
     // identities it keeps still force.
-    s.choices = (0..n)
-        .map(|r| {
-            if viable[r].is_empty() {
-                (0..cands[r].len()).collect()
-            } else {
-                viable[r].clone()
-            }
-        })
-        .collect();
+    for (choices, readings) in s.choices.iter_mut().zip(cands) {
+        if choices.is_empty() {
+            *choices = (0..readings.len()).collect();
+        }
+    }
     s.order = order(&s.choices);
     let mut best: (usize, Vec<Vec<Option<usize>>>) = (usize::MAX, Vec::new());
     s.minimise(0, 0, &mut best);
@@ -881,14 +911,14 @@ fn joint(cands: &[Readings], checks: &[&Check], followed: bool) -> Vec<Option<us
     let reading = best.1.remove(0);
     let broken: Vec<&Check> = idents
         .iter()
-        .filter(|id| s.holds(id, &reading) == Some(false))
-        .map(|id| id.check)
+        .copied()
+        .filter(|c| s.holds(c, &reading) == Some(false))
         .collect();
     if common_cell(&broken).is_none() {
         return vec![None; n];
     }
     let kept: Vec<usize> = (0..idents.len())
-        .filter(|&i| s.holds(&idents[i], &reading) != Some(false))
+        .filter(|&i| s.holds(idents[i], &reading) != Some(false))
         .collect();
     let mut sols = Vec::new();
     // (The searches above leave every row unassigned.)
@@ -959,25 +989,25 @@ struct PerRow<T> {
 }
 
 impl<T: Copy + Default> PerRow<T> {
-    /// The lists of `n` rows from (row, item) pairs (in reverse order within
-    /// a row).
-    fn new(n: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
-        // Count per row, then place each item below the end of its row.
-        let mut at = vec![0; n + 1];
-        for (r, _) in pairs.clone() {
-            at[r] += 1;
-        }
+    /// Room for the lists of `counts.len() - 1` rows, `counts[r]` items in
+    /// row `r` (the last count is 0); [`PerRow::put`] the items then.
+    fn with_counts(mut at: Vec<usize>) -> Self {
+        // Each row's end: rows fill from their end.
         let mut end = 0;
         for a in &mut at {
             end += *a;
             *a = end;
         }
-        let mut items = vec![T::default(); end];
-        for (r, item) in pairs {
-            at[r] -= 1;
-            items[at[r]] = item;
+        PerRow {
+            at,
+            items: vec![T::default(); end],
         }
-        PerRow { at, items }
+    }
+
+    /// Add an item to row `r` (each row's items come out in reverse).
+    fn put(&mut self, r: usize, item: T) {
+        self.at[r] -= 1;
+        self.items[self.at[r]] = item;
     }
 
     fn of(&self, r: usize) -> &[T] {
@@ -987,7 +1017,7 @@ impl<T: Copy + Default> PerRow<T> {
 
 struct Search<'a> {
     cands: &'a [Readings],
-    idents: &'a [Ident<'a>],
+    idents: &'a [&'a Check],
     /// Per row, the identities that involve it.
     touching: PerRow<usize>,
     /// Per row, its cells in the identities: (identity, side, column), one
@@ -1020,28 +1050,41 @@ struct Tally {
 }
 
 impl<'a> Search<'a> {
-    fn new(cands: &'a [Readings], idents: &'a [Ident<'a>]) -> Self {
+    fn new(cands: &'a [Readings], idents: &'a [&'a Check]) -> Self {
         let n = cands.len();
-        let touching = PerRow::new(
-            n,
-            idents
-                .iter()
-                .enumerate()
-                .flat_map(|(i, id)| id.rows.iter().map(move |&r| (r, i))),
-        );
-        let cells = PerRow::new(
-            n,
-            idents.iter().enumerate().flat_map(|(i, id)| {
-                let left = id.check.left.iter().map(move |&(r, c)| (r, (i, 0, c)));
-                let right = id.check.right.iter().map(move |&(r, c)| (r, (i, 1, c)));
-                left.chain(right)
-            }),
-        );
+        // How many cells each row has in the identities, and in how many
+        // identities it is: `seen[r]` is the last identity counted in row `r`.
+        let mut seen = vec![usize::MAX; n];
+        let mut cells_in = vec![0; n + 1];
+        let mut touching_in = vec![0; n + 1];
+        for (i, check) in idents.iter().enumerate() {
+            for r in rows_of(check) {
+                cells_in[r] += 1;
+                if seen[r] != i {
+                    seen[r] = i;
+                    touching_in[r] += 1;
+                }
+            }
+        }
+        let mut cells = PerRow::with_counts(cells_in);
+        let mut touching = PerRow::with_counts(touching_in);
+        seen.fill(usize::MAX);
+        for (i, check) in idents.iter().enumerate() {
+            for (side, list) in [&check.left, &check.right].into_iter().enumerate() {
+                for &(r, c) in list {
+                    cells.put(r, (i, side, c));
+                    if seen[r] != i {
+                        seen[r] = i;
+                        touching.put(r, i);
+                    }
+                }
+            }
+        }
         let tally = idents
             .iter()
-            .map(|id| Tally {
+            .map(|check| Tally {
                 sum: [0, 0],
-                unknown: [id.check.left.len(), id.check.right.len()],
+                unknown: [check.left.len(), check.right.len()],
                 bad: 0,
             })
             .collect();
@@ -1072,9 +1115,10 @@ impl<'a> Search<'a> {
 
     /// Add the cells of reading `k` of row `r` to the tallies (or take them off).
     fn count(&mut self, r: usize, k: usize, add: bool) {
+        let reading = self.cands[r].reading(k);
         for &(i, side, c) in self.cells.of(r) {
             let t = &mut self.tally[i];
-            match self.cands[r].int(k, c) {
+            match reading.int(c) {
                 // No such column: never known.
                 None => {}
                 Some(None) if add => t.bad += 1,
@@ -1102,31 +1146,29 @@ impl<'a> Search<'a> {
         if lc && rc {
             return t.sum[0] != t.sum[1];
         }
-        self.idents[i].check.kind == IdentityKind::Total && lc && t.sum[1] > t.sum[0]
+        self.idents[i].kind == IdentityKind::Total && lc && t.sum[1] > t.sum[0]
     }
 
     /// The readings of row `r` that keep the identities of that row alone.
     fn viable(&self, r: usize) -> Vec<usize> {
-        let own: Vec<&Ident> = self
-            .touching
-            .of(r)
-            .iter()
-            .map(|&i| &self.idents[i])
-            .filter(|id| id.rows == [r])
-            .collect();
         let readings = &self.cands[r];
-        (0..readings.len())
-            .filter(|&k| {
-                own.iter()
-                    .all(|id| judge(id.check, |(_, c)| readings.int(k, c)) != Some(false))
-            })
-            .collect()
+        let mut out: Vec<usize> = (0..readings.len()).collect();
+        for &i in self.touching.of(r) {
+            let check = self.idents[i];
+            if own_row(check) == Some(r) {
+                out.retain(|&k| {
+                    let reading = readings.reading(k);
+                    judge(check, |(_, c)| reading.int(c)) != Some(false)
+                });
+            }
+        }
+        out
     }
 
     /// `Some(true)` / `Some(false)` once decidable, `None` before (or when a
     /// cell is not a whole number, which no identity can judge).
-    fn holds(&self, id: &Ident, assign: &[Option<usize>]) -> Option<bool> {
-        judge(id.check, |(r, c)| self.cands[r].int(assign[r]?, c))
+    fn holds(&self, check: &Check, assign: &[Option<usize>]) -> Option<bool> {
+        judge(check, |(r, c)| self.cands[r].int(assign[r]?, c))
     }
 
     /// The identities touching row `r` (among `ids`, a sorted list, or all

@@ -241,9 +241,9 @@ pub fn number_with_unit(s: &str) -> Option<usize> {
     is_numeric(&s[..s.len() - unit.len()]).then_some(unit.len())
 }
 
-/// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`.
+/// Page furniture inside tables: `-3-`, `- 3 -`, `第3页`, `3/6`, given the
+/// line without surrounding whitespace.
 fn is_page_footer(line: &str) -> bool {
-    let line = trim_space(line);
     if line.is_empty() || line.len() > 24 || !line.starts_with(['-', '—', '－', '第']) {
         return false;
     }
@@ -260,17 +260,20 @@ fn is_page_footer(line: &str) -> bool {
 
 /// Whether `s` holds an ASCII or a full-width digit (`０`–`９`: EF BC 90–99
 /// in UTF-8), read byte by byte.
+#[cfg(test)]
 fn has_digit(s: &str) -> bool {
     scan(s, false)
 }
 
 /// Whether `s` holds a digit (ASCII or full-width) or a sentence end (`。`
 /// `；` `！` `？` `;`): one pass over the bytes, for the common label word.
+#[cfg(test)]
 fn has_digit_or_sentence_end(s: &str) -> bool {
     scan(s, true)
 }
 
 /// A digit, or with `sentence_ends` a sentence end too, in one pass over the bytes.
+#[cfg(test)]
 fn scan(s: &str, sentence_ends: bool) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &c)| match c {
@@ -289,12 +292,189 @@ fn scan(s: &str, sentence_ends: bool) -> bool {
     })
 }
 
+/// What one pass over the bytes of a table line (without surrounding
+/// whitespace) finds: every per-line test of [`tokenize`] reads it, instead
+/// of walking the line once per test. The pass stops early once the line is
+/// known to hold several words or cells and a digit: then only `digit`,
+/// `delimiter`, `filled` (2) or `word_break`, `rule` and `bars_only` (both
+/// false) are told, which is all such a line is asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LineScan {
+    /// An ASCII or a full-width digit ([`has_digit`]).
+    digit: bool,
+    /// A sentence end (`。` `；` `！` `？` `;`).
+    sentence_end: bool,
+    /// Byte offset of the last `。`.
+    last_period: Option<usize>,
+    /// A `|` or a tab.
+    delimiter: bool,
+    /// Cells (text between delimiters) holding more than whitespace; 2 for
+    /// two or more.
+    filled: u8,
+    /// Whitespace between two words of one cell.
+    word_break: bool,
+    /// From the first to the last character that is neither whitespace nor
+    /// a delimiter.
+    content: Range<usize>,
+    /// A Markdown table rule ([`is_markdown_rule`]).
+    rule: bool,
+    /// Only `|` and ASCII whitespace.
+    bars_only: bool,
+}
+
+/// [`LineScan`]'s byte classes, one bit each.
+const DIGIT: u8 = 1;
+const SENTENCE_END: u8 = 2;
+const DASH: u8 = 4;
+const DELIMITER: u8 = 8;
+const SPACE: u8 = 16;
+/// A byte a Markdown rule may hold.
+const RULE: u8 = 32;
+/// `|` or ASCII whitespace.
+const BAR_OR_SPACE: u8 = 64;
+/// The first byte of a character that may be a sentence end, a full-width
+/// digit or whitespace: read further.
+const LEAD: u8 = 128;
+
+/// The class bits of every byte (continuation bytes are never looked up).
+const CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = DIGIT;
+        c += 1;
+    }
+    t[b';' as usize] = SENTENCE_END;
+    t[b'-' as usize] = DASH | RULE;
+    t[b':' as usize] = RULE;
+    t[b'|' as usize] = DELIMITER | RULE | BAR_OR_SPACE;
+    t[b'\t' as usize] = DELIMITER | RULE | BAR_OR_SPACE;
+    t[b' ' as usize] = SPACE | RULE | BAR_OR_SPACE;
+    t[b'\n' as usize] = SPACE | BAR_OR_SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE | BAR_OR_SPACE;
+    t[b'\r' as usize] = SPACE | BAR_OR_SPACE;
+    // `。` and U+3000 (E3), full-width digits and `；！？` (EF), the other
+    // non-ASCII whitespace (C2, E1, E2).
+    t[0xC2] = LEAD;
+    t[0xE1] = LEAD;
+    t[0xE2] = LEAD;
+    t[0xE3] = LEAD;
+    t[0xEF] = LEAD;
+    t
+};
+
+/// The class bits of the character starting at byte `i` of `b`.
+#[inline(always)]
+fn class_at(b: &[u8], i: usize) -> u8 {
+    let class = CLASS[b[i] as usize];
+    if class & LEAD == 0 {
+        return class;
+    }
+    // A character to read further: text of some kind, or whitespace.
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        // `。` E3 80 82
+        0xE3 if at(1) == 0x80 && at(2) == 0x82 => SENTENCE_END,
+        // `０`–`９` EF BC 90–99; `；` EF BC 9B, `！` EF BC 81, `？` EF BC 9F
+        0xEF if at(1) == 0xBC => match at(2) {
+            0x90..=0x99 => DIGIT,
+            0x9B | 0x81 | 0x9F => SENTENCE_END,
+            _ => 0,
+        },
+        _ if space_len(b, i) > 0 => SPACE,
+        _ => 0,
+    }
+}
+
+impl LineScan {
+    fn of(s: &str) -> Self {
+        let b = s.as_bytes();
+        let mut scan = LineScan::default();
+        // Class bits seen in any byte, and in every byte.
+        let (mut any, mut every) = (0u8, !0u8);
+        // Outside any cell's text (`Out`), in a word (`Word`), or after
+        // whitespace following a word in the same cell (`Gap`).
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum At {
+            Out,
+            Word,
+            Gap,
+        }
+        let mut at = At::Out;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let mut class = CLASS[c as usize];
+            if class == 0 && at == At::Word {
+                // The common case: more of a word.
+                every = 0;
+                i += utf8_len(c);
+                continue;
+            }
+            if class & LEAD != 0 {
+                class = class_at(b, i);
+                if c == 0xE3 && class == SENTENCE_END {
+                    scan.last_period = Some(i);
+                }
+            }
+            any |= class;
+            every &= class;
+            if class & (DELIMITER | SPACE) != 0 {
+                if at == At::Word {
+                    scan.content.end = i;
+                }
+                at = match at {
+                    _ if class & DELIMITER != 0 => At::Out,
+                    At::Out => At::Out,
+                    At::Word | At::Gap => At::Gap,
+                };
+            } else if at != At::Word {
+                // A word starts.
+                if (scan.filled == 2 || scan.word_break) && any & DIGIT != 0 && every & RULE == 0 {
+                    // The line has several words and a digit: nothing
+                    // more read here matters but its delimiters.
+                    scan.digit = true;
+                    scan.delimiter =
+                        any & DELIMITER != 0 || memchr::memchr2(b'|', b'\t', &b[i..]).is_some();
+                    return scan;
+                }
+                if at == At::Gap {
+                    scan.word_break = true;
+                } else {
+                    if scan.filled == 0 {
+                        scan.content.start = i;
+                    }
+                    scan.filled = (scan.filled + 1).min(2);
+                }
+                at = At::Word;
+            }
+            i += utf8_len(c);
+        }
+        if at == At::Word {
+            scan.content.end = b.len();
+        }
+        scan.digit = any & DIGIT != 0;
+        scan.sentence_end = any & SENTENCE_END != 0;
+        scan.delimiter = any & DELIMITER != 0;
+        scan.rule =
+            every & RULE != 0 && any & DASH != 0 && matches!(b.first(), Some(b'|' | b'-' | b':'));
+        scan.bars_only = every & BAR_OR_SPACE != 0;
+        scan
+    }
+}
+
 pub fn is_markdown_rule(line: &str) -> bool {
     let t = trim_space(line);
     matches!(t.as_bytes().first(), Some(b'|' | b'-' | b':'))
         && t.contains('-')
         && t.bytes()
             .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
+}
+
+/// Byte offset of `part`, a slice of `whole`, in `whole`.
+fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// Split `text[region]` into table tokens, in reading order, leaving out the
@@ -312,33 +492,31 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
         let body = crate::text::without_line_break(line);
         let end = start + body.len();
         let trimmed = trim_space(body);
-        if trimmed.is_empty() || is_page_footer(trimmed) || is_markdown_rule(trimmed) {
+        if trimmed.is_empty() {
+            continue;
+        }
+        let mut scan = LineScan::of(trimmed);
+        if scan.rule || is_page_footer(trimmed) {
             continue;
         }
         // Prose without a single number holds no cell of a table; what
         // follows its last sentence may (`…予以答复。申请人情况自然人…`, a line a
         // converter broke away from its numbers).
-        let digits = has_digit(trimmed);
-        let (start, body) = match body.rfind('。').filter(|_| !digits) {
+        let lead = offset_in(body, trimmed);
+        let (start, body, trimmed) = match scan.last_period.filter(|_| !scan.digit) {
             Some(i) => {
-                let cut = i + '。'.len_utf8();
-                (start + cut, &body[cut..])
+                let cut = lead + i + '。'.len_utf8();
+                let body = &body[cut..];
+                let trimmed = trim_space(body);
+                if trimmed.is_empty() {
+                    continue;
+                }
+                scan = LineScan::of(trimmed);
+                (start + cut, body, trimmed)
             }
-            None => (start, body),
+            None => (start, body, trimmed),
         };
-        let trimmed = if body.len() < end - start {
-            trim_space(body)
-        } else {
-            trimmed
-        };
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed != "|"
-            && trimmed
-                .bytes()
-                .all(|b| b == b'|' || b.is_ascii_whitespace())
-        {
+        if trimmed != "|" && scan.bars_only {
             // `|||` rows are separators left by HTML-to-text conversion.
             continue;
         }
@@ -348,10 +526,23 @@ pub fn tokenize(text: &str, region: Range<usize>, skip: &[Range<usize>]) -> Vec<
             out.push(Token::new(Kind::Blank, at..at + 1, true));
             continue;
         }
-        if memchr::memchr2(b'|', b'\t', body.as_bytes()).is_some() {
-            cells(text, start, end, trimmed.starts_with('|'), &mut out);
+        // `|` is no whitespace: outside the trimmed text only a tab may stand.
+        let lead = offset_in(body, trimmed);
+        let edges = [&body[..lead], &body[lead + trimmed.len()..]];
+        let delimited = scan.delimiter || edges.iter().any(|e| e.bytes().any(|b| b == b'\t'));
+        let markdown_row = trimmed.starts_with('|');
+        if scan.filled == 1 && !scan.word_break && !markdown_row {
+            // The common case: one word, in one cell of its own when a
+            // delimiter stands beside it (`\t0`, `规章 |`).
+            let from = start + lead;
+            let word = from + scan.content.start..from + scan.content.end;
+            let mixed = scan.digit || scan.sentence_end;
+            runs_of(text, word, delimited, mixed, &mut out);
+        } else if delimited {
+            cells(text, start, end, markdown_row, &mut out);
         } else {
-            words(text, start, end, false, &mut out);
+            // Several words (one would have been read above).
+            split_words(text, start, end, false, &mut out);
         }
     }
     out
@@ -397,31 +588,59 @@ pub fn cell_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 /// Space-separated words; a word that is one whole cell is delimited.
 fn words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
-    let w = &text[start..end];
-    // The common case: one word with no space around it.
-    if !w.is_empty() && w.bytes().all(|b| b > b' ') && !has_unicode_space(w) {
-        runs(text, start..end, cell, out);
+    // The common case: one word (no `|` or tab in it, which a grid cell may
+    // hold: those are word characters here).
+    let scan = LineScan::of(&text[start..end]);
+    if scan.filled == 1 && !scan.word_break && !scan.delimiter {
+        let word = start + scan.content.start..start + scan.content.end;
+        runs_of(text, word, cell, scan.digit || scan.sentence_end, out);
         return;
     }
-    let mut words = space_separated(&text[start..end]).peekable();
-    let Some(first) = words.next() else { return };
+    split_words(text, start, end, cell, out);
+}
+
+/// [`words`], for text that may hold several words: one pass finds each
+/// word and whether it holds a digit or a sentence end.
+fn split_words(text: &str, start: usize, end: usize, cell: bool, out: &mut Vec<Token>) {
+    let b = &text.as_bytes()[start..end];
+    // Whitespace as `space_len` reads it: tab too, a delimiter elsewhere.
+    let space = |i: usize| b[i] == b'\t' || class_at(b, i) & SPACE != 0;
+    // The word at or after byte `i`, and whether it is `mixed`.
+    let word_from = |mut i: usize| -> Option<(Range<usize>, bool)> {
+        while i < b.len() && space(i) {
+            i += utf8_len(b[i]);
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let (from, mut mixed) = (i, false);
+        while i < b.len() && !space(i) {
+            mixed |= class_at(b, i) & (DIGIT | SENTENCE_END) != 0;
+            i += utf8_len(b[i]);
+        }
+        Some((from..i, mixed))
+    };
+    let Some(first) = word_from(0) else { return };
+    let mut next = word_from(first.0.end);
     // A delimited cell holding a single word is atomic; a cell holding several
     // space-separated words is read word by word (`0 0 0` in one tab cell).
-    let whole_cell = cell && words.peek().is_none();
-    for w in std::iter::once(first).chain(words) {
-        runs(text, start + w.start..start + w.end, whole_cell, out);
+    let whole_cell = cell && next.is_none();
+    runs_of(
+        text,
+        start + first.0.start..start + first.0.end,
+        whole_cell,
+        first.1,
+        out,
+    );
+    while let Some((w, mixed)) = next {
+        runs_of(text, start + w.start..start + w.end, whole_cell, mixed, out);
+        next = word_from(w.end);
     }
 }
 
-/// Whether `s` holds a non-ASCII whitespace character.
-fn has_unicode_space(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c >= 0x80 && space_len(b, i) > 0)
-}
-
-/// The byte ranges of the whitespace-separated words of `s`.
+/// The byte ranges of the whitespace-separated words of `s` (the oracle
+/// [`split_words`] is tested against).
+#[cfg(test)]
 fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = s.as_bytes();
     let mut i = 0;
@@ -444,14 +663,27 @@ fn space_separated(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Split one space-free word into prose, label and number runs.
+/// Split one space-free word into prose, label and number runs (the oracle
+/// [`split_words`] is tested against).
+#[cfg(test)]
 fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) {
+    let mixed = has_digit_or_sentence_end(&text[word.clone()]);
+    runs_of(text, word, whole_cell, mixed, out);
+}
+
+/// Split one space-free word into prose, label and number runs, told
+/// whether it holds a digit or a sentence end (`mixed`).
+fn runs_of(text: &str, word: Range<usize>, whole_cell: bool, mixed: bool, out: &mut Vec<Token>) {
     let w = &text[word.clone()];
+    // The commonest value: plain digits (no blank marker; `is_numeric`).
+    if mixed && w.bytes().all(|b| b.is_ascii_digit()) {
+        out.push(Token::new(Kind::Number, word, whole_cell));
+        return;
+    }
     if is_blank_marker(w) {
         out.push(Token::new(Kind::Blank, word, true));
         return;
     }
-    let mixed = has_digit_or_sentence_end(w);
     // A number (with or without a unit) has a digit; most words of a table are labels.
     if mixed && is_numeric(w) {
         out.push(Token::new(Kind::Number, word, whole_cell));
@@ -473,6 +705,7 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         return;
     }
     let from = word.start;
+    let bytes = text.as_bytes();
     let mut label_start: Option<usize> = None;
     let mut i = from;
     let flush_label = |label_start: &mut Option<usize>, to: usize, out: &mut Vec<Token>| {
@@ -490,7 +723,9 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         let rest = &text[i..word.end];
         let c = rest.chars().next().unwrap_or(' ');
         // A page number run into the text (`…9487-2-行政处罚`): not a value.
-        if let Some(len) = inline_footer(rest) {
+        // (Every page number starts with a dash: `-` 2D, `－` EF BC 8D, `—` E2 80 94.)
+        let dash = matches!(rest.as_bytes()[0], b'-' | 0xE2 | 0xEF);
+        if let Some(len) = dash.then(|| inline_footer(rest)).flatten() {
             flush_label(&mut label_start, i, out);
             i += len;
             continue;
@@ -505,6 +740,13 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
                 // A sentence end: the text before it (in this word) is prose.
                 out.push(Token::new(Kind::Prose, ls..i, true));
                 label_start = None;
+            } else {
+                // More of the label: on to the next byte that may start
+                // something else (always a character's first byte).
+                i += bytes[i..word.end]
+                    .iter()
+                    .position(|&b| may_end_label(b))
+                    .unwrap_or(word.end - i);
             }
             continue;
         }
@@ -552,6 +794,14 @@ fn runs(text: &str, word: Range<usize>, whole_cell: bool, out: &mut Vec<Token>) 
         i = num_end + unit;
     }
     flush_label(&mut label_start, word.end, out);
+}
+
+/// Whether a byte may start something other than more label text in
+/// [`runs_of`]: a digit, a dash (a sign or a page number), a sentence end.
+/// Every such character starts with one of these bytes: ASCII, `—` E2,
+/// `。` E3, and `－` `０`–`９` `；` `！` `？` EF.
+fn may_end_label(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b';' | 0xE2 | 0xE3 | 0xEF)
 }
 
 /// Byte length of a page number such as `-2-` or `－12－` at the start of
@@ -650,6 +900,133 @@ mod tests {
         for w in ["予以公开", "（：）", "、，", "", "〇"] {
             assert!(!has_digit_or_sentence_end(w), "{w}");
         }
+    }
+
+    /// [`LineScan`] as separate, straightforward passes over the characters.
+    fn line_scan_by_chars(t: &str) -> LineScan {
+        let delimiter = |c: char| matches!(c, '|' | '\t');
+        let cells: Vec<&str> = t.split(delimiter).map(str::trim).collect();
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        let content = match (
+            t.find(|c: char| !c.is_whitespace() && !delimiter(c)),
+            t.char_indices()
+                .rev()
+                .find(|&(_, c)| !c.is_whitespace() && !delimiter(c)),
+        ) {
+            (Some(a), Some((b, c))) => a..b + c.len_utf8(),
+            _ => 0..0,
+        };
+        LineScan {
+            digit: has_digit(t),
+            sentence_end: t.contains(['。', '；', '！', '？', ';']),
+            last_period: t.rfind('。'),
+            delimiter: t.contains(delimiter),
+            filled: filled.min(2) as u8,
+            word_break: cells.iter().any(|c| c.split_whitespace().count() > 1),
+            content,
+            rule: is_markdown_rule(t),
+            bars_only: t.bytes().all(|b| b == b'|' || b.is_ascii_whitespace()),
+        }
+    }
+
+    #[test]
+    fn line_scan_agrees_with_separate_passes() {
+        let pieces = [
+            "0", "12", "０", "a", "中", "𠮷", "。", "；", "？", ";", "|", "\t", " ", "\u{3000}",
+            "\u{a0}", "\u{2029}", "-", "—", "－", ":", "（", "：", "\u{3001}", "\u{1}",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "0", "中", " ", "|", "-"] {
+                        let s = format!("{a}{b}{c}{d}");
+                        let t = trim_space(&s);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let want = line_scan_by_chars(t);
+                        let got = LineScan::of(t);
+                        n += 1;
+                        if got.digit && (got.filled == 2 || got.word_break) {
+                            // Stopped early: only what such a line is asked.
+                            assert_eq!(
+                                (got.digit, got.delimiter, got.rule, got.bars_only),
+                                (want.digit, want.delimiter, want.rule, want.bars_only),
+                                "{t:?}"
+                            );
+                            assert!(want.filled == 2 || want.word_break, "{t:?}");
+                        } else {
+                            assert_eq!(got, want, "{t:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 50_000);
+    }
+
+    #[test]
+    fn split_words_agrees_with_words_then_runs() {
+        let facts = |t: &[Token]| -> Vec<(Kind, Range<usize>, bool, usize)> {
+            t.iter()
+                .map(|t| (t.kind, t.range.clone(), t.delimited, t.unit))
+                .collect()
+        };
+        let pieces = [
+            "0", "12", "０", "规章", "𠮷", "。", "；", ";", "|", "\t", " ", "\u{3000}", "\u{a0}",
+            "\u{2029}", "-", "－", "2笔", "（", "\u{1}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    for cell in [false, true] {
+                        let mut got = Vec::new();
+                        split_words(&s, 0, s.len(), cell, &mut got);
+                        let ws: Vec<Range<usize>> = space_separated(&s).collect();
+                        let whole_cell = cell && ws.len() == 1;
+                        let mut want = Vec::new();
+                        for w in ws {
+                            runs(&s, w, whole_cell, &mut want);
+                        }
+                        assert_eq!(facts(&got), facts(&want), "{s:?} {cell}");
+                        // One word takes the same way through `words`.
+                        let mut one = Vec::new();
+                        words(&s, 0, s.len(), cell, &mut one);
+                        assert_eq!(facts(&one), facts(&want), "{s:?} {cell}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn label_runs_skip_to_the_bytes_that_may_end_them() {
+        // Every character that is a digit, a dash or a sentence end starts
+        // with a byte `may_end_label` names; no other character's bytes do
+        // anything in a label but continue it.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let special =
+                is_digit(c) || matches!(c, '-' | '－' | '—' | '。' | '；' | '！' | '？' | ';');
+            let mut buf = [0; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if special {
+                assert!(may_end_label(first), "U+{:04X}", c as u32);
+            }
+        }
+        assert_eq!(
+            kinds("第二十条第（五）项—-3-公开。𠮷其他２件；共3"),
+            vec![
+                (Kind::Label, "第二十条第（五）项—"),
+                (Kind::Prose, "公开。"),
+                (Kind::Label, "𠮷其他"),
+                (Kind::Number, "２件"),
+                (Kind::Prose, "；"),
+                (Kind::Label, "共"),
+                (Kind::Number, "3"),
+            ]
+        );
     }
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {

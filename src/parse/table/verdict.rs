@@ -19,25 +19,6 @@ use crate::template::{RowTpl, TableTpl};
 use super::align::{Aligned, Stream};
 use super::solve::RowOutcome;
 
-/// The parts of a template table as (name, row indices).
-fn parts_of(tpl: &'static TableTpl) -> Vec<(&'static str, Vec<usize>)> {
-    let rows: Vec<&RowTpl> = tpl.rows().collect();
-    if tpl.parts.is_empty() {
-        return vec![(tpl.name.as_str(), (0..rows.len()).collect())];
-    }
-    tpl.parts
-        .iter()
-        .map(|p| {
-            let idx = p
-                .rows
-                .iter()
-                .filter_map(|k| rows.iter().position(|r| &r.row == k))
-                .collect();
-            (p.name.as_str(), idx)
-        })
-        .collect()
-}
-
 /// Assemble the table from its labels and row outcomes.
 pub fn build(
     tpl: &'static TableTpl,
@@ -47,13 +28,16 @@ pub fn build(
     outcomes: Vec<RowOutcome>,
 ) -> Table {
     let rows: Vec<&'static RowTpl> = tpl.rows().collect();
-    let parts_tpl = parts_of(tpl);
+    // The parts and each row's part, from the template.
+    let parts_tpl = &tpl.part_rows;
+    // At most every cell of every row is read.
+    let n_cells = rows.iter().map(|r| tpl.columns_of(r).len()).sum();
     let mut table = Table {
         id: &tpl.id,
         name: &tpl.name,
         format,
         range: stream.region.clone(),
-        cells: Vec::new(),
+        cells: Vec::with_capacity(n_cells),
         labels: Vec::new(),
         missing: Vec::new(),
         short_rows: Vec::new(),
@@ -62,7 +46,7 @@ pub fn build(
     };
     let part_of = |i: usize| {
         let i = i.min(rows.len().saturating_sub(1));
-        parts_tpl.iter().position(|(_, idx)| idx.contains(&i))
+        tpl.row_part.get(i).copied().flatten()
     };
     // Per part: whether its structure was followed, so that its labels (near
     // misses, missing ones) can be trusted; where it was not, a near miss or
@@ -145,7 +129,7 @@ pub fn build(
     // In a table of several parts, a label is named by its part.
     let part_name = |i: usize| {
         (parts_tpl.len() > 1)
-            .then(|| part_of(i).map(|p| parts_tpl[p].0))
+            .then(|| part_of(i).map(|p| parts_tpl[p].0.as_str()))
             .flatten()
     };
     table.labels = aligned
