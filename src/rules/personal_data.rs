@@ -176,36 +176,45 @@ fn read_runs(text: &str, b: &[u8], stretch: Range<usize>, out: &mut Vec<Run>) ->
             i += 1;
             continue;
         }
-        let start = i;
-        let mut digits = String::new();
-        let mut groups = vec![0usize];
-        loop {
-            if let Some((d, len)) = digit_at(text, i) {
-                digits.push(d);
-                *groups.last_mut().expect("one group") += 1;
-                i += len;
-            } else if matches!(b.get(i), Some(b' ' | b'-')) && digit_at(text, i + 1).is_some() {
-                groups.push(0);
-                i += 1;
-            } else {
-                if digits.len() == 17 && groups.len() == 1 && matches!(b.get(i), Some(b'X' | b'x'))
-                {
-                    digits.push('X');
-                    groups[0] += 1;
-                    i += 1;
-                }
-                break;
-            }
-        }
-        if digits.len() >= MIN_DIGITS {
-            out.push(Run {
-                range: start..i,
-                digits,
-                groups,
-            });
+        let run = read_run(text, b, i);
+        i = run.range.end;
+        if run.digits.len() >= MIN_DIGITS {
+            out.push(run);
         }
     }
     i
+}
+
+/// The digit run starting with the digit at `start`: digits with single
+/// spaces or dashes between groups, and an ID card's final `X`. `b` is the
+/// text up to the end of the range read: digits may go on past it, a
+/// separator or the `X` may not.
+fn read_run(text: &str, b: &[u8], start: usize) -> Run {
+    let mut i = start;
+    let mut digits = String::new();
+    let mut groups = vec![0usize];
+    loop {
+        if let Some((d, len)) = digit_at(text, i) {
+            digits.push(d);
+            *groups.last_mut().expect("one group") += 1;
+            i += len;
+        } else if matches!(b.get(i), Some(b' ' | b'-')) && digit_at(text, i + 1).is_some() {
+            groups.push(0);
+            i += 1;
+        } else {
+            if digits.len() == 17 && groups.len() == 1 && matches!(b.get(i), Some(b'X' | b'x')) {
+                digits.push('X');
+                groups[0] += 1;
+                i += 1;
+            }
+            break;
+        }
+    }
+    Run {
+        range: start..i,
+        digits,
+        groups,
+    }
 }
 
 fn is_id(run: &Run) -> bool {
@@ -384,30 +393,10 @@ mod tests {
                 i += 1;
                 continue;
             };
-            let start = i;
-            let (mut digits, mut groups) = (String::new(), vec![0usize]);
-            loop {
-                if let Some((d, len)) = digit_at(text, i) {
-                    digits.push(d);
-                    *groups.last_mut().unwrap() += 1;
-                    i += len;
-                } else if matches!(b.get(i), Some(b' ' | b'-')) && digit_at(text, i + 1).is_some() {
-                    groups.push(0);
-                    i += 1;
-                } else {
-                    if digits.len() == 17
-                        && groups.len() == 1
-                        && matches!(b.get(i), Some(b'X' | b'x'))
-                    {
-                        digits.push('X');
-                        groups[0] += 1;
-                        i += 1;
-                    }
-                    break;
-                }
-            }
-            if digits.len() >= MIN_DIGITS {
-                out.push((start..i, digits, groups));
+            let run = read_run(text, b, i);
+            i = run.range.end;
+            if run.digits.len() >= MIN_DIGITS {
+                out.push((run.range, run.digits, run.groups));
             }
         }
         out
