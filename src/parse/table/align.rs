@@ -141,13 +141,8 @@ impl<'a> Stream<'a> {
         if from >= to {
             return None;
         }
-        let lo = self.by_char.partition_point(|&e| e < char_at(first, from));
         let mut n = None;
-        for &e in &self.by_char[lo..] {
-            let (c, p) = char_and_position(e);
-            if c != first || p >= to {
-                break;
-            }
+        for p in self.positions_of(first, from, to) {
             if !self.lstr[self.lbyte[p]..].starts_with(needle) {
                 continue;
             }
@@ -236,25 +231,26 @@ impl<'a> Stream<'a> {
     /// The first stretch holding the characters of `needle` in order, close
     /// together (as [`Stream::find_loose`]).
     fn loose_span(&self, needle: &str) -> Option<Range<usize>> {
-        let limit = char_len(needle) * 8 + 16;
-        let first = needle.chars().next()?;
-        self.positions_of(first, 0, self.keys.len())
-            .find_map(|start| {
-                let window = &self.keys[start..self.keys.len().min(start + limit)];
-                in_order_end(needle, window).map(|end| start..start + end)
-            })
+        self.loose_in(needle, 0, self.keys.len())
     }
 
     /// Whether the characters of `needle` appear in order, close together, in `from..to`
     /// (labels that PDF extraction scattered between rows).
     fn find_loose(&self, needle: &str, from: usize, to: usize) -> bool {
+        self.loose_in(needle, from, to).is_some()
+    }
+
+    /// The first stretch of `from..to` starting with the first character of
+    /// `needle` and holding all of its characters in order, within a few
+    /// characters per character of the needle.
+    fn loose_in(&self, needle: &str, from: usize, to: usize) -> Option<Range<usize>> {
         let limit = char_len(needle) * 8 + 16;
-        let Some(first) = needle.chars().next() else {
-            return false;
-        };
+        let first = needle.chars().next()?;
         let to = to.min(self.keys.len());
-        self.positions_of(first, from, to)
-            .any(|start| in_order_end(needle, &self.keys[start..to.min(start + limit)]).is_some())
+        self.positions_of(first, from, to).find_map(|start| {
+            in_order_end(needle, &self.keys[start..to.min(start + limit)])
+                .map(|end| start..start + end)
+        })
     }
 
     /// The label token whose key characters are exactly `key`, not
