@@ -187,6 +187,13 @@ struct SectionKeys {
     wordings: Vec<(Vec<char>, Wording)>,
 }
 
+impl SectionKeys {
+    /// The keys of the title and of each acceptable wording, the title first.
+    fn wording_keys(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.title).chain(&self.acceptable)
+    }
+}
+
 fn section_keys() -> &'static [SectionKeys] {
     static KEYS: OnceLock<Vec<SectionKeys>> = OnceLock::new();
     KEYS.get_or_init(|| {
@@ -348,7 +355,7 @@ fn could_end_title(title: &str) -> bool {
 fn wording_chars(pick: impl Fn(&str) -> Option<char>) -> Vec<char> {
     let mut chars: Vec<char> = section_keys()
         .iter()
-        .flat_map(|k| std::iter::once(&k.title).chain(&k.acceptable))
+        .flat_map(|k| k.wording_keys())
         .filter_map(|t| pick(t))
         .collect();
     chars.sort_unstable();
@@ -448,8 +455,7 @@ fn classify(title_key: &str, ordinal: Option<u8>) -> Option<(u8, Wording)> {
         return None;
     }
     // Only whether the best wording reaches the threshold matters: any one does.
-    std::iter::once(&sec.title)
-        .chain(&sec.acceptable)
+    sec.wording_keys()
         .any(|t| plausible(t, title_key) && similar_enough(t, title_key, OFF_TEMPLATE))
         .then_some((n, Wording::OffTemplate))
 }
@@ -473,7 +479,7 @@ fn mark_keys() -> usize {
             .min(TABLE_ROW_KEYS);
         let wording = section_keys()
             .iter()
-            .flat_map(|s| std::iter::once(&s.title).chain(&s.acceptable))
+            .flat_map(|s| s.wording_keys())
             .map(|w| 1 + w.chars().count() + 6)
             .max()
             .unwrap_or(0);
@@ -745,8 +751,7 @@ fn in_sequence(text: &str, found: &[Section], n: u8) -> Option<Section> {
 /// keys it takes, how similar they are, and whether they end as the wording
 /// ends (`…行政法复议、行政诉讼情况`: the title's end is known, not a guess).
 fn closest_wording(hay: &[char], sec: &SectionKeys) -> Option<(usize, f32, bool)> {
-    std::iter::once(&sec.title)
-        .chain(&sec.acceptable)
+    sec.wording_keys()
         .filter_map(|w| {
             let (len, sim) = title_prefix(hay, w)?;
             let ends_as = len > 0 && hay.get(len - 1) == w.chars().last().as_ref();
@@ -840,7 +845,7 @@ mod tests {
         // A mark holds the ordinal, then a wording and the six keys of slack
         // `title_prefix` reads after it, and the whole of every table label.
         for sec in section_keys() {
-            for w in std::iter::once(&sec.title).chain(&sec.acceptable) {
+            for w in sec.wording_keys() {
                 assert!(1 + w.chars().count() + 6 <= mark_keys(), "{w}");
             }
         }
