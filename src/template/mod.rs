@@ -215,6 +215,15 @@ impl TableTpl {
         }
     }
 
+    /// The matching keys of [`TableTpl::columns_of`] (precomputed at load time).
+    pub fn column_keys_of<'a>(&'a self, row: &'a RowTpl) -> &'a [ColumnKey] {
+        if row.columns.is_empty() {
+            &self.column_keys
+        } else {
+            &row.column_keys
+        }
+    }
+
     /// The kind of the cell in column `col` of `row`.
     pub fn kind_of(&self, row: &RowTpl, col: usize) -> CellKind {
         row.kinds
@@ -429,24 +438,6 @@ pub fn all() -> &'static [Template] {
     &data().templates
 }
 
-/// The precomputed keys of a column list of the templates (a table's or a
-/// row's `columns`, as [`TableTpl::columns_of`] gives it), found by identity:
-/// `None` for any other list.
-pub fn column_keys(columns: &[String]) -> Option<&'static [ColumnKey]> {
-    if columns.is_empty() {
-        return Some(&[]);
-    }
-    let same = |v: &Vec<String>| std::ptr::eq(v.as_slice(), columns);
-    all().iter().flat_map(|t| &t.tables).find_map(|t| {
-        if same(&t.columns) {
-            return Some(t.column_keys.as_slice());
-        }
-        t.rows()
-            .find(|r| same(&r.columns))
-            .map(|r| r.column_keys.as_slice())
-    })
-}
-
 /// The template of `format`.
 pub fn get(format: Format) -> &'static Template {
     match format {
@@ -552,18 +543,16 @@ mod tests {
     }
 
     #[test]
-    fn column_keys_are_found_by_identity() {
+    fn column_keys_are_the_keys_of_the_columns() {
         for table in all().iter().flat_map(|t| &t.tables) {
             for row in table.rows() {
-                let columns = table.columns_of(row);
-                let found = column_keys(columns).expect("a template list");
-                let want: Vec<ColumnKey> = columns.iter().map(|c| ColumnKey::of(c)).collect();
-                assert_eq!(found, want.as_slice());
+                let want: Vec<ColumnKey> = table
+                    .columns_of(row)
+                    .iter()
+                    .map(|c| ColumnKey::of(c))
+                    .collect();
+                assert_eq!(table.column_keys_of(row), want.as_slice());
             }
         }
-        // A copy of a template list is another list.
-        let copy = all()[0].tables[0].columns.clone();
-        assert!(copy.is_empty() || column_keys(&copy).is_none());
-        assert_eq!(column_keys(&[]), Some(&[][..]));
     }
 }

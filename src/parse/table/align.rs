@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::model::{LabelMatch, MissingLabel};
 use crate::normalize::{char_len, push_key_chars, KeyChar};
-use crate::template::{self, Item, Role, RowTpl, TableTpl};
+use crate::template::{self, ColumnKey, Item, Role, RowTpl, TableTpl};
 
 use super::grid::{self, Layout, RowCells};
 use super::solve::{self, RowInput, Tok};
@@ -1265,7 +1265,7 @@ pub fn row_inputs(
     let mut out = vec![RowInput::Absent; rows.len()];
     for (n, &(start, i)) in starts.iter().enumerate() {
         let end = starts.get(n + 1).map_or(usize::MAX, |&(e, _)| e);
-        let columns = tpl.columns_of(rows[i]);
+        let columns = tpl.column_keys_of(rows[i]);
         let anchor = aligned.anchors[i].as_ref();
         // The grid row of the label, or (for a table without row labels) of its first number.
         let cell = match anchor {
@@ -1356,7 +1356,7 @@ fn interleaved(s: &Stream, toks: &[Tok]) -> Option<Range<usize>> {
 }
 
 /// The values of grid row `row`.
-fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[String]) -> RowInput {
+fn grid_input(s: &Stream, layout: &Layout, row: usize, columns: &[ColumnKey]) -> RowInput {
     match grid::row_cells(layout, row, columns) {
         RowCells::Placed(cells) => RowInput::Placed(
             cells

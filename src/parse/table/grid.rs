@@ -8,7 +8,6 @@
 //! blank cell in a header row or in the label area is structure; a blank cell
 //! under a data column is an empty data cell.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 
@@ -30,23 +29,9 @@ pub enum Content {
     Blank,
 }
 
-/// Column spans found for a header block: its first row, the expected
-/// columns (with the address of the list when it is a template's, so that
-/// the same list is recognised without comparing its strings), and the
-/// spans (`None` when the header does not name them).
-type Mapping = (
-    usize,
-    Option<(usize, usize)>,
-    Vec<String>,
-    Option<Vec<Range<usize>>>,
-);
-
-/// The address and length of a column list. A template's list lives as long
-/// as the program, so no other list can share its address: the same address
-/// is the same list.
-fn list_id(expected: &[String]) -> (usize, usize) {
-    (expected.as_ptr() as usize, expected.len())
-}
+/// Column spans found for a header block: its first row, the keys of the
+/// expected columns, and the spans (`None` when the header does not name them).
+type Mapping = (usize, Vec<ColumnKey>, Option<Vec<Range<usize>>>);
 
 /// A grid with its cells classified and every position resolved to a cell.
 pub struct Layout<'g> {
@@ -273,9 +258,9 @@ pub enum RowCells {
     Misfit(String),
 }
 
-/// Read the data cells of grid row `r` for the expected columns (template
-/// column names, `group·leaf` where the template groups columns).
-pub fn row_cells(layout: &Layout, r: usize, expected: &[String]) -> RowCells {
+/// Read the data cells of grid row `r` for the expected columns (the keys
+/// of template column names, `group·leaf` where the template groups columns).
+pub fn row_cells(layout: &Layout, r: usize, expected: &[ColumnKey]) -> RowCells {
     if let Some(placed) = by_header(layout, r, expected) {
         return RowCells::Placed(placed);
     }
@@ -284,30 +269,24 @@ pub fn row_cells(layout: &Layout, r: usize, expected: &[String]) -> RowCells {
 
 /// Columns named by the header rows above `r` (or above the nearest data row
 /// above whose header rows name them).
-fn by_header(layout: &Layout, r: usize, expected: &[String]) -> Option<Vec<Option<usize>>> {
+fn by_header(layout: &Layout, r: usize, expected: &[ColumnKey]) -> Option<Vec<Option<usize>>> {
     let mut at = r;
     loop {
         let headers = layout.header_rows_above(at);
         if !headers.is_empty() {
             let first = headers.start;
-            let id = list_id(expected);
             let cached = layout
                 .mappings
                 .borrow()
                 .iter()
-                .position(|(row, list, cols, _)| {
-                    *row == first && (*list == Some(id) || cols == expected)
-                });
+                .position(|(row, cols, _)| *row == first && cols == expected);
             let at_cache = cached.unwrap_or_else(|| {
-                // The template's lists carry their keys; another list (a test's) is keyed here.
-                let template_keys = template::column_keys(expected);
-                let m = map_columns(layout, headers.clone(), expected, template_keys);
-                let from_template = template_keys.is_some();
+                let m = map_columns(layout, headers.clone(), expected);
                 let mut mappings = layout.mappings.borrow_mut();
-                mappings.push((first, from_template.then_some(id), expected.to_vec(), m));
+                mappings.push((first, expected.to_vec(), m));
                 mappings.len() - 1
             });
-            if let Some(spans) = &layout.mappings.borrow()[at_cache].3 {
+            if let Some(spans) = &layout.mappings.borrow()[at_cache].2 {
                 return place(layout, r, spans);
             }
         }
@@ -370,13 +349,11 @@ fn place(layout: &Layout, r: usize, spans: &[Range<usize>]) -> Option<Vec<Option
 
 /// Map the expected columns, in order, to spans of grid columns whose header
 /// path ends in the expected label (and contains its group, when the header
-/// names one). `template_keys` are the keys of `expected` when it is a
-/// template's list.
+/// names one).
 fn map_columns(
     layout: &Layout,
     headers: Range<usize>,
-    expected: &[String],
-    template_keys: Option<&[ColumnKey]>,
+    wanted: &[ColumnKey],
 ) -> Option<Vec<Range<usize>>> {
     let paths = layout.header_paths(headers);
     // Consecutive columns with the same path form one span.
@@ -387,15 +364,11 @@ fn map_columns(
             _ => spans.push((c..c + 1, p)),
         }
     }
-    let wanted: Cow<[ColumnKey]> = match template_keys {
-        Some(keys) => Cow::Borrowed(keys),
-        None => Cow::Owned(expected.iter().map(|w| ColumnKey::of(w)).collect()),
-    };
     // The template's column groups (表四: 行政复议, 未经复议直接起诉, 复议后起诉).
     let groups: Vec<&String> = wanted.iter().filter_map(|w| w.group.as_ref()).collect();
-    let mut out = Vec::with_capacity(expected.len());
+    let mut out = Vec::with_capacity(wanted.len());
     let mut next = 0;
-    for ColumnKey { leaf, group } in wanted.iter() {
+    for ColumnKey { leaf, group } in wanted {
         let found = spans[next..].iter().position(|(_, p)| {
             let Some(&last) = p.last() else { return false };
             layout.keys[last] == *leaf
@@ -639,8 +612,8 @@ mod tests {
         "总计",
     ];
 
-    fn columns() -> Vec<String> {
-        COLUMN_NAMES.iter().map(|s| (*s).to_string()).collect()
+    fn columns() -> Vec<ColumnKey> {
+        COLUMN_NAMES.iter().map(|s| ColumnKey::of(s)).collect()
     }
 
     fn values(text: &str, layout: &Layout, r: usize) -> Vec<String> {
@@ -696,7 +669,7 @@ mod tests {
         let grids = text_grids(text);
         let layout = Layout::new(text, &grids[0]);
         for (r, want) in [(1, "3"), (2, "4")] {
-            match row_cells(&layout, r, &["本年处理决定数量".to_string()]) {
+            match row_cells(&layout, r, &[ColumnKey::of("本年处理决定数量")]) {
                 RowCells::Placed(p) => {
                     assert_eq!(&text[layout.grid.cells[p[0].unwrap()].range.clone()], want);
                 }
@@ -713,7 +686,7 @@ mod tests {
             "| 信息内容 | 本年处理决定数量 | | |\n| 行政许可 | 3 | 5 | |\n| 行政处罚 | 4 |4 | |\n";
         let grids = text_grids(text);
         let layout = Layout::new(text, &grids[0]);
-        let columns = ["本年处理决定数量".to_string()];
+        let columns = [ColumnKey::of("本年处理决定数量")];
         assert!(matches!(
             row_cells(&layout, 1, &columns),
             RowCells::Misfit(_)
