@@ -270,7 +270,7 @@ impl Parser<'_> {
     /// 1-based line and character column of a span's start.
     fn location(&self, span: Option<Range<usize>>) -> LineCol {
         let offset = span.map_or(0, |s| s.start).min(self.text.len());
-        let before = &self.text[..floor_char_boundary(self.text, offset)];
+        let before = &self.text[..crate::text::floor_char_boundary(self.text, offset)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, column)
@@ -666,13 +666,6 @@ fn toml_message_zh(message: &str) -> String {
     } else {
         lines.join("；")
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// The span of the `i`-th element of an array value.

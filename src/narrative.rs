@@ -121,10 +121,7 @@ impl Stream {
     /// Source bytes of the character of `s` containing byte `at` (the last
     /// character when `at` is past the end); `s` is not empty.
     fn char_source(&self, at: usize) -> Range<usize> {
-        let mut at = at.min(self.s.len() - 1);
-        while !self.s.is_char_boundary(at) {
-            at -= 1;
-        }
+        let at = crate::text::floor_char_boundary(&self.s, at.min(self.s.len() - 1));
         // The first segment starts at 0, so there is one at or before `at`.
         let i = self.segments.partition_point(|g| g.stream as usize <= at) - 1;
         let g = self.segments[i];

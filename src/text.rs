@@ -98,10 +98,7 @@ impl LineIndex {
     /// Position of a byte offset. Offsets inside a multi-byte character are
     /// moved back to the character's start.
     pub fn line_col(&self, text: &str, offset: usize, unit: ColumnUnit) -> LineCol {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_starts[line];
         let prefix = &text[start..offset];
@@ -142,8 +139,27 @@ impl LineIndex {
     }
 }
 
+/// `offset` moved back to the start of the character it falls in
+/// (`str::floor_char_boundary`, not stable at the crate's minimum Rust).
+/// `offset` is at most `text.len()`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn floor_char_boundary_is_the_start_of_the_character() {
+        let text = "a𠮷年";
+        let starts: Vec<usize> = (0..=text.len())
+            .map(|i| floor_char_boundary(text, i))
+            .collect();
+        assert_eq!(starts, [0, 1, 1, 1, 1, 5, 5, 5, 8]);
+    }
     use super::*;
 
     #[test]

@@ -1,5 +1,6 @@
 //! Title, statistical period, publication date and format citations.
 
+use crate::text::floor_char_boundary;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -73,11 +74,7 @@ fn before(text: &str, at: usize, prefix: &str) -> Option<usize> {
 /// `at` less `back` bytes, moved down to a character boundary (a search
 /// may start anywhere before the first possible match).
 fn back_off(text: &str, at: usize, back: usize) -> usize {
-    let mut start = at.saturating_sub(back);
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    start
+    floor_char_boundary(text, at.saturating_sub(back))
 }
 
 /// How far into the text a title may stand when no section heading bounds it.
@@ -92,13 +89,11 @@ pub fn title(text: &str, sections: &[Section]) -> Option<Title> {
         // (`2022年某市政府信息公开工作年度报告`); 年度 may be left out (`…工作报告`).
         r"([12][0-9]{3})\s*年\s*度?\s*[^。，,\n0-9]{0,20}?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报|工作报告)",
     );
-    let mut limit = sections
+    let limit = sections
         .iter()
         .find(|s| s.number == 1)
         .map_or(TITLE_SEARCH_BYTES.min(text.len()), |s| s.range.start);
-    while !text.is_char_boundary(limit) {
-        limit -= 1;
-    }
+    let limit = floor_char_boundary(text, limit);
     let head = &text[..limit];
     let caps = r.captures(head)?;
     let m = caps.get(0)?;
@@ -321,10 +316,7 @@ pub fn stated_years(text: &str, sections: &[Section]) -> Vec<YearClaim> {
         }
     }
     if let Some(s) = first {
-        let mut end = (s.body.start + 240).min(s.body.end);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = floor_char_boundary(text, (s.body.start + 240).min(s.body.end));
         if let Some(y) = opening
             .captures(&text[s.body.start..end])
             .and_then(|c| c.get(1))

@@ -2,6 +2,7 @@
 //! (with numbering, Markdown and width variants), or inline in a page saved
 //! flattened onto one line.
 
+use crate::text::floor_char_boundary;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -373,10 +374,8 @@ fn prefix_heading(
     ordinal: Option<(u8, Range<usize>)>,
 ) -> Option<Section> {
     let (n, ordinal_range) = ordinal?;
-    let mut window_end = line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4));
-    while !text.is_char_boundary(window_end) {
-        window_end -= 1;
-    }
+    let window_end =
+        floor_char_boundary(text, line_end.min(title_start + 3 * (MAX_TITLE_CHARS + 4)));
     // The key must start as a wording starts (its first key character is
     // the one `could_start_title` reads: a pinyin residue is skipped only
     // after a CJK character, itself a key character).
@@ -650,10 +649,7 @@ fn key_window(text: &str, range: Range<usize>, want: usize) -> Vec<KeyChar> {
     // punctuation) is enough for most text the first time.
     let mut bytes = want * 4 + KEY_LOOKAHEAD;
     loop {
-        let mut end = range.end.min(range.start + bytes);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = floor_char_boundary(text, range.end.min(range.start + bytes));
         let mut chars = key_chars(text, range.start..end);
         let settled = end == range.end
             || want
